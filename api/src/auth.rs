@@ -1,0 +1,60 @@
+use crate::{SessionId, users::Me};
+use serde::{Deserialize, Serialize};
+
+/// `POST /auth/register`. The password is typed twice in the app; the API takes it once.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Register {
+    /// 2–32 letters (any script), digits, `_` or `-`; unique ignoring case.
+    #[cfg_attr(feature = "openapi", schema(example = "li_lei"))]
+    pub username: String,
+    #[cfg_attr(feature = "openapi", schema(example = "lilei@example.com"))]
+    pub email: String,
+    /// Optional; unique when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// 8–128 characters, not a common password, not the username.
+    pub password: String,
+}
+
+/// `POST /auth/login`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Login {
+    /// Username or email address.
+    pub login: String,
+    pub password: String,
+}
+
+/// `POST /auth/refresh` and `POST /auth/logout`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefreshToken {
+    pub refresh_token: String,
+}
+
+/// A session's credentials, returned by register, login and refresh.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuthSession {
+    /// Short-lived JWT for `Authorization: Bearer …`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+    /// Single-use: each refresh returns a new one. Presenting a used one ends the session.
+    pub refresh_token: String,
+    /// Seconds until the refresh token expires if unused.
+    pub refresh_expires_in: u64,
+    pub session_id: SessionId,
+    pub user: Me,
+}
+
+/// `POST /me/password`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangePassword {
+    pub current_password: String,
+    pub new_password: String,
+}

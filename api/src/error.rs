@@ -1,0 +1,183 @@
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The body of every error response: `{ "code": "...", "message": "...", "details": … }`.
+///
+/// `code` is stable and machine-readable (clients translate it); `message` is English
+/// prose for logs and developers and may change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<ErrorDetails>,
+}
+
+/// Extra, code-specific information.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorDetails {
+    /// Per-field problems (`validation_failed`, and the `*_taken` conflicts).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, FieldCode>,
+    /// Seconds to wait before trying again (`rate_limited`); also sent as `Retry-After`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+    /// The largest body accepted, in bytes (`payload_too_large`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
+}
+
+/// Stable error codes. Each one always comes with the same HTTP status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 400: the body is not JSON, or not the JSON this endpoint takes.
+    MalformedJson,
+    /// 400: a query string or path parameter could not be read.
+    BadRequest,
+    /// 401: no credentials were sent.
+    Unauthenticated,
+    /// 401: the access token is malformed, forged, or for another audience.
+    InvalidToken,
+    /// 401: the access token has expired; refresh it.
+    TokenExpired,
+    /// 401: the session behind the token was ended (logout, another login, password change).
+    SessionEnded,
+    /// 401: wrong username/email or password.
+    InvalidCredentials,
+    /// 401: the refresh token is unknown or expired.
+    InvalidRefreshToken,
+    /// 401: an already-used refresh token was presented; the session has been ended.
+    RefreshTokenReused,
+    /// 403: the current password given for a password change is wrong.
+    WrongPassword,
+    /// 403: authenticated, but not allowed to do this.
+    Forbidden,
+    /// 404: no such thing, or not visible to you.
+    NotFound,
+    /// 404: no such endpoint.
+    RouteNotFound,
+    /// 405: the endpoint exists but not with this method.
+    MethodNotAllowed,
+    /// 409: the username is taken.
+    UsernameTaken,
+    /// 409: the email address is taken.
+    EmailTaken,
+    /// 409: the phone number is taken.
+    PhoneTaken,
+    /// 413: the body is larger than this endpoint accepts.
+    PayloadTooLarge,
+    /// 415: the body is not `application/json`.
+    UnsupportedMediaType,
+    /// 422: well-formed, but some fields break the rules (see `details.fields`).
+    ValidationFailed,
+    /// 429: too many attempts; wait `details.retry_after` seconds.
+    RateLimited,
+    /// 500: something broke on our side; the server log has the request id.
+    Internal,
+    /// 503: a dependency (the database) is unavailable.
+    Unavailable,
+}
+
+impl ErrorCode {
+    /// The HTTP status that always goes with this code.
+    pub fn status(self) -> u16 {
+        match self {
+            Self::MalformedJson | Self::BadRequest => 400,
+            Self::Unauthenticated
+            | Self::InvalidToken
+            | Self::TokenExpired
+            | Self::SessionEnded
+            | Self::InvalidCredentials
+            | Self::InvalidRefreshToken
+            | Self::RefreshTokenReused => 401,
+            Self::WrongPassword | Self::Forbidden => 403,
+            Self::NotFound | Self::RouteNotFound => 404,
+            Self::MethodNotAllowed => 405,
+            Self::UsernameTaken | Self::EmailTaken | Self::PhoneTaken => 409,
+            Self::PayloadTooLarge => 413,
+            Self::UnsupportedMediaType => 415,
+            Self::ValidationFailed => 422,
+            Self::RateLimited => 429,
+            Self::Internal => 500,
+            Self::Unavailable => 503,
+        }
+    }
+
+    /// The snake_case wire name, as in the JSON body.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::MalformedJson => "malformed_json",
+            Self::BadRequest => "bad_request",
+            Self::Unauthenticated => "unauthenticated",
+            Self::InvalidToken => "invalid_token",
+            Self::TokenExpired => "token_expired",
+            Self::SessionEnded => "session_ended",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::InvalidRefreshToken => "invalid_refresh_token",
+            Self::RefreshTokenReused => "refresh_token_reused",
+            Self::WrongPassword => "wrong_password",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::RouteNotFound => "route_not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::UsernameTaken => "username_taken",
+            Self::EmailTaken => "email_taken",
+            Self::PhoneTaken => "phone_taken",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::ValidationFailed => "validation_failed",
+            Self::RateLimited => "rate_limited",
+            Self::Internal => "internal",
+            Self::Unavailable => "unavailable",
+        }
+    }
+}
+
+/// What is wrong with one field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FieldCode {
+    /// The field must be present and not blank.
+    Required,
+    /// Too short or too long (see `rules` for the limits).
+    Length,
+    /// A character that is not allowed here.
+    InvalidChars,
+    /// Not a valid email address.
+    InvalidEmail,
+    /// Not a valid phone number.
+    InvalidPhone,
+    /// Fewer than `rules::PASSWORD_MIN` characters.
+    PasswordTooShort,
+    /// More than `rules::PASSWORD_MAX` characters.
+    PasswordTooLong,
+    /// On the lists of passwords attackers try first, or guessable in under a million tries.
+    PasswordTooCommon,
+    /// The same as the username.
+    PasswordIsUsername,
+    /// Already used by another account.
+    Taken,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_match_serde() {
+        for code in [
+            ErrorCode::MalformedJson,
+            ErrorCode::RefreshTokenReused,
+            ErrorCode::UnsupportedMediaType,
+            ErrorCode::Internal,
+        ] {
+            let json = serde_json::to_string(&code).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! Input rules that both the server and the browser check, so the form can say what is
+//! wrong before anything is sent. The server is the authority: it checks them again, and
+//! adds what only it can know (common passwords, uniqueness).
+
+use crate::FieldCode;
+
+/// Usernames are 2–32 characters: letters of any script (CJK included), digits, `_`, `-`.
+pub const USERNAME_MIN: usize = 2;
+pub const USERNAME_MAX: usize = 32;
+/// NIST SP 800-63B: at least 8; an upper bound keeps hashing cost bounded.
+pub const PASSWORD_MIN: usize = 8;
+pub const PASSWORD_MAX: usize = 128;
+/// RFC 5321's limit on a forward path.
+pub const EMAIL_MAX: usize = 254;
+/// E.164 allows at most 15 digits; fewer than 5 is no phone number anywhere.
+pub const PHONE_DIGITS_MIN: usize = 5;
+pub const PHONE_DIGITS_MAX: usize = 15;
+pub const DISPLAY_NAME_MAX: usize = 64;
+pub const BIO_MAX: usize = 500;
+pub const LOCATION_MAX: usize = 64;
+
+/// What is wrong with a username, if anything (length is counted in characters).
+pub fn username_problem(username: &str) -> Option<FieldCode> {
+    let len = username.chars().count();
+    if len == 0 {
+        return Some(FieldCode::Required);
+    }
+    if !(USERNAME_MIN..=USERNAME_MAX).contains(&len) {
+        return Some(FieldCode::Length);
+    }
+    if !username
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    {
+        return Some(FieldCode::InvalidChars);
+    }
+    None
+}
+
+/// The password rules that need no dictionary: length, and not the username.
+pub fn password_problem(password: &str, username: &str) -> Option<FieldCode> {
+    let len = password.chars().count();
+    if len < PASSWORD_MIN {
+        return Some(FieldCode::PasswordTooShort);
+    }
+    if len > PASSWORD_MAX {
+        return Some(FieldCode::PasswordTooLong);
+    }
+    if !username.is_empty() && password.to_lowercase() == username.to_lowercase() {
+        return Some(FieldCode::PasswordIsUsername);
+    }
+    None
+}
+
+/// A phone number in canonical form: an optional leading `+` and 5–15 digits, with the
+/// spaces, dashes, dots and parentheses people type removed. `None` if it is not one.
+pub fn normalize_phone(phone: &str) -> Option<String> {
+    let trimmed = phone.trim();
+    let (plus, rest) = match trimmed.strip_prefix('+') {
+        Some(rest) => ("+", rest),
+        None => ("", trimmed),
+    };
+    let mut digits = String::with_capacity(rest.len());
+    for c in rest.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '-' | '.' | '(' | ')' => {}
+            _ => return None,
+        }
+    }
+    (PHONE_DIGITS_MIN..=PHONE_DIGITS_MAX)
+        .contains(&digits.len())
+        .then(|| format!("{plus}{digits}"))
+}
+
+/// A rough 0–4 strength for the live hint under the password field. It only looks at
+/// length and variety; the server's check against common passwords is the real gate.
+pub fn strength_hint(password: &str) -> u8 {
+    let len = password.chars().count();
+    if len < PASSWORD_MIN {
+        return 0;
+    }
+    let classes = [
+        password.chars().any(|c| c.is_lowercase()),
+        password.chars().any(|c| c.is_uppercase()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password
+            .chars()
+            .any(|c| !c.is_alphanumeric() && !c.is_whitespace()),
+        password.chars().any(|c| !c.is_ascii() && c.is_alphabetic()),
+    ]
+    .iter()
+    .filter(|present| **present)
+    .count();
+    let length_score = match len {
+        0..=9 => 1,
+        10..=13 => 2,
+        14..=19 => 3,
+        _ => 4,
+    };
+    let score = length_score + classes.saturating_sub(1);
+    score.clamp(1, 4) as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames() {
+        assert_eq!(username_problem("ab"), None);
+        assert_eq!(username_problem("茶馆"), None);
+        assert_eq!(username_problem("li_lei-2"), None);
+        assert_eq!(username_problem(""), Some(FieldCode::Required));
+        assert_eq!(username_problem("a"), Some(FieldCode::Length));
+        assert_eq!(username_problem(&"a".repeat(33)), Some(FieldCode::Length));
+        assert_eq!(username_problem(&"茶".repeat(32)), None);
+        assert_eq!(username_problem("a b"), Some(FieldCode::InvalidChars));
+        assert_eq!(username_problem("a@b"), Some(FieldCode::InvalidChars));
+    }
+
+    #[test]
+    fn passwords() {
+        assert_eq!(
+            password_problem("short", "x"),
+            Some(FieldCode::PasswordTooShort)
+        );
+        assert_eq!(
+            password_problem(&"x".repeat(129), "u"),
+            Some(FieldCode::PasswordTooLong)
+        );
+        assert_eq!(
+            password_problem("LongUserName", "longusername"),
+            Some(FieldCode::PasswordIsUsername)
+        );
+        assert_eq!(password_problem("tea-leaves-in-june", "li"), None);
+    }
+
+    #[test]
+    fn phones() {
+        assert_eq!(
+            normalize_phone(" +86 138-0013-8000 ").as_deref(),
+            Some("+8613800138000")
+        );
+        assert_eq!(
+            normalize_phone("(010) 1234.5678").as_deref(),
+            Some("01012345678")
+        );
+        assert_eq!(normalize_phone("12a45678"), None);
+        assert_eq!(normalize_phone("1234"), None);
+        assert_eq!(normalize_phone("++123456"), None);
+    }
+
+    #[test]
+    fn strength_grows_with_length_and_variety() {
+        assert_eq!(strength_hint("abc"), 0);
+        assert!(strength_hint("abcdefgh") < strength_hint("abcdefgh-Tea-42-June"));
+        assert_eq!(strength_hint("Correct-Horse-Battery-9"), 4);
+    }
+}

@@ -1,0 +1,137 @@
+use crate::UserId;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    #[default]
+    Member,
+    /// Runs the server. The first account registered on a new server is an admin.
+    Admin,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    #[default]
+    Unspecified,
+    Female,
+    Male,
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Zodiac {
+    #[default]
+    Unspecified,
+    Aries,
+    Taurus,
+    Gemini,
+    Cancer,
+    Leo,
+    Virgo,
+    Libra,
+    Scorpio,
+    Sagittarius,
+    Capricorn,
+    Aquarius,
+    Pisces,
+}
+
+impl Zodiac {
+    pub const ALL: [Zodiac; 13] = [
+        Zodiac::Unspecified,
+        Zodiac::Aries,
+        Zodiac::Taurus,
+        Zodiac::Gemini,
+        Zodiac::Cancer,
+        Zodiac::Leo,
+        Zodiac::Virgo,
+        Zodiac::Libra,
+        Zodiac::Scorpio,
+        Zodiac::Sagittarius,
+        Zodiac::Capricorn,
+        Zodiac::Aquarius,
+        Zodiac::Pisces,
+    ];
+}
+
+impl Gender {
+    pub const ALL: [Gender; 4] = [
+        Gender::Unspecified,
+        Gender::Female,
+        Gender::Male,
+        Gender::Other,
+    ];
+}
+
+/// My own account, with the private fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub id: UserId,
+    pub username: String,
+    pub email: String,
+    pub phone: Option<String>,
+    #[serde(flatten)]
+    pub profile: Profile,
+    pub role: Role,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+/// Someone's public profile, as anyone logged in may see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicUser {
+    pub id: UserId,
+    pub username: String,
+    #[serde(flatten)]
+    pub profile: Profile,
+    pub role: Role,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+/// The parts of a profile its owner edits.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Profile {
+    /// Shown instead of the username when set.
+    pub display_name: Option<String>,
+    pub bio: Option<String>,
+    pub location: Option<String>,
+    pub gender: Gender,
+    pub zodiac: Zodiac,
+}
+
+/// `PATCH /me`: fields left out stay as they are; an empty string clears a text field.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EditProfile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bio: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zodiac: Option<Zodiac>,
+}
+
+/// `GET /health`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    /// `ok` when the database answers.
+    pub status: String,
+    pub version: String,
+}

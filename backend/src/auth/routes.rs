@@ -1,0 +1,142 @@
+//! `/auth/*` and `/me/password`: extract, call the service, answer.
+
+use super::{AuthUser, service, user_agent};
+use crate::{error::AppResult, state::AppState};
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use api::{
+    ErrorBody,
+    auth::{AuthSession, ChangePassword, Login, RefreshToken, Register},
+};
+
+/// Create an account and log in.
+///
+/// The first account registered on a new server becomes its admin.
+#[utoipa::path(
+    tag = "auth",
+    request_body = Register,
+    responses(
+        (status = 201, description = "Account created; logged in", body = AuthSession),
+        (status = 400, description = "`malformed_json`", body = ErrorBody),
+        (status = 409, description = "`username_taken`, `email_taken` or `phone_taken`", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: `details.fields` names each problem", body = ErrorBody),
+    )
+)]
+#[post("/auth/register")]
+pub async fn register(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<Register>,
+) -> AppResult<HttpResponse> {
+    let session = service::register(&state, body.into_inner(), user_agent(&req)).await?;
+    Ok(HttpResponse::Created().json(session))
+}
+
+/// Log in with username or email address and password.
+///
+/// Under the `single` session policy (the default) this ends every other session of the
+/// account. Failed attempts are throttled per account: 429 with `Retry-After`.
+#[utoipa::path(
+    tag = "auth",
+    request_body = Login,
+    responses(
+        (status = 200, description = "Logged in", body = AuthSession),
+        (status = 400, description = "`malformed_json`", body = ErrorBody),
+        (status = 401, description = "`invalid_credentials`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<Login>,
+) -> AppResult<web::Json<AuthSession>> {
+    Ok(web::Json(
+        service::login(&state, body.into_inner(), user_agent(&req)).await?,
+    ))
+}
+
+/// Exchange a refresh token for a new access token and a new refresh token.
+///
+/// Each refresh token works once. Presenting one that was already used ends its session
+/// (`refresh_token_reused`), unless it comes within a few seconds of its first use.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshToken,
+    responses(
+        (status = 200, description = "New tokens", body = AuthSession),
+        (status = 400, description = "`malformed_json`", body = ErrorBody),
+        (status = 401, description = "`invalid_refresh_token`, `refresh_token_reused` or `session_ended`", body = ErrorBody),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: web::Json<RefreshToken>,
+) -> AppResult<web::Json<AuthSession>> {
+    Ok(web::Json(
+        service::refresh(&state, &body.refresh_token).await?,
+    ))
+}
+
+/// End the session a refresh token belongs to.
+///
+/// Works without an access token (it may have expired). Always 204: logging out twice,
+/// or with a token that is not known, changes nothing.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshToken,
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 400, description = "`malformed_json`", body = ErrorBody),
+    )
+)]
+#[post("/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    body: web::Json<RefreshToken>,
+) -> AppResult<HttpResponse> {
+    service::logout(&state, &body.refresh_token).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// End the calling session (the access-token way to log out).
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 401, description = "`unauthenticated`, `invalid_token`, `token_expired` or `session_ended`", body = ErrorBody),
+    )
+)]
+#[post("/auth/logout/session")]
+pub async fn logout_session(state: web::Data<AppState>, auth: AuthUser) -> AppResult<HttpResponse> {
+    service::logout_session(&state, &auth).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Change my password. Every other session of the account ends; this one stays.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    request_body = ChangePassword,
+    responses(
+        (status = 204, description = "Password changed"),
+        (status = 400, description = "`malformed_json`", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "`wrong_password`: the current password is wrong", body = ErrorBody),
+        (status = 422, description = "`validation_failed` on `new_password`", body = ErrorBody),
+    )
+)]
+#[post("/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    body: web::Json<ChangePassword>,
+) -> AppResult<HttpResponse> {
+    service::change_password(&state, &auth, body.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,348 @@
+//! The account rules. Handlers parse and call these; these check, write, and answer.
+
+use super::{
+    AuthUser,
+    password::password_problem,
+    store::{self, EndReason},
+    tokens::{hash_refresh_token, new_refresh_token},
+};
+use crate::{
+    config::SessionPolicy,
+    entities::user,
+    error::{AppError, AppResult},
+    state::AppState,
+    users::{
+        self,
+        domain::{Email, Username, login_key, parse_phone},
+        enum_to_str, store as user_store,
+    },
+};
+use api::{
+    ErrorCode, SessionId, UserId,
+    auth::{AuthSession, ChangePassword, Login, Register},
+    users::{Gender, Role, Zodiac},
+};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, SqlErr, TransactionTrait};
+use std::collections::BTreeMap;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+/// Longer passwords than this are refused before hashing (no account can have one), so
+/// nobody can make the server hash megabytes.
+const MAX_PASSWORD_BYTES: usize = api::rules::PASSWORD_MAX * 4;
+
+pub async fn register(
+    state: &AppState,
+    req: Register,
+    user_agent: Option<String>,
+) -> AppResult<AuthSession> {
+    // Parse every field and report every problem at once.
+    let mut problems = BTreeMap::new();
+    let username = Username::parse(&req.username)
+        .map_err(|p| problems.insert("username".into(), p))
+        .ok();
+    let email = Email::parse(&req.email)
+        .map_err(|p| problems.insert("email".into(), p))
+        .ok();
+    let phone = parse_phone(req.phone.as_deref())
+        .map_err(|p| problems.insert("phone".into(), p))
+        .ok();
+    let context: Vec<&str> = email.iter().map(|e| e.display.as_str()).collect();
+    let name_for_policy = username
+        .as_ref()
+        .map(|u| u.display.as_str())
+        .unwrap_or(req.username.trim());
+    if let Some(p) = password_problem(&req.password, name_for_policy, &context) {
+        problems.insert("password".into(), p);
+    }
+    let (Some(username), Some(email), Some(phone)) = (username, email, phone) else {
+        return Err(AppError::Validation(problems));
+    };
+    if !problems.is_empty() {
+        return Err(AppError::Validation(problems));
+    }
+
+    // Cheap checks first, so a taken name costs no hash.
+    ensure_available(&state.db, &username, &email, phone.as_deref()).await?;
+    let password_hash = state.hasher.hash(req.password).await?;
+
+    let now = OffsetDateTime::now_utc();
+    // The first account on a new server runs it.
+    let role = if user_store::any_user(&state.db).await? {
+        Role::Member
+    } else {
+        Role::Admin
+    };
+    let new_user = user::ActiveModel {
+        username: Set(username.display.clone()),
+        username_key: Set(username.key.clone()),
+        email: Set(email.display.clone()),
+        email_key: Set(email.key.clone()),
+        phone: Set(phone.clone()),
+        password_hash: Set(password_hash),
+        display_name: Set(None),
+        bio: Set(None),
+        location: Set(None),
+        gender: Set(enum_to_str(&Gender::Unspecified)),
+        zodiac: Set(enum_to_str(&Zodiac::Unspecified)),
+        role: Set(enum_to_str(&role)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+
+    let txn = state.db.begin().await?;
+    let inserted = match user::Entity::insert(new_user)
+        .exec_with_returning(&txn)
+        .await
+    {
+        Ok(model) => model,
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            // Lost a race with another registration of the same name: say which field.
+            drop(txn);
+            ensure_available(&state.db, &username, &email, phone.as_deref()).await?;
+            return Err(AppError::internal(err));
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let session = open_session(state, &txn, &inserted, user_agent).await?;
+    txn.commit().await?;
+    tracing::info!(user_id = inserted.id, "registered");
+    Ok(session)
+}
+
+async fn ensure_available(
+    db: &impl ConnectionTrait,
+    username: &Username,
+    email: &Email,
+    phone: Option<&str>,
+) -> AppResult<()> {
+    if user_store::username_taken(db, &username.key).await? {
+        return Err(AppError::Taken {
+            code: ErrorCode::UsernameTaken,
+            field: "username",
+        });
+    }
+    if user_store::email_taken(db, &email.key).await? {
+        return Err(AppError::Taken {
+            code: ErrorCode::EmailTaken,
+            field: "email",
+        });
+    }
+    if let Some(phone) = phone
+        && user_store::phone_taken(db, phone).await?
+    {
+        return Err(AppError::Taken {
+            code: ErrorCode::PhoneTaken,
+            field: "phone",
+        });
+    }
+    Ok(())
+}
+
+pub async fn login(
+    state: &AppState,
+    req: Login,
+    user_agent: Option<String>,
+) -> AppResult<AuthSession> {
+    let key = login_key(&req.login);
+    let found = if key.is_empty() {
+        None
+    } else {
+        user_store::by_login_key(&state.db, &key).await?
+    };
+    // Throttled per account, whichever of its names is typed; unknown names by the name.
+    let bucket = match &found {
+        Some(user) => format!("user:{}", user.id),
+        None => format!("name:{key}"),
+    };
+    state.login_throttle.attempt(&bucket)?;
+    if req.password.len() > MAX_PASSWORD_BYTES {
+        return Err(AppError::InvalidCredentials);
+    }
+    let hash = found.as_ref().map(|u| u.password_hash.clone());
+    // Runs a full verification even for an unknown login: same cost, same answer.
+    if !state.hasher.verify(req.password, hash).await? {
+        return Err(AppError::InvalidCredentials);
+    }
+    let Some(user) = found else {
+        return Err(AppError::InvalidCredentials);
+    };
+
+    let txn = state.db.begin().await?;
+    let session = open_session(state, &txn, &user, user_agent).await?;
+    txn.commit().await?;
+    tracing::info!(user_id = user.id, session_id = %session.session_id, "logged in");
+    Ok(session)
+}
+
+/// Creates a session with its first refresh token, ending the account's other sessions
+/// first under the single-session policy. Runs inside the caller's transaction.
+async fn open_session(
+    state: &AppState,
+    txn: &impl ConnectionTrait,
+    user: &user::Model,
+    user_agent: Option<String>,
+) -> AppResult<AuthSession> {
+    let now = OffsetDateTime::now_utc();
+    let refresh_ttl = Duration::seconds(state.config.auth.refresh_token_ttl_secs as i64);
+    if state.config.auth.session_policy == SessionPolicy::Single {
+        let ended = store::end_other_sessions(txn, user.id, None, EndReason::Replaced).await?;
+        if ended > 0 {
+            tracing::info!(
+                user_id = user.id,
+                ended,
+                "older sessions replaced by a new login"
+            );
+        }
+    }
+    let session_id =
+        store::insert_session(txn, user.id, now, now + refresh_ttl, user_agent).await?;
+    issue(state, txn, user, session_id, now).await
+}
+
+/// A fresh access token and refresh token for an open session.
+async fn issue(
+    state: &AppState,
+    txn: &impl ConnectionTrait,
+    user: &user::Model,
+    session_id: Uuid,
+    now: OffsetDateTime,
+) -> AppResult<AuthSession> {
+    let refresh_ttl = state.config.auth.refresh_token_ttl_secs;
+    let (refresh_token, hash) = new_refresh_token();
+    store::insert_refresh_token(
+        txn,
+        hash,
+        session_id,
+        now,
+        now + Duration::seconds(refresh_ttl as i64),
+    )
+    .await?;
+    Ok(AuthSession {
+        access_token: state.tokens.issue(UserId(user.id), session_id)?,
+        token_type: "Bearer".into(),
+        expires_in: state.tokens.ttl_secs(),
+        refresh_token,
+        refresh_expires_in: refresh_ttl,
+        session_id: SessionId(session_id.to_string()),
+        user: users::to_me(user),
+    })
+}
+
+/// Rotates a refresh token: the presented one becomes used, a new one is returned.
+///
+/// A token presented again after use means two parties hold it (a thief, or a replay):
+/// the whole session ends. Within `refresh_reuse_grace_secs` of the first use it is
+/// honoured once more, because two tabs of one browser share a token and race.
+pub async fn refresh(state: &AppState, token: &str) -> AppResult<AuthSession> {
+    let hash = hash_refresh_token(token.trim());
+    let now = OffsetDateTime::now_utc();
+    let Some((row, Some(session))) = store::refresh_token_with_session(&state.db, &hash).await?
+    else {
+        return Err(AppError::InvalidRefreshToken);
+    };
+    if session.revoked_at.is_some() {
+        return Err(AppError::SessionEnded);
+    }
+    if row.expires_at <= now || session.expires_at <= now {
+        return Err(AppError::InvalidRefreshToken);
+    }
+    let grace = Duration::seconds(state.config.auth.refresh_reuse_grace_secs as i64);
+    if let Some(used_at) = row.used_at
+        && now - used_at > grace
+    {
+        store::end_session(&state.db, session.id, EndReason::RefreshReuse).await?;
+        tracing::warn!(user_id = session.user_id, session_id = %session.id, "refresh token reused; session ended");
+        return Err(AppError::RefreshTokenReused);
+    }
+
+    let user = user_store::by_id(&state.db, session.user_id)
+        .await?
+        .ok_or(AppError::SessionEnded)?;
+    let txn = state.db.begin().await?;
+    // Writes first, so a SQLite transaction takes the write lock before it reads anything.
+    store::mark_refresh_token_used(&txn, &hash, now).await?;
+    let refresh_ttl = Duration::seconds(state.config.auth.refresh_token_ttl_secs as i64);
+    store::touch_session(&txn, session.id, now, now + refresh_ttl).await?;
+    let issued = issue(state, &txn, &user, session.id, now).await?;
+    txn.commit().await?;
+    Ok(issued)
+}
+
+/// Ends the session a refresh token belongs to. Unknown tokens are fine: logging out
+/// twice is not an error.
+pub async fn logout(state: &AppState, token: &str) -> AppResult<()> {
+    let hash = hash_refresh_token(token.trim());
+    if let Some((_, Some(session))) = store::refresh_token_with_session(&state.db, &hash).await? {
+        store::end_session(&state.db, session.id, EndReason::Logout).await?;
+        tracing::info!(user_id = session.user_id, session_id = %session.id, "logged out");
+    }
+    Ok(())
+}
+
+/// Ends the caller's own session (the access-token way to log out).
+pub async fn logout_session(state: &AppState, auth: &AuthUser) -> AppResult<()> {
+    store::end_session(&state.db, auth.session_id, EndReason::Logout).await?;
+    Ok(())
+}
+
+/// Needs the current password; on success every other session of the account ends.
+pub async fn change_password(
+    state: &AppState,
+    auth: &AuthUser,
+    req: ChangePassword,
+) -> AppResult<()> {
+    let user = user_store::by_id(&state.db, auth.user_id.0)
+        .await?
+        .ok_or(AppError::SessionEnded)?;
+    if req.current_password.len() > MAX_PASSWORD_BYTES
+        || !state
+            .hasher
+            .verify(req.current_password, Some(user.password_hash.clone()))
+            .await?
+    {
+        return Err(AppError::WrongPassword);
+    }
+    if let Some(problem) = password_problem(&req.new_password, &user.username, &[&user.email]) {
+        return Err(AppError::field("new_password", problem));
+    }
+    let password_hash = state.hasher.hash(req.new_password).await?;
+    let txn = state.db.begin().await?;
+    user::Entity::update(user::ActiveModel {
+        id: Set(user.id),
+        password_hash: Set(password_hash),
+        updated_at: Set(OffsetDateTime::now_utc()),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await?;
+    let ended = store::end_other_sessions(
+        &txn,
+        user.id,
+        Some(auth.session_id),
+        EndReason::PasswordChanged,
+    )
+    .await?;
+    txn.commit().await?;
+    tracing::info!(user_id = user.id, ended, "password changed");
+    Ok(())
+}
+
+/// Checks an access token and that its session is still open.
+pub async fn authenticate(state: &AppState, token: &str) -> AppResult<AuthUser> {
+    let claims = state.tokens.verify(token)?;
+    let session = store::session(&state.db, claims.session_id)
+        .await?
+        .ok_or(AppError::SessionEnded)?;
+    if session.user_id != claims.user_id.0 {
+        return Err(AppError::InvalidToken);
+    }
+    if session.revoked_at.is_some() || session.expires_at <= OffsetDateTime::now_utc() {
+        return Err(AppError::SessionEnded);
+    }
+    Ok(AuthUser {
+        user_id: claims.user_id,
+        session_id: session.id,
+    })
+}

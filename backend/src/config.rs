@@ -1,0 +1,146 @@
+//! Typed configuration, built once at start and passed down (never a global).
+//!
+//! Layers, later wins: built-in defaults < `teahouse.toml` (or the file `TEAHOUSE_CONFIG`
+//! names) < environment (`TEAHOUSE_*`, plus the conventional `DATABASE_URL`).
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize};
+use std::{fmt, path::PathBuf};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Address to listen on.
+    pub bind: String,
+    /// Where the SQLite database, the generated JWT key and (later) uploads live.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; default: `teahouse.db` in the data dir.
+    pub database_url: Option<String>,
+    /// The built SPA (Trunk's `dist/`).
+    pub static_dir: PathBuf,
+    /// A tracing filter, e.g. `info` or `teahouse=debug,actix_web=info`.
+    pub log: String,
+    /// HMAC key for access tokens. Unset: generated on first start and kept in the data dir.
+    pub jwt_secret: Option<Secret>,
+    pub auth: AuthConfig,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuthConfig {
+    /// `single`: a new login ends the account's other sessions. `multi`: they coexist.
+    pub session_policy: SessionPolicy,
+    /// Lifetime of an access token. Short, because it is checked against the session on
+    /// every request anyway and clients refresh it silently.
+    pub access_token_ttl_secs: u64,
+    /// An unused refresh token (and so an idle session) expires after this.
+    pub refresh_token_ttl_secs: u64,
+    /// A refresh token presented again within this many seconds of its first use is
+    /// honoured once more instead of being treated as theft: two tabs of one browser share
+    /// a token and may refresh at the same moment. 0 makes every reuse end the session.
+    pub refresh_reuse_grace_secs: u64,
+    /// Failed-login throttle per account: this many attempts at once …
+    pub login_burst: u32,
+    /// … then one more every this many seconds. Never a permanent lockout.
+    pub login_refill_secs: u64,
+    /// Password hashes computed at once; the rest wait (argon2 takes ~19 MiB and a core each).
+    pub max_concurrent_hashes: usize,
+    /// argon2 memory cost in KiB (OWASP: 19456). Only tests lower it.
+    pub argon2_memory_kib: u32,
+    /// argon2 iterations (OWASP: 2).
+    pub argon2_iterations: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SessionPolicy {
+    Single,
+    Multi,
+}
+
+/// A secret string whose `Debug` prints nothing of it.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: "./data".into(),
+            database_url: None,
+            static_dir: "./frontend/dist".into(),
+            log: "info".into(),
+            jwt_secret: None,
+            auth: AuthConfig::default(),
+        }
+    }
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            session_policy: SessionPolicy::Single,
+            access_token_ttl_secs: 15 * 60,
+            refresh_token_ttl_secs: 30 * 24 * 3600,
+            refresh_reuse_grace_secs: 10,
+            login_burst: 10,
+            login_refill_secs: 30,
+            max_concurrent_hashes: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+            argon2_memory_kib: 19_456,
+            argon2_iterations: 2,
+        }
+    }
+}
+
+impl Config {
+    /// Defaults, then the config file (if present), then the environment.
+    pub fn load() -> Result<Self, Box<figment::Error>> {
+        let file = std::env::var("TEAHOUSE_CONFIG").unwrap_or_else(|_| "teahouse.toml".into());
+        Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(file))
+            .merge(Env::prefixed("TEAHOUSE_").ignore(&["config"]).split("__"))
+            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .extract()
+            .map_err(Box::new)
+    }
+
+    /// The database to use: the configured URL, else a SQLite file in the data dir.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.trim().is_empty() => url.clone(),
+            _ => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("teahouse.db").display()
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_safe() {
+        let config = Config::default();
+        assert_eq!(config.bind, "127.0.0.1:8080");
+        assert_eq!(config.auth.session_policy, SessionPolicy::Single);
+        assert!(config.database_url().starts_with("sqlite://"));
+        assert_eq!(
+            format!("{:?}", Secret("hunter2".into())),
+            "Secret([redacted])"
+        );
+    }
+}

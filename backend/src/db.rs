@@ -1,0 +1,40 @@
+//! Connecting to SQLite or PostgreSQL and bringing the schema up to date.
+
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use std::time::Duration;
+
+/// How long a SQLite writer waits for the lock before giving up with "database is locked".
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a request waits for a pooled connection before failing with 503.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Connects and runs pending migrations. SQLite gets WAL (readers never block the
+/// writer), foreign keys on, a busy timeout, and `synchronous = NORMAL` (durable across
+/// application crashes; WAL's recommended setting).
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .max_connections(if is_sqlite(url) { 8 } else { 16 })
+        .map_sqlx_sqlite_opts(|opts| {
+            use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                .synchronous(SqliteSynchronous::Normal)
+        });
+    let db = Database::connect(options).await?;
+    migrate(&db).await?;
+    Ok(db)
+}
+
+/// Applies every migration not yet applied.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+pub fn is_sqlite(url: &str) -> bool {
+    url.starts_with("sqlite:")
+}

@@ -1,0 +1,116 @@
+//! Everything mounted on the one port: the API's route table and OpenAPI document, the
+//! docs UI, health, and the single-page app.
+
+pub mod headers;
+pub mod spa;
+
+use crate::{auth, error::AppError, state::AppState, users};
+use actix_web::{HttpResponse, get, web};
+use api::{ErrorBody, users::Health};
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+use utoipa_actix_web::{AppExt as _, scope, service_config::ServiceConfig};
+
+/// The document's frame; paths and schemas are collected from the handlers themselves.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Teahouse API",
+        description = "REST API of a Teahouse chat server. Every error is `ErrorBody` with a stable `code`.",
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Registration, login, token refresh, logout"),
+        (name = "me", description = "My account"),
+        (name = "users", description = "Other people"),
+        (name = "server", description = "Health"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Every documented endpoint under `/api/v1`. The one route table: the server mounts it
+/// and `openapi()` reads it, so the document cannot drift from what is served.
+pub fn api_routes(cfg: &mut ServiceConfig) {
+    cfg.service(health)
+        .service(auth::routes::register)
+        .service(auth::routes::login)
+        .service(auth::routes::refresh)
+        .service(auth::routes::logout)
+        .service(auth::routes::logout_session)
+        .service(auth::routes::change_password)
+        .service(users::routes::me)
+        .service(users::routes::edit_me)
+        .service(users::routes::user);
+}
+
+/// The OpenAPI document for everything `api_routes` mounts.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, doc) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(scope::scope(api::API_PREFIX).configure(api_routes))
+        .split_for_parts();
+    doc
+}
+
+/// The document as served and as checked in at `openapi/openapi.json`.
+pub fn openapi_json() -> String {
+    let mut json = openapi().to_pretty_json().unwrap_or_default();
+    json.push('\n');
+    json
+}
+
+/// Is the server up and its database answering?
+#[utoipa::path(
+    tag = "server",
+    responses(
+        (status = 200, description = "Up", body = Health),
+        (status = 503, description = "`unavailable`: the database does not answer", body = ErrorBody),
+    )
+)]
+#[get("/health")]
+pub async fn health(state: web::Data<AppState>) -> Result<web::Json<Health>, AppError> {
+    state
+        .db
+        .ping()
+        .await
+        .map_err(|e| AppError::Unavailable(e.to_string()))?;
+    Ok(web::Json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    }))
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn openapi_document(doc: web::Data<OpenApiJson>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(doc.0.clone())
+}
+
+/// The serialised document, computed once at start.
+pub struct OpenApiJson(pub String);
+
+/// Anything under `/api` that no route matched.
+pub async fn route_not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::RouteNotFound)
+}

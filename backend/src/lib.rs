@@ -1,0 +1,23 @@
+//! The Teahouse server. Start reading at `startup.rs` (how the parts are put together),
+//! then `http/mod.rs` (the route table), then a feature folder such as `auth/`.
+
+/// Accounts and sessions: register, login, refresh, logout, password change, `AuthUser`.
+pub mod auth;
+/// Typed configuration: defaults < teahouse.toml < environment.
+pub mod config;
+/// Connecting to SQLite/PostgreSQL and running migrations.
+pub mod db;
+/// sea-orm entities (tables); never sent to clients.
+pub mod entities;
+/// `AppError`, the one error type, and its JSON body.
+pub mod error;
+/// The route table, OpenAPI document, docs UI, response headers, and the SPA files.
+pub mod http;
+/// Building and running the server.
+pub mod startup;
+/// `AppState`, what handlers share.
+pub mod state;
+/// Structured logging.
+pub mod telemetry;
+/// Profiles: `/me`, `/users/{id}`, and the parsing of names and addresses.
+pub mod users;

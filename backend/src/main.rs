@@ -1,0 +1,95 @@
+//! `teahouse serve | openapi | migrate`: load the config, then hand over to the library.
+
+use clap::{Parser, Subcommand};
+use std::{io::Write as _, process::ExitCode};
+use teahouse::{config::Config, startup::Application, telemetry};
+
+#[derive(Parser)]
+#[command(name = "teahouse", version, about = "A self-hosted chat server")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Print the OpenAPI document to stdout.
+    Openapi,
+    /// Apply pending database migrations and exit.
+    Migrate,
+}
+
+#[actix_web::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        let json = teahouse::http::openapi_json();
+        return match std::io::stdout().write_all(json.as_bytes()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(_) => ExitCode::FAILURE,
+        };
+    }
+    let config = match Config::load() {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("teahouse: bad configuration: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    telemetry::init(&config.log);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Migrate => migrate(&config).await,
+        _ => serve(config).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!(error = %err, "teahouse stopped");
+            eprintln!("teahouse: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), teahouse::startup::StartupError> {
+    let app = Application::build(config).await?;
+    let config = &app.state().config;
+    let host = config
+        .bind
+        .rsplit_once(':')
+        .map(|(h, _)| h)
+        .unwrap_or("127.0.0.1");
+    let host = if host == "0.0.0.0" || host == "[::]" {
+        "localhost"
+    } else {
+        host
+    };
+    tracing::info!(port = app.port(), database = %redact(&config.database_url()), "listening");
+    eprintln!(
+        "Teahouse is running at http://{host}:{}/  (API docs: /api/docs/)",
+        app.port()
+    );
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+async fn migrate(config: &Config) -> Result<(), teahouse::startup::StartupError> {
+    std::fs::create_dir_all(&config.data_dir)?;
+    teahouse::db::connect(&config.database_url()).await?;
+    eprintln!("teahouse: migrations applied");
+    Ok(())
+}
+
+/// A database URL without its password, for logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}://{}:***@{}", &url[..scheme], user, &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,189 @@
+//! Building the application: database, keys, state, the listener, the HTTP server.
+
+use crate::{
+    auth::{password::PasswordHasher, throttle::LoginThrottle, tokens},
+    config::Config,
+    db,
+    error::{json_config, json_error_fallback, path_config, query_config},
+    http::{self, OpenApiJson},
+    state::AppState,
+};
+use actix_web::{
+    App, HttpServer,
+    dev::Server,
+    middleware::{Compress, ErrorHandlers, from_fn},
+    web,
+};
+use std::{net::TcpListener, path::Path, sync::Arc, time::Duration};
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::{AppExt as _, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+pub type StartupError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Pending connections the kernel queues before `accept`; a burst of reconnects after a
+/// restart must not be dropped.
+const LISTEN_BACKLOG: u32 = 4096;
+/// How long in-flight requests get to finish on SIGTERM/SIGINT.
+const SHUTDOWN_TIMEOUT_SECS: u64 = 10;
+/// How often the login throttle forgets accounts that have been quiet.
+const THROTTLE_SWEEP_INTERVAL: Duration = Duration::from_secs(60);
+
+pub struct Application {
+    server: Server,
+    port: u16,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects, migrates, binds (port 0 picks a free port) and prepares the server.
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        std::fs::create_dir_all(&config.data_dir)?;
+        let secret = jwt_secret(&config)?;
+        let db = db::connect(&config.database_url()).await?;
+        let auth = &config.auth;
+        let state = AppState {
+            db,
+            tokens: Arc::new(tokens::TokenKeys::new(
+                secret.as_bytes(),
+                auth.access_token_ttl_secs,
+            )),
+            hasher: PasswordHasher::new(
+                auth.argon2_memory_kib,
+                auth.argon2_iterations,
+                auth.max_concurrent_hashes,
+            )?,
+            login_throttle: Arc::new(LoginThrottle::new(auth)),
+            config: Arc::new(config),
+        };
+
+        let listener = TcpListener::bind(&state.config.bind)?;
+        let port = listener.local_addr()?.port();
+        let openapi = web::Data::new(OpenApiJson(http::openapi_json()));
+        let server_state = state.clone();
+        let server = HttpServer::new(move || {
+            let state = server_state.clone();
+            let static_dir = state.config.static_dir.clone();
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .app_data(web::Data::new(state))
+                .app_data(openapi.clone())
+                .app_data(json_config())
+                .app_data(query_config())
+                .app_data(path_config())
+                .service(
+                    scope::scope(api::API_PREFIX)
+                        .configure(http::api_routes)
+                        .route("/openapi.json", web::get().to(http::openapi_document))
+                        .default_service(web::to(http::route_not_found)),
+                )
+                .split_for_parts();
+            let app = app
+                .route("/api/docs", web::get().to(docs_redirect))
+                .service(
+                    SwaggerUi::new("/api/docs/{_:.*}")
+                        .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
+                );
+            with_spa(app, &static_dir)
+                .wrap(ErrorHandlers::new().default_handler(json_error_fallback))
+                .wrap(Compress::default())
+                .wrap(from_fn(http::headers::standard_headers))
+                .wrap(TracingLogger::default())
+        })
+        .backlog(LISTEN_BACKLOG)
+        .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS)
+        .listen(listener)?
+        .run();
+
+        let throttle = state.login_throttle.clone();
+        actix_web::rt::spawn(async move {
+            let mut tick = tokio::time::interval(THROTTLE_SWEEP_INTERVAL);
+            loop {
+                tick.tick().await;
+                throttle.forget_idle();
+            }
+        });
+
+        Ok(Self {
+            server,
+            port,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGTERM/SIGINT (actix handles both: stop accepting, finish in-flight
+    /// requests for up to `SHUTDOWN_TIMEOUT_SECS`, then return).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn with_spa<T>(app: App<T>, static_dir: &Path) -> App<T>
+where
+    T: actix_web::dev::ServiceFactory<
+            actix_web::dev::ServiceRequest,
+            Config = (),
+            Response = actix_web::dev::ServiceResponse,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+{
+    if static_dir.join("index.html").is_file() {
+        app.service(http::spa::files(static_dir))
+    } else {
+        app.default_service(web::to(http::spa::not_built))
+    }
+}
+
+async fn docs_redirect() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::PermanentRedirect()
+        .insert_header(("Location", "/api/docs/"))
+        .finish()
+}
+
+/// The configured JWT key, or the one kept in the data dir (created on first start,
+/// readable by the owner only).
+fn jwt_secret(config: &Config) -> Result<String, StartupError> {
+    if let Some(secret) = &config.jwt_secret {
+        if secret.0.len() < 32 {
+            return Err("jwt_secret must be at least 32 characters".into());
+        }
+        return Ok(secret.0.clone());
+    }
+    let path = config.data_dir.join("jwt_secret");
+    match std::fs::read_to_string(&path) {
+        Ok(secret) if secret.trim().len() >= 32 => return Ok(secret.trim().to_owned()),
+        Ok(_) => {
+            return Err(format!(
+                "{} is too short; delete it to generate a new one",
+                path.display()
+            )
+            .into());
+        }
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err.into()),
+        Err(_) => {}
+    }
+    let secret = tokens::generate_secret();
+    write_private(&path, &secret)?;
+    tracing::info!(path = %path.display(), "generated a new JWT signing key");
+    Ok(secret)
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(contents.as_bytes())?;
+    file.sync_all()
+}

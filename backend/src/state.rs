@@ -1,0 +1,18 @@
+//! What every handler can reach: cloned cheaply into each worker (everything is an `Arc`
+//! or a pool handle inside).
+
+use crate::{
+    auth::{password::PasswordHasher, throttle::LoginThrottle, tokens::TokenKeys},
+    config::Config,
+};
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub tokens: Arc<TokenKeys>,
+    pub hasher: PasswordHasher,
+    pub login_throttle: Arc<LoginThrottle>,
+}

@@ -1,0 +1,104 @@
+//! Bad input of every kind gets the JSON error body with the right status.
+
+use crate::helpers::spawn_app;
+
+#[actix_web::test]
+async fn malformed_json_is_400() {
+    let app = spawn_app().await;
+    let reply = app
+        .raw(
+            "POST",
+            "/api/v1/auth/login",
+            "application/json",
+            b"{\"login\": ".to_vec(),
+        )
+        .await;
+    reply.assert(400, "malformed_json");
+    let reply = app
+        .raw(
+            "POST",
+            "/api/v1/auth/login",
+            "application/json",
+            b"{\"login\": 5}".to_vec(),
+        )
+        .await;
+    reply.assert(400, "malformed_json");
+    let reply = app
+        .raw(
+            "POST",
+            "/api/v1/auth/login",
+            "application/json",
+            b"[]".to_vec(),
+        )
+        .await;
+    reply.assert(400, "malformed_json");
+}
+
+#[actix_web::test]
+async fn wrong_content_type_is_415() {
+    let app = spawn_app().await;
+    let reply = app
+        .raw("POST", "/api/v1/auth/login", "text/plain", b"{}".to_vec())
+        .await;
+    reply.assert(415, "unsupported_media_type");
+}
+
+#[actix_web::test]
+async fn oversize_bodies_are_413() {
+    let app = spawn_app().await;
+    let big = format!(
+        "{{\"login\": \"{}\", \"password\": \"x\"}}",
+        "a".repeat(100 * 1024)
+    );
+    let reply = app
+        .raw(
+            "POST",
+            "/api/v1/auth/login",
+            "application/json",
+            big.into_bytes(),
+        )
+        .await;
+    reply.assert(413, "payload_too_large");
+    assert_eq!(reply.body["details"]["limit"], 64 * 1024);
+}
+
+#[actix_web::test]
+async fn unknown_routes_and_methods_are_json() {
+    let app = spawn_app().await;
+    app.get("/api/v1/nope", None)
+        .await
+        .assert(404, "route_not_found");
+    app.get("/api/nope", None)
+        .await
+        .assert(404, "route_not_found");
+    let reply = app
+        .raw(
+            "DELETE",
+            "/api/v1/auth/login",
+            "application/json",
+            Vec::new(),
+        )
+        .await;
+    assert!(matches!(reply.status.as_u16(), 404 | 405), "{:?}", reply);
+    assert!(reply.body["code"].is_string(), "{:?}", reply.body);
+}
+
+#[actix_web::test]
+async fn errors_carry_a_request_id_and_no_internals() {
+    let app = spawn_app().await;
+    let reply = app.get("/api/v1/me", None).await;
+    reply.assert(401, "unauthenticated");
+    assert!(reply.headers.get("x-request-id").is_some());
+    assert_eq!(
+        reply.headers.get("x-content-type-options").unwrap(),
+        "nosniff"
+    );
+}
+
+#[actix_web::test]
+async fn health_answers() {
+    let app = spawn_app().await;
+    let reply = app.get("/api/v1/health", None).await;
+    assert_eq!(reply.status.as_u16(), 200);
+    assert_eq!(reply.body["status"], "ok");
+}

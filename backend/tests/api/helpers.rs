@@ -1,0 +1,235 @@
+#![allow(dead_code)]
+
+use awc::http::StatusCode;
+use sea_orm::{ConnectionTrait, Database};
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::time::Duration;
+use teahouse::{config::Config, startup::Application};
+
+/// Every request in a test gives up after this long, so a hang fails instead of stalling.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub config: Config,
+    client: awc::Client,
+    _data_dir: tempfile::TempDir,
+}
+
+/// A response, read whole: status, headers we care about, JSON body (Null if none).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+    pub headers: awc::http::header::HeaderMap,
+}
+
+impl Reply {
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or_default()
+    }
+
+    pub fn field(&self, name: &str) -> &str {
+        self.body["details"]["fields"][name]
+            .as_str()
+            .unwrap_or_default()
+    }
+
+    #[track_caller]
+    pub fn assert(&self, status: u16, code: &str) {
+        assert_eq!(self.status.as_u16(), status, "{:?}", self.body);
+        assert_eq!(self.code(), code, "{:?}", self.body);
+        assert!(
+            self.body["message"].is_string(),
+            "error body has a message: {:?}",
+            self.body
+        );
+    }
+}
+
+/// A registered user and the session registration opened.
+#[derive(Clone, Debug)]
+pub struct TestUser {
+    pub id: i64,
+    pub username: String,
+    pub email: String,
+    pub password: String,
+    pub access: String,
+    pub refresh: String,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts a server whose config `customise` may change first.
+pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
+    teahouse::telemetry::init(&std::env::var("TEST_LOG").unwrap_or_else(|_| "warn".into()));
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config {
+        bind: "127.0.0.1:0".into(),
+        data_dir: data_dir.path().to_owned(),
+        static_dir: data_dir.path().join("no-spa"),
+        database_url: Some(test_database_url(data_dir.path()).await),
+        ..Config::default()
+    };
+    // Real argon2id, with cheaper parameters: the cost is not what these tests test.
+    config.auth.argon2_memory_kib = 1024;
+    config.auth.argon2_iterations = 1;
+    customise(&mut config);
+    let app = Application::build(config.clone())
+        .await
+        .expect("app builds");
+    let port = app.port();
+    actix_web::rt::spawn(app.run_until_stopped());
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        config,
+        client: awc::Client::builder().timeout(REQUEST_TIMEOUT).finish(),
+        _data_dir: data_dir,
+    }
+}
+
+/// SQLite in the test's temp dir, or a brand-new database on the PostgreSQL server that
+/// `TEST_DATABASE_URL` points at.
+async fn test_database_url(dir: &std::path::Path) -> String {
+    let Ok(base) = std::env::var("TEST_DATABASE_URL") else {
+        return format!("sqlite://{}?mode=rwc", dir.join("test.db").display());
+    };
+    let name = format!("teahouse_test_{}", uuid::Uuid::new_v4().simple());
+    let admin = Database::connect(&base)
+        .await
+        .expect("connect to TEST_DATABASE_URL");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
+    let (without_query, query) = match base.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (base.as_str(), String::new()),
+    };
+    let (server, _) = without_query
+        .rsplit_once('/')
+        .expect("URL has a database path");
+    format!("{server}/{name}{query}")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    async fn read<S>(mut res: awc::ClientResponse<S>) -> Reply
+    where
+        S: futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>>
+            + Unpin,
+    {
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.body().limit(10 * 1024 * 1024).await.expect("read body");
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        Reply {
+            status,
+            body,
+            headers,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        let mut req = self.client.get(self.url(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        Self::read(req.send().await.expect("GET")).await
+    }
+
+    pub async fn post(&self, path: &str, body: &impl Serialize, token: Option<&str>) -> Reply {
+        let mut req = self.client.post(self.url(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        Self::read(req.send_json(body).await.expect("POST")).await
+    }
+
+    pub async fn patch(&self, path: &str, body: &impl Serialize, token: Option<&str>) -> Reply {
+        let mut req = self.client.patch(self.url(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        Self::read(req.send_json(body).await.expect("PATCH")).await
+    }
+
+    /// A request with a raw body and content type, for malformed-input tests.
+    pub async fn raw(&self, method: &str, path: &str, content_type: &str, body: Vec<u8>) -> Reply {
+        let method = awc::http::Method::from_bytes(method.as_bytes()).expect("method");
+        let req = self
+            .client
+            .request(method, self.url(path))
+            .insert_header(("content-type", content_type));
+        Self::read(req.send_body(body).await.expect("request")).await
+    }
+
+    pub async fn register(&self, body: Value) -> Reply {
+        self.post("/api/v1/auth/register", &body, None).await
+    }
+
+    pub async fn login(&self, login: &str, password: &str) -> Reply {
+        self.post(
+            "/api/v1/auth/login",
+            &json!({ "login": login, "password": password }),
+            None,
+        )
+        .await
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> Reply {
+        self.post(
+            "/api/v1/auth/refresh",
+            &json!({ "refresh_token": refresh_token }),
+            None,
+        )
+        .await
+    }
+
+    pub async fn logout(&self, refresh_token: &str) -> Reply {
+        self.post(
+            "/api/v1/auth/logout",
+            &json!({ "refresh_token": refresh_token }),
+            None,
+        )
+        .await
+    }
+
+    pub async fn me(&self, access: &str) -> Reply {
+        self.get("/api/v1/me", Some(access)).await
+    }
+
+    /// Registers `username` with a valid email and password; panics unless it works.
+    pub async fn user(&self, username: &str) -> TestUser {
+        let email = format!("{}@example.com", username.to_lowercase());
+        let password = format!("{username}-drinks-green-tea");
+        let reply = self
+            .register(json!({ "username": username, "email": email, "password": password }))
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+        TestUser {
+            id: reply.body["user"]["id"].as_i64().expect("id"),
+            username: username.into(),
+            email,
+            password,
+            access: reply.body["access_token"].as_str().expect("access").into(),
+            refresh: reply.body["refresh_token"]
+                .as_str()
+                .expect("refresh")
+                .into(),
+        }
+    }
+}

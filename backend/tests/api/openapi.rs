@@ -1,0 +1,55 @@
+//! The checked-in OpenAPI document is exactly what the server produces and serves.
+
+use crate::helpers::spawn_app;
+
+#[test]
+fn checked_in_document_matches_the_code() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/openapi.json");
+    let checked_in = std::fs::read_to_string(path).unwrap_or_default();
+    let generated = teahouse::http::openapi_json();
+    assert!(
+        checked_in == generated,
+        "openapi/openapi.json is out of date: run `cargo run -p teahouse -- openapi > openapi/openapi.json`"
+    );
+}
+
+#[actix_web::test]
+async fn served_document_matches_and_documents_every_route() {
+    let app = spawn_app().await;
+    let served = app.get("/api/v1/openapi.json", None).await;
+    assert_eq!(served.status.as_u16(), 200);
+    let generated: serde_json::Value =
+        serde_json::from_str(&teahouse::http::openapi_json()).unwrap();
+    assert_eq!(served.body, generated);
+    let paths = served.body["paths"].as_object().unwrap();
+    for path in [
+        "/api/v1/auth/register",
+        "/api/v1/auth/login",
+        "/api/v1/auth/refresh",
+        "/api/v1/auth/logout",
+        "/api/v1/me",
+        "/api/v1/me/password",
+        "/api/v1/users/{id}",
+        "/api/v1/health",
+    ] {
+        assert!(paths.contains_key(path), "{path} is documented");
+    }
+    assert!(served.body["components"]["schemas"]["ErrorBody"].is_object());
+    assert!(served.body["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[actix_web::test]
+async fn the_docs_ui_is_served_offline() {
+    let app = spawn_app().await;
+    let reply = app.get("/api/docs/", None).await;
+    assert_eq!(reply.status.as_u16(), 200);
+    assert!(
+        reply.body.as_str().unwrap_or_default().contains("swagger"),
+        "{:?}",
+        reply.body
+    );
+    assert!(
+        !reply.body.as_str().unwrap_or_default().contains("cdn"),
+        "no CDN"
+    );
+}

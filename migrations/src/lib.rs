@@ -1,0 +1,17 @@
+//! The schema, one migration per step. Migrations describe tables with sea-query only and
+//! never import the server's entity types, so an old migration keeps meaning what it meant.
+//! Every statement must be accepted by both SQLite and PostgreSQL: foreign keys are declared
+//! inside CREATE TABLE (SQLite cannot add them later).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_accounts;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261121_000001_accounts::Migration)]
+    }
+}
