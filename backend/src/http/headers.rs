@@ -10,7 +10,7 @@ use actix_web::{
 use tracing_actix_web::RequestId;
 
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-/// Trunk names built assets `name-<16 hex digits>.ext`: their content never changes.
+/// Trunk names built assets `name-<hex hash>.ext`: their content never changes.
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 /// Everything else (index.html above all) is revalidated, so a new build shows at once.
 const REVALIDATE: HeaderValue = HeaderValue::from_static("no-cache");
@@ -24,6 +24,13 @@ pub async fn standard_headers(
     let is_api = req.path().starts_with("/api/");
     let hashed = is_hashed_asset(req.path());
     let mut res = next.call(req).await?;
+    // The SPA fallback answers any path with index.html: never cache that forever.
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let hashed = hashed && !is_html;
     let headers = res.headers_mut();
     if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
         headers.insert(X_REQUEST_ID, id);
@@ -49,15 +56,13 @@ pub async fn standard_headers(
 
 fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
-    let stem = name
-        .split('.')
-        .next()
-        .unwrap_or_default()
-        .trim_end_matches("_bg");
-    let Some((_, hash)) = stem.rsplit_once('-') else {
+    let Some((stem, _extension)) = name.split_once('.') else {
         return false;
     };
-    hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit())
+    let Some((_, hash)) = stem.trim_end_matches("_bg").rsplit_once('-') else {
+        return false;
+    };
+    hash.len() >= 12 && hash.chars().all(|c| c.is_ascii_hexdigit())
 }
 
 #[cfg(test)]
@@ -71,6 +76,8 @@ mod tests {
         ));
         assert!(is_hashed_asset("/teahouse-frontend-3f2a9c0d1e4b5a67.js"));
         assert!(is_hashed_asset("/style-0123456789abcdef.css"));
+        assert!(is_hashed_asset("/main-791a62295e1583.css"));
+        assert!(!is_hashed_asset("/rooms/cafe-0123456789abcd"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/login"));
     }

@@ -2,6 +2,9 @@
 //! fresh database (SQLite in a temp dir, or a new PostgreSQL database when
 //! `TEST_DATABASE_URL` is set).
 
+// A test binary: a panic is how a helper reports a broken fixture.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod accounts;
 mod errors;
 mod helpers;

@@ -1,0 +1,51 @@
+import { defineConfig } from "@playwright/test";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+// The real server binary, serving the built SPA, on its own port and a throw-away data dir.
+const port = Number(process.env.E2E_PORT ?? 18080);
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "teahouse-e2e-"));
+const bin = process.env.TEAHOUSE_BIN ?? path.resolve(__dirname, "../target/debug/teahouse");
+
+export default defineConfig({
+  testDir: "tests",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  outputDir: "test-results",
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: {
+    command: `${bin} serve`,
+    url: `http://127.0.0.1:${port}/api/v1/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      TEAHOUSE_BIND: `127.0.0.1:${port}`,
+      TEAHOUSE_DATA_DIR: dataDir,
+      TEAHOUSE_STATIC_DIR: path.resolve(__dirname, "../frontend/dist"),
+      TEAHOUSE_LOG: "warn",
+      DATABASE_URL: "",
+    },
+  },
+});

@@ -1,0 +1,112 @@
+import { expect, test, type Page } from "@playwright/test";
+
+// Screenshots of each screen are kept as test artifacts (e2e/test-results, not committed).
+async function snap(page: Page, name: string) {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+}
+
+test("register, log out, log in, edit the profile, reload, switch language and theme", async ({ page }) => {
+  const username = `tea_${Date.now().toString(36)}`;
+  const password = "green-tea-at-dusk";
+
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
+  await page.getByRole("link", { name: "Create an account" }).click();
+
+  // Registration: the form checks the repeated password and shows the strength.
+  await expect(page.getByRole("heading", { name: "Create your account" })).toBeVisible();
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Email").fill(`${username}@example.com`);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await expect(page.getByText(/Strength: (good|strong)/)).toBeVisible();
+  await page.getByLabel("Repeat the password").fill("something-else");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("The two passwords are not the same.")).toBeVisible();
+  await page.getByLabel("Repeat the password").fill(password);
+  await snap(page, "01-register");
+  await page.getByRole("button", { name: "Create account" }).click();
+
+  await expect(page.getByRole("heading", { name: username, level: 1 })).toBeVisible();
+  await expect(page.getByText(`${username}@example.com`)).toBeVisible();
+  await snap(page, "02-profile");
+
+  // Log out, then back in with the email address.
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
+  await page.getByLabel("Username or email").fill(`${username}@example.com`);
+  await page.getByLabel("Password").fill("wrong-password-here");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Wrong username, email or password.");
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("heading", { name: username, level: 1 })).toBeVisible();
+
+  // Edit the profile.
+  await page.getByLabel("Display name").fill("李雷");
+  await page.getByLabel("About me").fill("喜欢喝茶。\nLikes tea.");
+  await page.getByLabel("Location").fill("北京");
+  await page.getByLabel("Gender").selectOption("male");
+  await page.getByLabel("Zodiac sign").selectOption("leo");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Saved.")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "李雷", level: 1 })).toBeVisible();
+
+  // Still logged in, with the edits, after a reload.
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "李雷", level: 1 })).toBeVisible();
+  await expect(page.getByLabel("Zodiac sign")).toHaveValue("leo");
+  await expect(page.getByText("喜欢喝茶。")).toBeVisible();
+
+  // Chinese, remembered across a reload.
+  await page.getByLabel("Language").selectOption("zh-CN");
+  await expect(page.getByRole("heading", { name: "编辑资料" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "保存" })).toBeVisible();
+  await expect(page.getByLabel("星座")).toHaveValue("leo");
+  await page.reload();
+  await expect(page.getByRole("button", { name: "退出登录" })).toBeVisible();
+  await snap(page, "03-profile-zh");
+
+  // Dark theme, remembered across a reload.
+  const html = page.locator("html");
+  const before = await html.getAttribute("data-theme");
+  const toggle = before === "dark" ? "切换到浅色主题" : "切换到深色主题";
+  await page.getByRole("button", { name: toggle }).click();
+  const after = before === "dark" ? "light" : "dark";
+  await expect(html).toHaveAttribute("data-theme", after);
+  await page.reload();
+  await expect(html).toHaveAttribute("data-theme", after);
+  await snap(page, "04-theme");
+
+  // Change the password in Chinese, and log in with the new one.
+  await page.getByRole("link", { name: "密码" }).click();
+  await page.getByLabel("当前密码").fill(password);
+  await page.getByLabel("新密码", { exact: true }).fill("oolong-by-the-river");
+  await page.getByLabel("再次输入新密码").fill("oolong-by-the-river");
+  await page.getByRole("button", { name: "修改密码" }).click();
+  await expect(page.getByRole("status")).toContainText("密码已修改");
+  await page.getByRole("button", { name: "退出登录" }).click();
+  await page.getByLabel("用户名或邮箱").fill(username);
+  await page.getByLabel("密码").fill("oolong-by-the-river");
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page.getByRole("heading", { name: "李雷", level: 1 })).toBeVisible();
+});
+
+test("the layout works at 360 px wide", async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto("/register");
+  await expect(page.getByRole("heading", { name: "Create your account" })).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await snap(page, "05-narrow");
+});
+
+test("a server-side rule shows on its field", async ({ page }) => {
+  await page.goto("/register");
+  await page.getByLabel("Username").fill(`common_${Date.now().toString(36)}`);
+  await page.getByLabel("Email").fill(`common_${Date.now().toString(36)}@example.com`);
+  await page.getByLabel("Password", { exact: true }).fill("password123");
+  await page.getByLabel("Repeat the password").fill("password123");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("Too common or too easy to guess.", { exact: false })).toBeVisible();
+  await expect(page.getByLabel("Password", { exact: true })).toHaveAttribute("aria-invalid", "true");
+});

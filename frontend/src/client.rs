@@ -1,0 +1,135 @@
+//! The typed HTTP client. Every call checks the status before decoding: a success body is
+//! decoded as the endpoint's type, anything else as `ErrorBody`. Calls that need a login
+//! go through `state::session::Session`, which adds the token and refreshes it on 401.
+
+use api::{
+    ErrorBody, ErrorCode,
+    auth::{AuthSession, Login, RefreshToken, Register},
+};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::{Serialize, de::DeserializeOwned};
+
+/// A failed call: the server's error body, or a stand-in when the server was not reached.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiError {
+    pub status: u16,
+    pub body: ErrorBody,
+}
+
+impl ApiError {
+    pub fn code(&self) -> ErrorCode {
+        self.body.code
+    }
+
+    /// The server could not be reached (offline, restarting) or answered nonsense.
+    pub fn unreachable(detail: impl ToString) -> Self {
+        Self {
+            status: 0,
+            body: ErrorBody {
+                code: ErrorCode::Unavailable,
+                message: detail.to_string(),
+                details: None,
+            },
+        }
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self {
+            status: 401,
+            body: ErrorBody {
+                code: ErrorCode::Unauthenticated,
+                message: "not logged in".into(),
+                details: None,
+            },
+        }
+    }
+
+    /// The server's problem with one field, if it named one.
+    pub fn field(&self, name: &str) -> Option<api::FieldCode> {
+        self.body.details.as_ref()?.fields.get(name).copied()
+    }
+}
+
+/// The verbs the app uses.
+#[derive(Clone, Copy, Debug)]
+pub enum Verb {
+    Get,
+    Post,
+    Patch,
+}
+
+pub fn url(path: &str) -> String {
+    format!("{}{path}", api::API_PREFIX)
+}
+
+/// Sends one request; `Ok` for any answer the server gave (check `ok()` / use `decode`).
+pub async fn send(
+    verb: Verb,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> Result<Response, ApiError> {
+    let url = url(path);
+    let mut builder: RequestBuilder = match verb {
+        Verb::Get => Request::get(&url),
+        Verb::Post => Request::post(&url),
+        Verb::Patch => Request::patch(&url),
+    };
+    if let Some(token) = token {
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
+    let request = match body {
+        Some(json) => builder
+            .header("Content-Type", "application/json")
+            .body(json.to_owned()),
+        None => builder.build(),
+    }
+    .map_err(ApiError::unreachable)?;
+    request.send().await.map_err(ApiError::unreachable)
+}
+
+/// Decodes a success body as `T`, or the error body.
+pub async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    let response = check(response).await?;
+    response.json::<T>().await.map_err(ApiError::unreachable)
+}
+
+/// Turns an error status into `ApiError`; passes successes through.
+pub async fn check(response: Response) -> Result<Response, ApiError> {
+    if response.ok() {
+        return Ok(response);
+    }
+    let status = response.status();
+    match response.json::<ErrorBody>().await {
+        Ok(body) => Err(ApiError { status, body }),
+        Err(_) => Err(ApiError::unreachable(format!("HTTP {status}"))),
+    }
+}
+
+pub fn to_json(body: &impl Serialize) -> Result<String, ApiError> {
+    serde_json::to_string(body).map_err(ApiError::unreachable)
+}
+
+pub async fn register(body: &Register) -> Result<AuthSession, ApiError> {
+    decode(send(Verb::Post, "/auth/register", None, Some(&to_json(body)?)).await?).await
+}
+
+pub async fn login(body: &Login) -> Result<AuthSession, ApiError> {
+    decode(send(Verb::Post, "/auth/login", None, Some(&to_json(body)?)).await?).await
+}
+
+pub async fn refresh(refresh_token: &str) -> Result<AuthSession, ApiError> {
+    let body = RefreshToken {
+        refresh_token: refresh_token.to_owned(),
+    };
+    decode(send(Verb::Post, "/auth/refresh", None, Some(&to_json(&body)?)).await?).await
+}
+
+pub async fn logout(refresh_token: &str) -> Result<(), ApiError> {
+    let body = RefreshToken {
+        refresh_token: refresh_token.to_owned(),
+    };
+    check(send(Verb::Post, "/auth/logout", None, Some(&to_json(&body)?)).await?)
+        .await
+        .map(drop)
+}

@@ -1,0 +1,113 @@
+//! The top bar: the name, navigation, language and theme.
+
+use crate::{
+    i18n::*,
+    state::{
+        session::use_session,
+        theme::{Theme, use_theme},
+    },
+};
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::{components::A, hooks::use_navigate};
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let logged_in = session.logged_in();
+    let logout = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            session.logout().await;
+            navigate("/login", Default::default());
+        });
+    };
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">
+                <span class="brand-mark" aria-hidden="true">"茶"</span>
+                <span>{t!(i18n, app.name)}</span>
+            </A>
+            <nav aria-label=move || t_string!(i18n, app.main_nav)>
+                <Show
+                    when=move || logged_in.get()
+                    fallback=move || view! {
+                        <A href="/login">{t!(i18n, nav.login)}</A>
+                        <A href="/register">{t!(i18n, nav.register)}</A>
+                    }
+                >
+                    <A href="/me">{t!(i18n, nav.profile)}</A>
+                    <A href="/me/password">{t!(i18n, nav.password)}</A>
+                    <button type="button" class="link" on:click=logout.clone()>{t!(i18n, nav.logout)}</button>
+                </Show>
+            </nav>
+            <div class="tools">
+                <LanguageSwitch/>
+                <ThemeToggle/>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let on_change = move |ev| {
+        let locale = match event_target_value(&ev).as_str() {
+            "zh-CN" => Locale::zh_CN,
+            _ => Locale::en,
+        };
+        i18n.set_locale(locale);
+    };
+    view! {
+        <select class="lang" aria-label=move || t_string!(i18n, app.language) on:change=on_change>
+            <option value="en" selected=move || i18n.get_locale() == Locale::en>"English"</option>
+            <option value="zh-CN" selected=move || i18n.get_locale() == Locale::zh_CN>"中文"</option>
+        </select>
+    }
+}
+
+#[component]
+fn ThemeToggle() -> impl IntoView {
+    let i18n = use_i18n();
+    let theme = use_theme().0;
+    let label = move || match theme.get() {
+        Theme::Light => t_string!(i18n, app.to_dark),
+        Theme::Dark => t_string!(i18n, app.to_light),
+    };
+    view! {
+        <button
+            type="button"
+            class="icon-button"
+            aria-label=label
+            title=label
+            on:click=move |_| theme.update(|t| *t = t.toggled())
+        >
+            <Show when=move || theme.get() == Theme::Light fallback=|| view! { <SunIcon/> }>
+                <MoonIcon/>
+            </Show>
+        </button>
+    }
+}
+
+#[component]
+fn MoonIcon() -> impl IntoView {
+    view! {
+        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+            <path fill="currentColor" d="M21 12.8A9 9 0 1 1 11.2 3a7 7 0 0 0 9.8 9.8z"/>
+        </svg>
+    }
+}
+
+#[component]
+fn SunIcon() -> impl IntoView {
+    view! {
+        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+            <circle cx="12" cy="12" r="4.5" fill="currentColor"/>
+            <g stroke="currentColor" stroke-width="2" stroke-linecap="round">
+                <path d="M12 1.5v3M12 19.5v3M1.5 12h3M19.5 12h3M4.6 4.6l2.1 2.1M17.3 17.3l2.1 2.1M4.6 19.4l2.1-2.1M17.3 6.7l2.1-2.1"/>
+            </g>
+        </svg>
+    }
+}

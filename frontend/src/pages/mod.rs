@@ -1,0 +1,68 @@
+//! Route-level screens.
+
+pub mod login;
+pub mod password;
+pub mod profile;
+pub mod register;
+
+use crate::{i18n::*, state::session::use_session};
+use leptos::prelude::*;
+use leptos_router::components::{A, Redirect};
+
+/// `/`: where a person belongs right now.
+#[component]
+pub fn Home() -> impl IntoView {
+    let session = use_session();
+    let i18n = use_i18n();
+    move || {
+        if !session.ready.get() {
+            view! { <p class="muted">{t!(i18n, app.loading)}</p> }.into_any()
+        } else if session.logged_in().get() {
+            view! { <Redirect path="/me"/> }.into_any()
+        } else {
+            view! { <Redirect path="/login"/> }.into_any()
+        }
+    }
+}
+
+/// Shows `children` to a logged-in person; sends everyone else to the login page.
+#[component]
+pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    let i18n = use_i18n();
+    let logged_in = session.logged_in();
+    move || {
+        if logged_in.get() {
+            children().into_any()
+        } else if session.ready.get() {
+            view! { <Redirect path="/login"/> }.into_any()
+        } else {
+            view! { <p class="muted">{t!(i18n, app.loading)}</p> }.into_any()
+        }
+    }
+}
+
+/// Sends a logged-in person away from the login and registration pages.
+#[component]
+pub fn GuestOnly(children: ChildrenFn) -> impl IntoView {
+    let logged_in = use_session().logged_in();
+    move || {
+        if logged_in.get() {
+            view! { <Redirect path="/me"/> }.into_any()
+        } else {
+            children().into_any()
+        }
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card narrow">
+            <h1>"404"</h1>
+            <p>{t!(i18n, app.not_found)}</p>
+            <A href="/">{t!(i18n, app.go_home)}</A>
+        </section>
+    }
+}

@@ -1,0 +1,130 @@
+use crate::{
+    client::{self, ApiError},
+    components::form::{Notice, TextField},
+    i18n::*,
+    state::session::use_session,
+    text::{error_text, field_text, tr},
+};
+use api::{FieldCode, auth::Register, rules};
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::components::A;
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let username = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let pending = RwSignal::new(false);
+    // The server's answer, with what was sent: its field errors show while a field still
+    // holds the value the server judged.
+    let failure = RwSignal::new(None::<(Register, ApiError)>);
+    // Client-side problems show once a field was left or the form submitted.
+    let touched = RwSignal::new(std::collections::BTreeSet::<&'static str>::new());
+    let touch = move |name: &'static str| {
+        Callback::new(move |_| {
+            touched.update(|t| {
+                t.insert(name);
+            })
+        })
+    };
+    let shown = move |name: &'static str| touched.with(|t| t.contains(name) || t.contains("*"));
+
+    let server_field = move |name: &str| {
+        failure.with(|f| {
+            let (sent, err) = f.as_ref()?;
+            let unchanged = match name {
+                "username" => sent.username == username.get(),
+                "email" => sent.email == email.get(),
+                "phone" => sent.phone.clone().unwrap_or_default() == phone.get(),
+                _ => sent.password == password.get(),
+            };
+            if unchanged { err.field(name) } else { None }
+        })
+    };
+    let local_username = move || rules::username_problem(username.get().trim());
+    let local_password = move || rules::password_problem(&password.get(), username.get().trim());
+    let field_error = move |name: &'static str, local: Option<FieldCode>| {
+        let code = server_field(name).or(if shown(name) { local } else { None });
+        code.map(|c| field_text(i18n, c))
+    };
+
+    let username_error = Signal::derive(move || field_error("username", local_username()));
+    let email_error = Signal::derive(move || {
+        let local = (email.get().trim().is_empty()).then_some(FieldCode::Required);
+        field_error("email", local)
+    });
+    let phone_error = Signal::derive(move || field_error("phone", None));
+    let password_error = Signal::derive(move || field_error("password", local_password()));
+    let confirm_error = Signal::derive(move || {
+        (shown("confirm") && confirm.get() != password.get())
+            .then(|| t_string!(i18n, register.mismatch).to_string())
+    });
+    let strength = move || rules::strength_hint(&password.get());
+    let strength_label = move || match strength() {
+        0 => t_string!(i18n, register.strength_too_short),
+        1 => t_string!(i18n, register.strength_weak),
+        2 => t_string!(i18n, register.strength_fair),
+        3 => t_string!(i18n, register.strength_good),
+        _ => t_string!(i18n, register.strength_strong),
+    };
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        touched.update(|t| {
+            t.insert("*");
+        });
+        if pending.get_untracked()
+            || local_username().is_some()
+            || local_password().is_some()
+            || email.get_untracked().trim().is_empty()
+            || confirm.get_untracked() != password.get_untracked()
+        {
+            return;
+        }
+        pending.set(true);
+        let body = Register {
+            username: username.get_untracked(),
+            email: email.get_untracked(),
+            phone: Some(phone.get_untracked()).filter(|p| !p.trim().is_empty()),
+            password: password.get_untracked(),
+        };
+        spawn_local(async move {
+            match client::register(&body).await {
+                Ok(auth) => session.signed_in(auth),
+                Err(err) => failure.set(Some((body, err))),
+            }
+            pending.set(false);
+        });
+    };
+
+    view! {
+        <section class="card narrow">
+            <h1>{t!(i18n, register.title)}</h1>
+            <form on:submit=submit novalidate>
+                <Notice text=Signal::derive(move || failure.with(|f| f.as_ref().map(|(_, e)| error_text(i18n, e))))/>
+                <TextField id="username" label=tr(move || t_string!(i18n, register.username).to_string()) value=username
+                    autocomplete="username" required=true on_blur=touch("username")
+                    hint=tr(move || t_string!(i18n, register.username_hint).to_string()) error=username_error/>
+                <TextField id="email" kind="email" label=tr(move || t_string!(i18n, register.email).to_string()) value=email
+                    autocomplete="email" required=true on_blur=touch("email") error=email_error/>
+                <TextField id="phone" kind="tel" label=tr(move || t_string!(i18n, register.phone).to_string()) value=phone
+                    autocomplete="tel" error=phone_error/>
+                <TextField id="password" kind="password" label=tr(move || t_string!(i18n, register.password).to_string())
+                    value=password autocomplete="new-password" required=true on_blur=touch("password")
+                    hint=tr(move || t_string!(i18n, register.password_hint).to_string()) error=password_error/>
+                <div class="strength" aria-live="polite">
+                    <meter min="0" max="4" low="2" high="3" optimum="4" value=move || strength().to_string()></meter>
+                    <span>{t!(i18n, register.strength)}": "{strength_label}</span>
+                </div>
+                <TextField id="confirm" kind="password" label=tr(move || t_string!(i18n, register.confirm).to_string())
+                    value=confirm autocomplete="new-password" required=true on_blur=touch("confirm") error=confirm_error/>
+                <button type="submit" class="primary" disabled=move || pending.get()>{t!(i18n, register.submit)}</button>
+            </form>
+            <p class="aside">{t!(i18n, register.have_account)}" "<A href="/login">{t!(i18n, nav.login)}</A></p>
+        </section>
+    }
+}

@@ -1,0 +1,174 @@
+//! Who is logged in. The tokens live in localStorage (so a reload, or a second tab, stays
+//! logged in); the user is a signal the whole app derives from.
+
+use crate::client::{self, ApiError, Verb};
+use api::{auth::AuthSession, users::Me};
+use leptos::{prelude::*, task::spawn_local};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+const TOKENS_KEY: &str = "teahouse.tokens";
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Tokens {
+    access: String,
+    refresh: String,
+}
+
+#[derive(Clone, Copy)]
+pub struct Session {
+    /// The logged-in account; `None` when logged out.
+    pub user: RwSignal<Option<Me>>,
+    /// False until the stored session has been checked at start.
+    pub ready: RwSignal<bool>,
+    /// Set when the server ended the session (another login, logout elsewhere).
+    pub ended: RwSignal<bool>,
+}
+
+impl Session {
+    /// Creates the context and, if tokens are stored, restores the session from them.
+    pub fn provide() -> Self {
+        let session = Self {
+            user: RwSignal::new(None),
+            ready: RwSignal::new(false),
+            ended: RwSignal::new(false),
+        };
+        provide_context(session);
+        spawn_local(async move {
+            if load_tokens().is_some()
+                && let Ok(me) = session.get::<Me>("/me").await
+            {
+                session.user.set(Some(me));
+            }
+            session.ready.set(true);
+        });
+        session
+    }
+
+    /// Whether someone is logged in. Views that only care about that (route guards, page
+    /// shells) track this, so a profile edit does not rebuild them.
+    pub fn logged_in(&self) -> Memo<bool> {
+        let user = self.user;
+        Memo::new(move |_| user.with(Option::is_some))
+    }
+
+    pub fn signed_in(&self, auth: AuthSession) {
+        save_tokens(&Tokens {
+            access: auth.access_token,
+            refresh: auth.refresh_token,
+        });
+        self.ended.set(false);
+        self.user.set(Some(auth.user));
+    }
+
+    pub async fn logout(&self) {
+        if let Some(tokens) = load_tokens() {
+            // Ending the session on the server is best effort: offline, we still forget it.
+            let _ = client::logout(&tokens.refresh).await;
+        }
+        clear_tokens();
+        self.user.set(None);
+    }
+
+    /// The server says the session is over: forget it.
+    fn end(&self) {
+        clear_tokens();
+        if self.user.get_untracked().is_some() {
+            self.ended.set(true);
+        }
+        self.user.set(None);
+    }
+
+    /// An authenticated request. On 401 it refreshes the tokens once and retries; if that
+    /// fails too the session is over.
+    pub async fn request(
+        &self,
+        verb: Verb,
+        path: &str,
+        body: Option<&str>,
+    ) -> Result<gloo_net::http::Response, ApiError> {
+        let Some(tokens) = load_tokens() else {
+            self.end();
+            return Err(ApiError::unauthenticated());
+        };
+        let response = client::send(verb, path, Some(&tokens.access), body).await?;
+        if response.status() != 401 {
+            return client::check(response).await;
+        }
+        // Another tab or call may already have refreshed: use its tokens if so.
+        let fresh = match load_tokens() {
+            Some(latest) if latest.access != tokens.access => latest,
+            _ => match client::refresh(&tokens.refresh).await {
+                Ok(auth) => {
+                    let fresh = Tokens {
+                        access: auth.access_token,
+                        refresh: auth.refresh_token,
+                    };
+                    save_tokens(&fresh);
+                    fresh
+                }
+                Err(err) => {
+                    if err.status == 401 {
+                        self.end();
+                    }
+                    return Err(err);
+                }
+            },
+        };
+        let response = client::send(verb, path, Some(&fresh.access), body).await?;
+        let result = client::check(response).await;
+        if let Err(err) = &result
+            && err.status == 401
+        {
+            self.end();
+        }
+        result
+    }
+
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        let response = self.request(Verb::Get, path, None).await?;
+        response.json().await.map_err(ApiError::unreachable)
+    }
+
+    pub async fn patch<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T, ApiError> {
+        let response = self
+            .request(Verb::Patch, path, Some(&client::to_json(body)?))
+            .await?;
+        response.json().await.map_err(ApiError::unreachable)
+    }
+
+    /// A POST whose answer has no body (204).
+    pub async fn post_empty(&self, path: &str, body: &impl Serialize) -> Result<(), ApiError> {
+        self.request(Verb::Post, path, Some(&client::to_json(body)?))
+            .await
+            .map(drop)
+    }
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+fn load_tokens() -> Option<Tokens> {
+    let raw = storage()?.get_item(TOKENS_KEY).ok()??;
+    serde_json::from_str(&raw).ok()
+}
+
+fn save_tokens(tokens: &Tokens) {
+    if let (Some(storage), Ok(raw)) = (storage(), serde_json::to_string(tokens)) {
+        let _ = storage.set_item(TOKENS_KEY, &raw);
+    }
+}
+
+fn clear_tokens() {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(TOKENS_KEY);
+    }
+}

@@ -1,0 +1,80 @@
+//! Translations of the server's stable codes, and small formatting helpers.
+
+use crate::{client::ApiError, i18n::*};
+use api::{ErrorCode, FieldCode};
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use serde::Serialize;
+
+/// What to tell a person about a failed call, in the current language.
+pub fn error_text(i18n: I18nContext<Locale>, err: &ApiError) -> String {
+    let text = match err.code() {
+        ErrorCode::MalformedJson => t_string!(i18n, errors.malformed_json),
+        ErrorCode::BadRequest => t_string!(i18n, errors.bad_request),
+        ErrorCode::Unauthenticated => t_string!(i18n, errors.unauthenticated),
+        ErrorCode::InvalidToken => t_string!(i18n, errors.invalid_token),
+        ErrorCode::TokenExpired => t_string!(i18n, errors.token_expired),
+        ErrorCode::SessionEnded => t_string!(i18n, errors.session_ended),
+        ErrorCode::InvalidCredentials => t_string!(i18n, errors.invalid_credentials),
+        ErrorCode::InvalidRefreshToken => t_string!(i18n, errors.invalid_refresh_token),
+        ErrorCode::RefreshTokenReused => t_string!(i18n, errors.refresh_token_reused),
+        ErrorCode::WrongPassword => t_string!(i18n, errors.wrong_password),
+        ErrorCode::Forbidden => t_string!(i18n, errors.forbidden),
+        ErrorCode::NotFound => t_string!(i18n, errors.not_found),
+        ErrorCode::RouteNotFound => t_string!(i18n, errors.route_not_found),
+        ErrorCode::MethodNotAllowed => t_string!(i18n, errors.method_not_allowed),
+        ErrorCode::UsernameTaken => t_string!(i18n, errors.username_taken),
+        ErrorCode::EmailTaken => t_string!(i18n, errors.email_taken),
+        ErrorCode::PhoneTaken => t_string!(i18n, errors.phone_taken),
+        ErrorCode::PayloadTooLarge => t_string!(i18n, errors.payload_too_large),
+        ErrorCode::UnsupportedMediaType => t_string!(i18n, errors.unsupported_media_type),
+        ErrorCode::ValidationFailed => t_string!(i18n, errors.validation_failed),
+        ErrorCode::RateLimited => {
+            let seconds = err
+                .body
+                .details
+                .as_ref()
+                .and_then(|d| d.retry_after)
+                .unwrap_or(1);
+            return t_string!(i18n, errors.rate_limited, seconds).to_string();
+        }
+        ErrorCode::Internal => t_string!(i18n, errors.internal),
+        ErrorCode::Unavailable => t_string!(i18n, errors.unavailable),
+    };
+    text.to_string()
+}
+
+/// What is wrong with a field, in the current language.
+pub fn field_text(i18n: I18nContext<Locale>, code: FieldCode) -> String {
+    let text = match code {
+        FieldCode::Required => t_string!(i18n, fields.required),
+        FieldCode::Length => t_string!(i18n, fields.length),
+        FieldCode::InvalidChars => t_string!(i18n, fields.invalid_chars),
+        FieldCode::InvalidEmail => t_string!(i18n, fields.invalid_email),
+        FieldCode::InvalidPhone => t_string!(i18n, fields.invalid_phone),
+        FieldCode::PasswordTooShort => t_string!(i18n, fields.password_too_short),
+        FieldCode::PasswordTooLong => t_string!(i18n, fields.password_too_long),
+        FieldCode::PasswordTooCommon => t_string!(i18n, fields.password_too_common),
+        FieldCode::PasswordIsUsername => t_string!(i18n, fields.password_is_username),
+        FieldCode::Taken => t_string!(i18n, fields.taken),
+    };
+    text.to_string()
+}
+
+/// The snake_case wire name of one of the api's enums (also its value in a <select>).
+pub fn wire_name<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// The api enum whose wire name is `name`, or its default.
+pub fn from_wire_name<T: serde::de::DeserializeOwned + Default>(name: &str) -> T {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).unwrap_or_default()
+}
+
+/// A signal of one translated string, for attributes and props.
+pub fn tr(f: impl Fn() -> String + Send + Sync + 'static) -> Signal<String> {
+    Signal::derive(f)
+}
