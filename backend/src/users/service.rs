@@ -29,41 +29,51 @@ pub async fn public_profile(state: &AppState, id: i64) -> AppResult<PublicUser> 
     Ok(to_public(&user))
 }
 
-/// Applies the fields that are present; an empty text clears it.
+/// Applies the fields that are present; an empty text clears it. Nothing is applied
+/// unless every field is valid.
 pub async fn edit(state: &AppState, auth: &AuthUser, edit: EditProfile) -> AppResult<Me> {
     let mut problems = BTreeMap::new();
-    let mut change = user::ActiveModel {
-        id: Set(auth.user_id.0),
-        ..Default::default()
-    };
-    let texts = [
-        ("display_name", &edit.display_name, rules::DISPLAY_NAME_MAX),
-        ("bio", &edit.bio, rules::BIO_MAX),
-        ("location", &edit.location, rules::LOCATION_MAX),
-    ];
-    for (field, value, max) in texts {
-        let Some(value) = value else { continue };
-        match parse_profile_text(value, max) {
-            Ok(text) => match field {
-                "display_name" => change.display_name = Set(text.map(|t| t.replace('\n', " "))),
-                "bio" => change.bio = Set(text),
-                _ => change.location = Set(text.map(|t| t.replace('\n', " "))),
-            },
+    let mut text = |field: &str, value: Option<String>, max: usize, one_line: bool| {
+        let value = value?;
+        match parse_profile_text(&value, max) {
+            Ok(text) => Some(Set(if one_line {
+                text.map(|t| t.replace('\n', " "))
+            } else {
+                text
+            })),
             Err(problem) => {
                 problems.insert(field.to_owned(), problem);
+                None
             }
         }
-    }
+    };
+    let display_name = text(
+        "display_name",
+        edit.display_name,
+        rules::DISPLAY_NAME_MAX,
+        true,
+    );
+    let bio = text("bio", edit.bio, rules::BIO_MAX, false);
+    let location = text("location", edit.location, rules::LOCATION_MAX, true);
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
     }
-    if let Some(gender) = edit.gender {
-        change.gender = Set(enum_to_str(&gender));
-    }
-    if let Some(zodiac) = edit.zodiac {
-        change.zodiac = Set(enum_to_str(&zodiac));
-    }
-    change.updated_at = Set(OffsetDateTime::now_utc());
+    let change = user::ActiveModel {
+        id: Set(auth.user_id.0),
+        display_name: display_name.unwrap_or_default(),
+        bio: bio.unwrap_or_default(),
+        location: location.unwrap_or_default(),
+        gender: edit
+            .gender
+            .map(|g| Set(enum_to_str(&g)))
+            .unwrap_or_default(),
+        zodiac: edit
+            .zodiac
+            .map(|z| Set(enum_to_str(&z)))
+            .unwrap_or_default(),
+        updated_at: Set(OffsetDateTime::now_utc()),
+        ..Default::default()
+    };
     let updated = user::Entity::update(change).exec(&state.db).await?;
     Ok(to_me(&updated))
 }
