@@ -117,20 +117,20 @@ async fn ensure_available(
     email: &Email,
     phone: Option<&str>,
 ) -> AppResult<()> {
-    if user_store::username_taken(db, &username.key).await? {
+    if user_store::taken(db, user::Column::UsernameKey, &username.key).await? {
         return Err(AppError::Taken {
             code: ErrorCode::UsernameTaken,
             field: "username",
         });
     }
-    if user_store::email_taken(db, &email.key).await? {
+    if user_store::taken(db, user::Column::EmailKey, &email.key).await? {
         return Err(AppError::Taken {
             code: ErrorCode::EmailTaken,
             field: "email",
         });
     }
     if let Some(phone) = phone
-        && user_store::phone_taken(db, phone).await?
+        && user_store::taken(db, user::Column::Phone, phone).await?
     {
         return Err(AppError::Taken {
             code: ErrorCode::PhoneTaken,

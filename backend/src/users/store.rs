@@ -24,25 +24,15 @@ pub async fn by_login_key(
         .await
 }
 
-pub async fn username_taken(db: &impl ConnectionTrait, key: &str) -> Result<bool, DbErr> {
+/// Whether some account already has `value` in `column` (a unique one: the username key,
+/// the email key or the phone number).
+pub async fn taken(
+    db: &impl ConnectionTrait,
+    column: user::Column,
+    value: &str,
+) -> Result<bool, DbErr> {
     Ok(user::Entity::find()
-        .filter(user::Column::UsernameKey.eq(key))
-        .count(db)
-        .await?
-        > 0)
-}
-
-pub async fn email_taken(db: &impl ConnectionTrait, key: &str) -> Result<bool, DbErr> {
-    Ok(user::Entity::find()
-        .filter(user::Column::EmailKey.eq(key))
-        .count(db)
-        .await?
-        > 0)
-}
-
-pub async fn phone_taken(db: &impl ConnectionTrait, phone: &str) -> Result<bool, DbErr> {
-    Ok(user::Entity::find()
-        .filter(user::Column::Phone.eq(phone))
+        .filter(column.eq(value))
         .count(db)
         .await?
         > 0)
