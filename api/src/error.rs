@@ -68,6 +68,16 @@ pub enum ErrorCode {
     EmailTaken,
     /// 409: the phone number is taken.
     PhoneTaken,
+    /// 409: a post with this title exists in the room.
+    PostTitleTaken,
+    /// 409: this `client_id` was already used for a different message.
+    ClientIdConflict,
+    /// 409: the owner must transfer the room before leaving it.
+    OwnerMustTransfer,
+    /// 409: the default post of a room cannot be deleted.
+    DefaultPostProtected,
+    /// 403: the time to recall this message has passed.
+    RecallExpired,
     /// 413: the body is larger than this endpoint accepts.
     PayloadTooLarge,
     /// 415: the body is not `application/json`.
@@ -94,10 +104,16 @@ impl ErrorCode {
             | Self::InvalidCredentials
             | Self::InvalidRefreshToken
             | Self::RefreshTokenReused => 401,
-            Self::WrongPassword | Self::Forbidden => 403,
+            Self::WrongPassword | Self::Forbidden | Self::RecallExpired => 403,
             Self::NotFound | Self::RouteNotFound => 404,
             Self::MethodNotAllowed => 405,
-            Self::UsernameTaken | Self::EmailTaken | Self::PhoneTaken => 409,
+            Self::UsernameTaken
+            | Self::EmailTaken
+            | Self::PhoneTaken
+            | Self::PostTitleTaken
+            | Self::ClientIdConflict
+            | Self::OwnerMustTransfer
+            | Self::DefaultPostProtected => 409,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
             Self::ValidationFailed => 422,
@@ -127,6 +143,11 @@ impl ErrorCode {
             Self::UsernameTaken => "username_taken",
             Self::EmailTaken => "email_taken",
             Self::PhoneTaken => "phone_taken",
+            Self::PostTitleTaken => "post_title_taken",
+            Self::ClientIdConflict => "client_id_conflict",
+            Self::OwnerMustTransfer => "owner_must_transfer",
+            Self::DefaultPostProtected => "default_post_protected",
+            Self::RecallExpired => "recall_expired",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::ValidationFailed => "validation_failed",

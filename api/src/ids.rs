@@ -24,3 +24,32 @@ impl fmt::Display for SessionId {
         self.0.fmt(f)
     }
 }
+
+macro_rules! numeric_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+numeric_id!(
+    /// A room's internal id (not its public number).
+    RoomId
+);
+numeric_id!(
+    /// A post (topic) inside a room.
+    PostId
+);
+numeric_id!(
+    /// A message; ids increase with time across the whole server.
+    MessageId
+);

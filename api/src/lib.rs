@@ -8,13 +8,21 @@ pub mod auth;
 pub mod error;
 /// Typed identifiers.
 pub mod ids;
+/// Messages: sending, history pages, recall, read markers.
+pub mod messages;
+/// Posts (topics) inside rooms.
+pub mod posts;
+/// Rooms, members, join requests.
+pub mod rooms;
 /// Input rules shared by server and client (lengths, allowed characters).
 pub mod rules;
 /// Profiles: my account, other people's public profile, edits.
 pub mod users;
+/// The WebSocket protocol: typed, versioned frames in both directions.
+pub mod ws;
 
 pub use error::{ErrorBody, ErrorCode, ErrorDetails, FieldCode};
-pub use ids::{SessionId, UserId};
+pub use ids::{MessageId, PostId, RoomId, SessionId, UserId};
 
 /// Path prefix of every REST endpoint.
 pub const API_PREFIX: &str = "/api/v1";

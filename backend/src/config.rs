@@ -25,6 +25,11 @@ pub struct Config {
     pub log: String,
     /// HMAC key for access tokens. Unset: generated on first start and kept in the data dir.
     pub jwt_secret: Option<Secret>,
+    /// How long after sending an author may recall a message (owners and admins: always).
+    pub recall_window_secs: u64,
+    /// Frames that may wait for one socket; a socket further behind is disconnected and
+    /// resumes from the database.
+    pub socket_queue: usize,
     pub auth: AuthConfig,
 }
 
@@ -81,6 +86,8 @@ impl Default for Config {
             static_dir: "./frontend/dist".into(),
             log: "info".into(),
             jwt_secret: None,
+            recall_window_secs: 120,
+            socket_queue: 512,
             auth: AuthConfig::default(),
         }
     }

@@ -72,6 +72,13 @@ pub enum AppError {
         code: ErrorCode,
         field: &'static str,
     },
+    /// 409 for a state conflict that is not about one field (`client_id_conflict`,
+    /// `owner_must_transfer`, `default_post_protected`); 403 `recall_expired`.
+    #[error("{message}")]
+    Rule {
+        code: ErrorCode,
+        message: &'static str,
+    },
     /// 413 `payload_too_large`.
     #[error("body larger than {limit} bytes")]
     PayloadTooLarge { limit: u64 },
@@ -111,7 +118,7 @@ impl AppError {
             Self::NotFound => ErrorCode::NotFound,
             Self::RouteNotFound => ErrorCode::RouteNotFound,
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
-            Self::Taken { code, .. } => *code,
+            Self::Taken { code, .. } | Self::Rule { code, .. } => *code,
             Self::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             Self::Validation(_) => ErrorCode::ValidationFailed,

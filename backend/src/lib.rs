@@ -13,6 +13,14 @@ pub mod entities;
 pub mod error;
 /// The route table, OpenAPI document, docs UI, response headers, and the SPA files.
 pub mod http;
+/// Messages: send (idempotent), history, recall, read markers, unread counts.
+pub mod messages;
+/// Posts (topics) inside rooms.
+pub mod posts;
+/// Live delivery: room events with gap-free `seq`, the hub, the WebSocket loop.
+pub mod realtime;
+/// Rooms: numbers, membership, roles, join requests.
+pub mod rooms;
 /// Building and running the server.
 pub mod startup;
 /// `AppState`, what handlers share.

@@ -6,6 +6,7 @@ use crate::{
     db,
     error::{json_config, json_error_fallback, path_config, query_config},
     http::{self, OpenApiJson},
+    realtime::{Hub, socket},
     state::AppState,
 };
 use actix_web::{
@@ -54,6 +55,7 @@ impl Application {
                 auth.max_concurrent_hashes,
             )?,
             login_throttle: Arc::new(LoginThrottle::new(auth)),
+            hub: Hub::start(config.socket_queue),
             config: Arc::new(config),
         };
 
@@ -75,6 +77,7 @@ impl Application {
                     scope::scope(api::API_PREFIX)
                         .configure(http::api_routes)
                         .route("/openapi.json", web::get().to(http::openapi_document))
+                        .route("/ws", web::get().to(socket::upgrade))
                         .default_service(web::to(http::route_not_found)),
                 )
                 .split_for_parts();

@@ -4,6 +4,7 @@
 use crate::{
     auth::{password::PasswordHasher, throttle::LoginThrottle, tokens::TokenKeys},
     config::Config,
+    realtime::Hub,
 };
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -15,4 +16,5 @@ pub struct AppState {
     pub tokens: Arc<TokenKeys>,
     pub hasher: PasswordHasher,
     pub login_throttle: Arc<LoginThrottle>,
+    pub hub: Hub,
 }

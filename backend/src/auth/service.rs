@@ -105,7 +105,7 @@ pub async fn register(
         }
         Err(err) => return Err(err.into()),
     };
-    let session = open_session(state, &txn, &inserted, user_agent).await?;
+    let (session, _) = open_session(state, &txn, &inserted, user_agent).await?;
     txn.commit().await?;
     tracing::info!(user_id = inserted.id, "registered");
     Ok(session)
@@ -170,35 +170,39 @@ pub async fn login(
     };
 
     let txn = state.db.begin().await?;
-    let session = open_session(state, &txn, &user, user_agent).await?;
+    let (session, replaced) = open_session(state, &txn, &user, user_agent).await?;
     txn.commit().await?;
+    // Their sockets hear `session_ended` and close.
+    state.hub.end_sessions(replaced).await;
     tracing::info!(user_id = user.id, session_id = %session.session_id, "logged in");
     Ok(session)
 }
 
 /// Creates a session with its first refresh token, ending the account's other sessions
-/// first under the single-session policy. Runs inside the caller's transaction.
+/// first under the single-session policy (returned, to close their sockets after commit).
+/// Runs inside the caller's transaction.
 async fn open_session(
     state: &AppState,
     txn: &impl ConnectionTrait,
     user: &user::Model,
     user_agent: Option<String>,
-) -> AppResult<AuthSession> {
+) -> AppResult<(AuthSession, Vec<Uuid>)> {
     let now = OffsetDateTime::now_utc();
     let refresh_ttl = Duration::seconds(state.config.auth.refresh_token_ttl_secs as i64);
+    let mut replaced = Vec::new();
     if state.config.auth.session_policy == SessionPolicy::Single {
-        let ended = store::end_other_sessions(txn, user.id, None, EndReason::Replaced).await?;
-        if ended > 0 {
+        replaced = store::end_other_sessions(txn, user.id, None, EndReason::Replaced).await?;
+        if !replaced.is_empty() {
             tracing::info!(
                 user_id = user.id,
-                ended,
+                ended = replaced.len(),
                 "older sessions replaced by a new login"
             );
         }
     }
     let session_id =
         store::insert_session(txn, user.id, now, now + refresh_ttl, user_agent).await?;
-    issue(state, txn, user, session_id, now).await
+    Ok((issue(state, txn, user, session_id, now).await?, replaced))
 }
 
 /// A fresh access token and refresh token for an open session.
@@ -253,6 +257,7 @@ pub async fn refresh(state: &AppState, token: &str) -> AppResult<AuthSession> {
         && now - used_at > grace
     {
         store::end_session(&state.db, session.id, EndReason::RefreshReuse).await?;
+        state.hub.end_sessions(vec![session.id]).await;
         tracing::warn!(user_id = session.user_id, session_id = %session.id, "refresh token reused; session ended");
         return Err(AppError::RefreshTokenReused);
     }
@@ -276,6 +281,7 @@ pub async fn logout(state: &AppState, token: &str) -> AppResult<()> {
     let hash = hash_refresh_token(token.trim());
     if let Some((_, Some(session))) = store::refresh_token_with_session(&state.db, &hash).await? {
         store::end_session(&state.db, session.id, EndReason::Logout).await?;
+        state.hub.end_sessions(vec![session.id]).await;
         tracing::info!(user_id = session.user_id, session_id = %session.id, "logged out");
     }
     Ok(())
@@ -284,6 +290,7 @@ pub async fn logout(state: &AppState, token: &str) -> AppResult<()> {
 /// Ends the caller's own session (the access-token way to log out).
 pub async fn logout_session(state: &AppState, auth: &AuthUser) -> AppResult<()> {
     store::end_session(&state.db, auth.session_id, EndReason::Logout).await?;
+    state.hub.end_sessions(vec![auth.session_id]).await;
     Ok(())
 }
 
@@ -325,7 +332,8 @@ pub async fn change_password(
     )
     .await?;
     txn.commit().await?;
-    tracing::info!(user_id = user.id, ended, "password changed");
+    tracing::info!(user_id = user.id, ended = ended.len(), "password changed");
+    state.hub.end_sessions(ended).await;
     Ok(())
 }
 

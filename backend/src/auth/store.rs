@@ -92,25 +92,34 @@ pub async fn end_session(
     Ok(())
 }
 
-/// Ends every open session of `user_id` except `keep`; returns how many ended.
+/// Ends every open session of `user_id` except `keep`; returns the ones it ended.
 pub async fn end_other_sessions(
     db: &impl ConnectionTrait,
     user_id: i64,
     keep: Option<Uuid>,
     reason: EndReason,
-) -> Result<u64, DbErr> {
-    let mut update = session::Entity::update_many()
+) -> Result<Vec<Uuid>, DbErr> {
+    let mut open = session::Entity::find()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::RevokedAt.is_null());
+    if let Some(keep) = keep {
+        open = open.filter(session::Column::Id.ne(keep));
+    }
+    let ids: Vec<Uuid> = open.all(db).await?.into_iter().map(|s| s.id).collect();
+    if ids.is_empty() {
+        return Ok(ids);
+    }
+    session::Entity::update_many()
         .col_expr(
             session::Column::RevokedAt,
             Expr::value(OffsetDateTime::now_utc()),
         )
         .col_expr(session::Column::RevokedReason, Expr::value(reason.as_str()))
-        .filter(session::Column::UserId.eq(user_id))
-        .filter(session::Column::RevokedAt.is_null());
-    if let Some(keep) = keep {
-        update = update.filter(session::Column::Id.ne(keep));
-    }
-    Ok(update.exec(db).await?.rows_affected)
+        .filter(session::Column::Id.is_in(ids.clone()))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(ids)
 }
 
 pub async fn insert_refresh_token(

@@ -1,6 +1,14 @@
 //! sea-orm entities: the tables as the server sees them. Never serialised to clients;
 //! each feature maps them to its `api` type.
 
+pub mod join_request;
+pub mod message;
+pub mod post;
+pub mod post_tag;
+pub mod read_marker;
 pub mod refresh_token;
+pub mod room;
+pub mod room_event;
+pub mod room_member;
 pub mod session;
 pub mod user;

@@ -4,7 +4,7 @@
 pub mod headers;
 pub mod spa;
 
-use crate::{auth, error::AppError, state::AppState, users};
+use crate::{auth, error::AppError, messages, posts, rooms, state::AppState, users};
 use actix_web::{HttpResponse, get, web};
 use api::{ErrorBody, users::Health};
 use utoipa::{
@@ -25,6 +25,9 @@ use utoipa_actix_web::{AppExt as _, scope, service_config::ServiceConfig};
         (name = "auth", description = "Registration, login, token refresh, logout"),
         (name = "me", description = "My account"),
         (name = "users", description = "Other people"),
+        (name = "rooms", description = "Rooms, members, join requests"),
+        (name = "posts", description = "Posts (topics) inside rooms"),
+        (name = "messages", description = "Messages, history, recall, read markers"),
         (name = "server", description = "Health"),
     )
 )]
@@ -59,7 +62,31 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
         .service(auth::routes::change_password)
         .service(users::routes::me)
         .service(users::routes::edit_me)
-        .service(users::routes::user);
+        .service(users::routes::user)
+        // Fixed paths before `/rooms/{id}`.
+        .service(rooms::routes::discover)
+        .service(rooms::routes::join)
+        .service(rooms::routes::create)
+        .service(rooms::routes::mine)
+        .service(rooms::routes::get)
+        .service(rooms::routes::edit)
+        .service(rooms::routes::remove)
+        .service(rooms::routes::leave)
+        .service(rooms::routes::members)
+        .service(rooms::routes::set_role)
+        .service(rooms::routes::remove_member)
+        .service(rooms::routes::transfer)
+        .service(rooms::routes::requests)
+        .service(rooms::routes::approve)
+        .service(rooms::routes::decline)
+        .service(posts::routes::list)
+        .service(posts::routes::create)
+        .service(posts::routes::edit)
+        .service(posts::routes::remove)
+        .service(messages::routes::send)
+        .service(messages::routes::history)
+        .service(messages::routes::recall)
+        .service(messages::routes::mark_read);
 }
 
 /// The OpenAPI document for everything `api_routes` mounts.

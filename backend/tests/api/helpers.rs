@@ -233,3 +233,194 @@ impl TestApp {
         }
     }
 }
+
+// ---- rooms, posts, messages -------------------------------------------------------------
+
+/// A room made by a test user, with what the tests need of it.
+#[derive(Clone, Debug)]
+pub struct TestRoom {
+    pub id: i64,
+    pub number: i64,
+    pub default_post: i64,
+}
+
+impl TestApp {
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Reply {
+        let mut req = self.client.delete(self.url(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        Self::read(req.send().await.expect("DELETE")).await
+    }
+
+    pub async fn put(&self, path: &str, body: &impl Serialize, token: Option<&str>) -> Reply {
+        let mut req = self.client.put(self.url(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        Self::read(req.send_json(body).await.expect("PUT")).await
+    }
+
+    pub async fn create_room(&self, owner: &TestUser, name: &str, visibility: &str) -> TestRoom {
+        let reply = self
+            .post(
+                "/api/v1/rooms",
+                &json!({ "name": name, "visibility": visibility }),
+                Some(&owner.access),
+            )
+            .await;
+        assert_eq!(reply.status.as_u16(), 201, "{:?}", reply.body);
+        TestRoom {
+            id: reply.body["id"].as_i64().unwrap(),
+            number: reply.body["number"].as_i64().unwrap(),
+            default_post: reply.body["default_post_id"].as_i64().unwrap(),
+        }
+    }
+
+    /// Joins a public room by number; panics unless it worked.
+    pub async fn join(&self, user: &TestUser, room: &TestRoom) {
+        let reply = self
+            .post(
+                "/api/v1/rooms/join",
+                &json!({ "number": room.number }),
+                Some(&user.access),
+            )
+            .await;
+        assert_eq!(reply.status.as_u16(), 200, "{:?}", reply.body);
+        assert_eq!(reply.body["status"], "joined", "{:?}", reply.body);
+    }
+
+    /// Sends a text message with a fresh client id.
+    pub async fn say(&self, user: &TestUser, post: i64, body: &str) -> Reply {
+        self.send_with_id(user, post, &uuid::Uuid::new_v4().to_string(), body)
+            .await
+    }
+
+    pub async fn send_with_id(
+        &self,
+        user: &TestUser,
+        post: i64,
+        client_id: &str,
+        body: &str,
+    ) -> Reply {
+        self.post(
+            &format!("/api/v1/posts/{post}/messages"),
+            &json!({ "client_id": client_id, "body": body }),
+            Some(&user.access),
+        )
+        .await
+    }
+
+    pub async fn history(&self, user: &TestUser, post: i64, query: &str) -> Reply {
+        self.get(
+            &format!("/api/v1/posts/{post}/messages{query}"),
+            Some(&user.access),
+        )
+        .await
+    }
+
+    pub async fn ws(&self, user: &TestUser, cursors: Value) -> WsClient {
+        WsClient::connect(self, &user.access, cursors).await
+    }
+}
+
+// ---- a WebSocket client with a timeout on every wait -------------------------------------
+
+/// How long a test waits for a frame before failing.
+const FRAME_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub struct WsClient {
+    framed: actix_codec::Framed<awc::BoxedSocket, awc::ws::Codec>,
+    /// The `ready` frame.
+    pub ready: Value,
+}
+
+impl WsClient {
+    /// Connects, authenticates with `cursors` (`{ "<room id>": seq }`) and waits for `ready`.
+    pub async fn connect(app: &TestApp, token: &str, cursors: Value) -> Self {
+        let (_, framed) = awc::Client::new()
+            .ws(format!("ws://127.0.0.1:{}/api/v1/ws", app.port))
+            .connect()
+            .await
+            .expect("websocket connects");
+        let mut client = Self {
+            framed,
+            ready: Value::Null,
+        };
+        client
+            .send(json!({ "type": "auth", "token": token, "cursors": cursors }))
+            .await;
+        let ready = client.next().await;
+        assert_eq!(ready["type"], "ready", "{ready}");
+        client.ready = ready;
+        client
+    }
+
+    pub async fn send(&mut self, frame: Value) {
+        use futures_util::SinkExt as _;
+        self.framed
+            .send(awc::ws::Message::Text(frame.to_string().into()))
+            .await
+            .expect("send frame");
+    }
+
+    /// The next JSON frame; panics after `FRAME_TIMEOUT` or if the socket closes.
+    pub async fn next(&mut self) -> Value {
+        match self.next_or_close().await {
+            Ok(frame) => frame,
+            Err(code) => panic!("socket closed ({code:?}) while waiting for a frame"),
+        }
+    }
+
+    /// The next JSON frame, or the close code if the socket closes first.
+    pub async fn next_or_close(&mut self) -> Result<Value, Option<u16>> {
+        use futures_util::StreamExt as _;
+        loop {
+            let frame = tokio::time::timeout(FRAME_TIMEOUT, self.framed.next())
+                .await
+                .expect("a frame within the timeout");
+            match frame {
+                Some(Ok(awc::ws::Frame::Text(bytes))) => {
+                    return Ok(serde_json::from_slice(&bytes).expect("JSON frame"));
+                }
+                Some(Ok(awc::ws::Frame::Close(reason))) => {
+                    return Err(reason.map(|r| u16::from(r.code)));
+                }
+                Some(Ok(_)) => continue,
+                Some(Err(_)) | None => return Err(None),
+            }
+        }
+    }
+
+    /// The next frame of one `type` (skipping online lists, typing and the like).
+    pub async fn next_of(&mut self, kind: &str) -> Value {
+        loop {
+            let frame = self.next().await;
+            if frame["type"] == kind {
+                return frame;
+            }
+        }
+    }
+
+    /// Asserts that no frame of type `kind` arrives within `window`.
+    pub async fn assert_no(&mut self, kind: &str, window: Duration) {
+        use futures_util::StreamExt as _;
+        let deadline = tokio::time::Instant::now() + window;
+        loop {
+            match tokio::time::timeout_at(deadline, self.framed.next()).await {
+                Err(_) => return,
+                Ok(Some(Ok(awc::ws::Frame::Text(bytes)))) => {
+                    let frame: Value = serde_json::from_slice(&bytes).unwrap();
+                    assert_ne!(frame["type"], kind, "unexpected frame {frame}");
+                }
+                Ok(Some(Ok(_))) => {}
+                Ok(_) => return,
+            }
+        }
+    }
+
+    pub async fn close(mut self) {
+        use futures_util::SinkExt as _;
+        let _ = self.framed.send(awc::ws::Message::Close(None)).await;
+    }
+}

@@ -6,8 +6,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod chat;
 mod errors;
 mod helpers;
 mod openapi;
 mod profile;
+mod realtime;
+mod rooms;
 mod sessions;

@@ -1,0 +1,84 @@
+use crate::{MessageId, PostId, RoomId, UserId, rooms::UserSummary};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// `POST /posts/{id}/messages`. Sending the same `client_id` again returns the message the
+/// first send created and creates nothing.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SendMessage {
+    /// A UUID the client makes once per message and reuses on every retry.
+    pub client_id: String,
+    /// 1–4000 characters; line breaks are kept; never interpreted as HTML.
+    pub body: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    /// Written by a person.
+    Text,
+    /// "X joined the room": `author` is X.
+    Joined,
+    /// "X left the room": `author` is X.
+    Left,
+}
+
+/// A message. A recalled one keeps its place with `body` gone and `recall` set.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Message {
+    pub id: MessageId,
+    pub room_id: RoomId,
+    pub post_id: PostId,
+    pub kind: MessageKind,
+    pub author: UserSummary,
+    /// `None` once recalled.
+    pub body: Option<String>,
+    /// The sender's idempotency key, so a client can match its pending copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    pub recall: Option<Recall>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Recall {
+    pub by: UserId,
+    /// Removed by a room owner or admin rather than recalled by its author.
+    pub by_admin: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// A page of history, oldest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MessagePage {
+    pub messages: Vec<Message>,
+    /// More messages exist beyond this page in the direction asked.
+    pub has_more: bool,
+}
+
+/// `POST /posts/{id}/read`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MarkRead {
+    /// Read up to and including this message; the newest when left out.
+    #[serde(default)]
+    pub message_id: Option<MessageId>,
+}
+
+/// Unread counts after a change, for one post and its room.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Unread {
+    pub room_id: RoomId,
+    pub post_id: PostId,
+    pub post_unread: i64,
+    pub room_unread: i64,
+}

@@ -1,0 +1,163 @@
+//! The event stream at `/api/v1/ws`: JSON text frames, one `type`-tagged enum per
+//! direction. See docs/PROTOCOL.md for the rules (authentication, resume, close codes).
+
+use crate::{
+    ErrorCode, MessageId, PostId, RoomId, UserId,
+    messages::Message,
+    posts::Post,
+    rooms::{Room, RoomRole, UserSummary},
+};
+use serde::{Deserialize, Serialize};
+
+/// Bumped when a frame changes incompatibly.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Close codes the server uses (4000–4999 are the application's).
+pub mod close {
+    /// No `auth` frame in time, or a bad token.
+    pub const AUTH_FAILED: u16 = 4001;
+    /// The session ended (a newer login, logout, password change).
+    pub const SESSION_ENDED: u16 = 4003;
+    /// The socket fell too far behind; reconnect and resume from your cursors.
+    pub const TOO_SLOW: u16 = 4008;
+    /// A frame that is not valid JSON of this protocol.
+    pub const PROTOCOL_ERROR: u16 = 4002;
+}
+
+/// Client → server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientFrame {
+    /// Must be the first frame. `cursors` holds the last `seq` seen per room; rooms left
+    /// out start from now.
+    Auth {
+        token: String,
+        #[serde(default)]
+        cursors: Vec<RoomCursor>,
+    },
+    /// Catch up on rooms after `ready` (for example a room just joined).
+    Resume {
+        cursors: Vec<RoomCursor>,
+    },
+    /// I am typing in this post (send at most every few seconds while typing).
+    Typing {
+        post_id: PostId,
+    },
+    Ping,
+}
+
+/// Server → client.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame {
+    /// Authenticated. Replayed events follow, then live ones.
+    Ready {
+        protocol: u32,
+        user_id: UserId,
+        session_id: String,
+        /// Every room I am in with its newest `seq`.
+        rooms: Vec<RoomCursor>,
+    },
+    /// A change in a room. `seq` increases by exactly one per event in each room.
+    Event {
+        room_id: RoomId,
+        seq: i64,
+        event: RoomEvent,
+    },
+    /// The cursor for this room is too old (or unknown): reload it over REST.
+    ResyncRequired {
+        room_id: RoomId,
+        seq: i64,
+    },
+    /// Someone is typing in a post (expires after a few seconds without a repeat).
+    Typing {
+        room_id: RoomId,
+        post_id: PostId,
+        user: UserSummary,
+    },
+    /// Who is online in a room now (sent on subscribe and whenever it changes).
+    Online {
+        room_id: RoomId,
+        user_ids: Vec<UserId>,
+    },
+    /// I became a member of a room (joined, or a request was approved): its events follow
+    /// from `seq` on.
+    RoomAdded {
+        room_id: RoomId,
+        seq: i64,
+    },
+    /// I am no longer in a room (left, removed, or it was deleted): no more of its events.
+    RoomRemoved {
+        room_id: RoomId,
+    },
+    /// My unread counts changed (sent to every socket of mine).
+    Unread {
+        room_id: RoomId,
+        post_id: PostId,
+        post_unread: i64,
+        room_unread: i64,
+    },
+    Pong,
+    /// This session was ended; the socket closes after this frame.
+    SessionEnded,
+    Error {
+        code: ErrorCode,
+        message: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoomCursor {
+    pub room_id: RoomId,
+    pub seq: i64,
+}
+
+/// What happened in a room.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RoomEvent {
+    MessageCreated {
+        message: Message,
+    },
+    /// The message as it is now: a placeholder with no body.
+    MessageRecalled {
+        message: Message,
+    },
+    PostCreated {
+        post: Post,
+    },
+    PostEdited {
+        post: Post,
+    },
+    PostDeleted {
+        post_id: PostId,
+    },
+    MemberJoined {
+        user: UserSummary,
+        role: RoomRole,
+    },
+    /// `removed`: by an owner or admin rather than leaving.
+    MemberLeft {
+        user_id: UserId,
+        removed: bool,
+    },
+    MemberRoleChanged {
+        user_id: UserId,
+        role: RoomRole,
+    },
+    RoomEdited {
+        room: Room,
+    },
+}
+
+impl RoomEvent {
+    /// The message this event is about, if any.
+    pub fn message_id(&self) -> Option<MessageId> {
+        match self {
+            Self::MessageCreated { message } | Self::MessageRecalled { message } => {
+                Some(message.id)
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,24 @@
+use sea_orm::entity::prelude::*;
+#[allow(unused_imports)]
+use time::OffsetDateTime;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "messages")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub room_id: i64,
+    pub post_id: i64,
+    pub author_id: i64,
+    pub client_id: Option<Uuid>,
+    pub kind: String,
+    pub body: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub recalled_at: Option<OffsetDateTime>,
+    pub recalled_by: Option<i64>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

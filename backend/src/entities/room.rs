@@ -1,0 +1,24 @@
+use sea_orm::entity::prelude::*;
+#[allow(unused_imports)]
+use time::OffsetDateTime;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "rooms")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub number: i64,
+    pub name: String,
+    pub description: Option<String>,
+    pub visibility: String,
+    pub owner_id: i64,
+    pub last_seq: i64,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,20 @@
+use sea_orm::entity::prelude::*;
+#[allow(unused_imports)]
+use time::OffsetDateTime;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "room_events")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub room_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub seq: i64,
+    /// The whole `ServerFrame::Event` as sent, serialised once.
+    pub payload: String,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

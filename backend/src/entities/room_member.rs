@@ -1,0 +1,20 @@
+use sea_orm::entity::prelude::*;
+#[allow(unused_imports)]
+use time::OffsetDateTime;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "room_members")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub room_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub user_id: i64,
+    pub role: String,
+    pub joined_at: OffsetDateTime,
+    pub read_floor: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,56 @@
+//! Messages: sending (idempotent by `client_id`), history pages, recall, read markers and
+//! unread counts.
+
+pub mod routes;
+pub mod service;
+pub mod unread;
+
+use crate::{entities::message, rooms::summary};
+use api::{
+    MessageId, PostId, RoomId, UserId,
+    messages::{Message, MessageKind, Recall},
+};
+
+pub fn kind_from_str(s: &str) -> MessageKind {
+    match s {
+        "joined" => MessageKind::Joined,
+        "left" => MessageKind::Left,
+        _ => MessageKind::Text,
+    }
+}
+
+pub fn kind_to_str(kind: MessageKind) -> &'static str {
+    match kind {
+        MessageKind::Text => "text",
+        MessageKind::Joined => "joined",
+        MessageKind::Left => "left",
+    }
+}
+
+/// The wire form. A recalled message never carries its body (it is also gone from the
+/// database; this is a second guard).
+pub fn to_message(m: &message::Model, author: &crate::entities::user::Model) -> Message {
+    let recall = m.recalled_at.map(|at| {
+        let by = m.recalled_by.unwrap_or(m.author_id);
+        Recall {
+            by: UserId(by),
+            by_admin: by != m.author_id,
+            at,
+        }
+    });
+    Message {
+        id: MessageId(m.id),
+        room_id: RoomId(m.room_id),
+        post_id: PostId(m.post_id),
+        kind: kind_from_str(&m.kind),
+        author: summary(author),
+        body: if recall.is_some() {
+            None
+        } else {
+            m.body.clone()
+        },
+        client_id: m.client_id.map(|c| c.to_string()),
+        created_at: m.created_at,
+        recall,
+    }
+}

@@ -1,0 +1,136 @@
+//! `/posts/{id}/messages`, `/messages/{id}/recall`, `/posts/{id}/read`.
+
+use super::service;
+use crate::{auth::AuthUser, error::AppResult, state::AppState};
+use actix_web::{HttpResponse, get, post, web};
+use api::{
+    ErrorBody, MessageId, PostId,
+    messages::{MarkRead, Message, MessagePage, SendMessage, Unread},
+};
+use serde::Deserialize;
+
+/// Send a message to a post.
+///
+/// Idempotent by `client_id`: a retry with the same id returns the original message with
+/// 200 and creates nothing. Members only (404 otherwise).
+#[utoipa::path(
+    tag = "messages",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The post")),
+    request_body = SendMessage,
+    responses(
+        (status = 201, description = "Sent", body = Message),
+        (status = 200, description = "Already sent with this `client_id`: the original", body = Message),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such post, or not a member", body = ErrorBody),
+        (status = 409, description = "`client_id_conflict`: the id was used for another message", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: empty, over 4000 characters, or control characters", body = ErrorBody),
+    )
+)]
+#[post("/posts/{id}/messages")]
+pub async fn send(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+    body: web::Json<SendMessage>,
+) -> AppResult<HttpResponse> {
+    let (message, created) =
+        service::send(&state, &auth, PostId(id.into_inner()), body.into_inner()).await?;
+    Ok(if created {
+        HttpResponse::Created().json(message)
+    } else {
+        HttpResponse::Ok().json(message)
+    })
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Messages older than this id (the newest page if neither cursor is given).
+    before: Option<i64>,
+    /// Messages newer than this id.
+    after: Option<i64>,
+    /// Page size, 1–100 (default 50).
+    limit: Option<u64>,
+}
+
+/// A page of a post's history, oldest first.
+#[utoipa::path(
+    tag = "messages",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The post"), PageQuery),
+    responses(
+        (status = 200, description = "The page", body = MessagePage),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    )
+)]
+#[get("/posts/{id}/messages")]
+pub async fn history(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+    query: web::Query<PageQuery>,
+) -> AppResult<web::Json<MessagePage>> {
+    let q = query.into_inner();
+    Ok(web::Json(
+        service::history(
+            &state,
+            &auth,
+            PostId(id.into_inner()),
+            q.before,
+            q.after,
+            q.limit,
+        )
+        .await?,
+    ))
+}
+
+/// Recall a message (its author, within the recall window) or remove it (a room owner
+/// or admin, any time). A placeholder stays; the text is gone for good.
+#[utoipa::path(
+    tag = "messages",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The message")),
+    responses(
+        (status = 200, description = "The placeholder", body = Message),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "`forbidden` (someone else's message) or `recall_expired`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    )
+)]
+#[post("/messages/{id}/recall")]
+pub async fn recall(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<Message>> {
+    Ok(web::Json(
+        service::recall(&state, &auth, MessageId(id.into_inner())).await?,
+    ))
+}
+
+/// Mark a post read up to a message (or all of it). Every socket of mine gets the new
+/// counts.
+#[utoipa::path(
+    tag = "messages",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The post")),
+    request_body = MarkRead,
+    responses(
+        (status = 200, description = "The unread counts now", body = Unread),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    )
+)]
+#[post("/posts/{id}/read")]
+pub async fn mark_read(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+    body: web::Json<MarkRead>,
+) -> AppResult<web::Json<Unread>> {
+    Ok(web::Json(
+        service::mark_read(&state, &auth, PostId(id.into_inner()), body.into_inner()).await?,
+    ))
+}

@@ -1,0 +1,370 @@
+//! Sending, reading and recalling messages.
+
+use super::{kind_to_str, to_message, unread};
+use crate::{
+    auth::AuthUser,
+    entities::{message, post, read_marker, user},
+    error::{AppError, AppResult},
+    realtime::{Published, events},
+    rooms::{self, service::require_member, store as room_store},
+    state::AppState,
+};
+use api::{
+    ErrorCode, FieldCode, MessageId, PostId, RoomId, UserId,
+    messages::{MarkRead, Message, MessageKind, MessagePage, SendMessage, Unread},
+    rooms::RoomRole,
+    ws::{RoomEvent, ServerFrame},
+};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
+    TransactionTrait,
+    sea_query::{ExprTrait as _, OnConflict},
+};
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+/// The longest message, in characters.
+pub const BODY_MAX: usize = 4000;
+/// The largest history page.
+pub const PAGE_MAX: u64 = 100;
+pub const PAGE_DEFAULT: u64 = 50;
+
+/// The post and the caller's membership of its room, or 404.
+async fn post_for_member(
+    state: &AppState,
+    auth: &AuthUser,
+    post_id: PostId,
+) -> AppResult<(post::Model, crate::entities::room_member::Model)> {
+    let post = post::Entity::find_by_id(post_id.0)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let member = require_member(&state.db, RoomId(post.room_id), auth.user_id).await?;
+    Ok((post, member))
+}
+
+/// Text as people typed it: `\r\n` folded to `\n`, trailing space trimmed, no control
+/// characters but line breaks and tabs.
+fn parse_body(raw: &str) -> Result<String, FieldCode> {
+    let body = raw.replace("\r\n", "\n").replace('\r', "\n");
+    let body = body.trim_end().trim_start_matches(['\n', ' ']).to_owned();
+    if body.trim().is_empty() {
+        return Err(FieldCode::Required);
+    }
+    if body.chars().count() > BODY_MAX {
+        return Err(FieldCode::Length);
+    }
+    if body
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(FieldCode::InvalidChars);
+    }
+    Ok(body)
+}
+
+/// Sends a message. The same `client_id` again returns the first message and creates
+/// nothing (`created` is false then).
+pub async fn send(
+    state: &AppState,
+    auth: &AuthUser,
+    post_id: PostId,
+    req: SendMessage,
+) -> AppResult<(Message, bool)> {
+    let client_id = Uuid::parse_str(req.client_id.trim())
+        .map_err(|_| AppError::field("client_id", FieldCode::InvalidChars))?;
+    let body = parse_body(&req.body).map_err(|p| AppError::field("body", p))?;
+    let (post, _) = post_for_member(state, auth, post_id).await?;
+    let author = crate::users::store::by_id(&state.db, auth.user_id.0)
+        .await?
+        .ok_or(AppError::SessionEnded)?;
+    if let Some(existing) = by_client_id(&state.db, auth.user_id, client_id).await? {
+        return replay(existing, &author, post_id, &body).map(|m| (m, false));
+    }
+
+    let now = OffsetDateTime::now_utc();
+    let txn = state.db.begin().await?;
+    let inserted = message::Entity::insert(message::ActiveModel {
+        room_id: Set(post.room_id),
+        post_id: Set(post.id),
+        author_id: Set(auth.user_id.0),
+        client_id: Set(Some(client_id)),
+        kind: Set(kind_to_str(MessageKind::Text).into()),
+        body: Set(Some(body.clone())),
+        created_at: Set(now),
+        recalled_at: Set(None),
+        recalled_by: Set(None),
+        ..Default::default()
+    })
+    .exec_with_returning(&txn)
+    .await;
+    let inserted = match inserted {
+        Ok(m) => m,
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            // A retry raced the first send: answer with the one that won.
+            drop(txn);
+            let existing = by_client_id(&state.db, auth.user_id, client_id)
+                .await?
+                .ok_or(AppError::internal(err))?;
+            return replay(existing, &author, post_id, &body).map(|m| (m, false));
+        }
+        Err(err) => return Err(err.into()),
+    };
+    touch_post(&txn, post.id, now).await?;
+    let message = to_message(&inserted, &author);
+    let published = events::record(
+        &txn,
+        RoomId(post.room_id),
+        RoomEvent::MessageCreated {
+            message: message.clone(),
+        },
+    )
+    .await?;
+    // The sender has read everything up to what they just wrote.
+    set_marker(&txn, auth.user_id, post_id, inserted.id).await?;
+    txn.commit().await?;
+    state.hub.publish(vec![published]).await;
+    Ok((message, true))
+}
+
+fn replay(
+    existing: message::Model,
+    author: &user::Model,
+    post_id: PostId,
+    body: &str,
+) -> AppResult<Message> {
+    // Same key, different message: a client bug, not a retry.
+    if existing.post_id != post_id.0
+        || (existing.recalled_at.is_none() && existing.body.as_deref() != Some(body))
+    {
+        return Err(AppError::Rule {
+            code: ErrorCode::ClientIdConflict,
+            message: "this client_id was already used for another message",
+        });
+    }
+    Ok(to_message(&existing, author))
+}
+
+async fn by_client_id(
+    db: &impl ConnectionTrait,
+    author: UserId,
+    client_id: Uuid,
+) -> AppResult<Option<message::Model>> {
+    Ok(message::Entity::find()
+        .filter(message::Column::AuthorId.eq(author.0))
+        .filter(message::Column::ClientId.eq(client_id))
+        .one(db)
+        .await?)
+}
+
+async fn touch_post(db: &impl ConnectionTrait, post_id: i64, now: OffsetDateTime) -> AppResult<()> {
+    post::Entity::update_many()
+        .col_expr(
+            post::Column::LastActivityAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(post::Column::Id.eq(post_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// "X joined" / "X left" in the room's default post, with its event. Runs in the caller's
+/// transaction.
+pub async fn system_notice(
+    db: &impl ConnectionTrait,
+    room_id: RoomId,
+    about: &user::Model,
+    kind: MessageKind,
+) -> AppResult<Vec<Published>> {
+    let Some(default_post) = room_store::default_post(db, room_id).await? else {
+        return Ok(Vec::new());
+    };
+    let now = OffsetDateTime::now_utc();
+    let inserted = message::Entity::insert(message::ActiveModel {
+        room_id: Set(room_id.0),
+        post_id: Set(default_post.id),
+        author_id: Set(about.id),
+        client_id: Set(None),
+        kind: Set(kind_to_str(kind).into()),
+        body: Set(None),
+        created_at: Set(now),
+        recalled_at: Set(None),
+        recalled_by: Set(None),
+        ..Default::default()
+    })
+    .exec_with_returning(db)
+    .await?;
+    touch_post(db, default_post.id, now).await?;
+    let message = to_message(&inserted, about);
+    Ok(vec![
+        events::record(db, room_id, RoomEvent::MessageCreated { message }).await?,
+    ])
+}
+
+/// A page of a post's history, oldest first. `before`: the page ending just before that
+/// message (the newest page if neither is given); `after`: the page starting just after it.
+pub async fn history(
+    state: &AppState,
+    auth: &AuthUser,
+    post_id: PostId,
+    before: Option<i64>,
+    after: Option<i64>,
+    limit: Option<u64>,
+) -> AppResult<MessagePage> {
+    post_for_member(state, auth, post_id).await?;
+    let limit = limit.unwrap_or(PAGE_DEFAULT).clamp(1, PAGE_MAX);
+    let mut select = message::Entity::find().filter(message::Column::PostId.eq(post_id.0));
+    let ascending = after.is_some() && before.is_none();
+    if let Some(before) = before {
+        select = select.filter(message::Column::Id.lt(before));
+    }
+    if let Some(after) = after {
+        select = select.filter(message::Column::Id.gt(after));
+    }
+    select = if ascending {
+        select.order_by_asc(message::Column::Id)
+    } else {
+        select.order_by_desc(message::Column::Id)
+    };
+    let mut rows = select.limit(limit + 1).all(&state.db).await?;
+    let has_more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    if !ascending {
+        rows.reverse();
+    }
+    let authors = room_store::users(&state.db, rows.iter().map(|m| m.author_id)).await?;
+    let messages = rows
+        .iter()
+        .filter_map(|m| authors.get(&m.author_id).map(|a| to_message(m, a)))
+        .collect();
+    Ok(MessagePage { messages, has_more })
+}
+
+/// Recall: the author within the window, or a room owner/admin at any time. The body is
+/// erased from the database; everyone sees a placeholder in its place.
+pub async fn recall(
+    state: &AppState,
+    auth: &AuthUser,
+    message_id: MessageId,
+) -> AppResult<Message> {
+    let existing = message::Entity::find_by_id(message_id.0)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let member = require_member(&state.db, RoomId(existing.room_id), auth.user_id).await?;
+    let author = crate::users::store::by_id(&state.db, existing.author_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if existing.kind != kind_to_str(MessageKind::Text) {
+        return Err(AppError::Forbidden);
+    }
+    if existing.recalled_at.is_some() {
+        return Ok(to_message(&existing, &author));
+    }
+    let is_admin = rooms::role_from_str(&member.role) >= RoomRole::Admin;
+    let is_author = existing.author_id == auth.user_id.0;
+    let window = Duration::seconds(state.config.recall_window_secs as i64);
+    let now = OffsetDateTime::now_utc();
+    if !is_admin {
+        if !is_author {
+            return Err(AppError::Forbidden);
+        }
+        if now - existing.created_at > window {
+            return Err(AppError::Rule {
+                code: ErrorCode::RecallExpired,
+                message: "the time to recall this message has passed",
+            });
+        }
+    }
+    let txn = state.db.begin().await?;
+    let recalled = message::Entity::update(message::ActiveModel {
+        id: Set(existing.id),
+        body: Set(None),
+        recalled_at: Set(Some(now)),
+        recalled_by: Set(Some(auth.user_id.0)),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await?;
+    let message = to_message(&recalled, &author);
+    let published = events::record(
+        &txn,
+        RoomId(existing.room_id),
+        RoomEvent::MessageRecalled {
+            message: message.clone(),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    state.hub.publish(vec![published]).await;
+    Ok(message)
+}
+
+/// Moves my read marker forward (never back) and tells all my sockets the new counts.
+pub async fn mark_read(
+    state: &AppState,
+    auth: &AuthUser,
+    post_id: PostId,
+    req: MarkRead,
+) -> AppResult<Unread> {
+    let (post, member) = post_for_member(state, auth, post_id).await?;
+    let upto = match req.message_id {
+        Some(id) => id.0,
+        None => message::Entity::find()
+            .select_only()
+            .expr(sea_orm::sea_query::Expr::col(message::Column::Id).max())
+            .filter(message::Column::PostId.eq(post_id.0))
+            .into_tuple::<Option<i64>>()
+            .one(&state.db)
+            .await?
+            .flatten()
+            .unwrap_or(0),
+    };
+    set_marker(&state.db, auth.user_id, post_id, upto).await?;
+    let room_id = RoomId(post.room_id);
+    let counts = unread::room(&state.db, auth.user_id, room_id, member.read_floor).await?;
+    let counts = Unread {
+        room_id,
+        post_id,
+        post_unread: counts.get(&post_id).copied().unwrap_or(0),
+        room_unread: counts.values().sum(),
+    };
+    let frame = ServerFrame::Unread {
+        room_id,
+        post_id,
+        post_unread: counts.post_unread,
+        room_unread: counts.room_unread,
+    };
+    state.hub.to_user(auth.user_id, &frame).await;
+    Ok(counts)
+}
+
+/// Sets the marker to `upto` unless it is already further.
+async fn set_marker(
+    db: &impl ConnectionTrait,
+    user: UserId,
+    post: PostId,
+    upto: i64,
+) -> AppResult<()> {
+    let current = read_marker::Entity::find_by_id((user.0, post.0))
+        .one(db)
+        .await?;
+    if current.as_ref().is_some_and(|m| m.last_read_id >= upto) {
+        return Ok(());
+    }
+    read_marker::Entity::insert(read_marker::ActiveModel {
+        user_id: Set(user.0),
+        post_id: Set(post.0),
+        last_read_id: Set(upto),
+    })
+    .on_conflict(
+        OnConflict::columns([read_marker::Column::UserId, read_marker::Column::PostId])
+            .update_column(read_marker::Column::LastReadId)
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! Unread counts: messages by others, not recalled, after the reader's marker (or, for a
+//! post never opened, after the newest message when they joined the room).
+
+use crate::entities::{message, read_marker};
+use api::{PostId, RoomId, UserId};
+use sea_orm::{
+    ConnectionTrait, DbErr, FromQueryResult,
+    sea_query::{Alias, Expr, ExprTrait as _, Func, JoinType, Query},
+};
+use std::collections::HashMap;
+
+#[derive(FromQueryResult)]
+struct Count {
+    post_id: i64,
+    unread: i64,
+}
+
+/// Unread messages per post of a room, for one reader (posts with none are left out).
+pub async fn room(
+    db: &impl ConnectionTrait,
+    user: UserId,
+    room: RoomId,
+    floor: i64,
+) -> Result<HashMap<PostId, i64>, DbErr> {
+    counts(
+        db,
+        user,
+        floor,
+        Expr::col((message::Entity, message::Column::RoomId)).eq(room.0),
+    )
+    .await
+}
+
+/// Unread messages in one post.
+pub async fn post(
+    db: &impl ConnectionTrait,
+    user: UserId,
+    post: PostId,
+    floor: i64,
+) -> Result<i64, DbErr> {
+    let counts = counts(
+        db,
+        user,
+        floor,
+        Expr::col((message::Entity, message::Column::PostId)).eq(post.0),
+    )
+    .await?;
+    Ok(counts.get(&post).copied().unwrap_or(0))
+}
+
+async fn counts(
+    db: &impl ConnectionTrait,
+    user: UserId,
+    floor: i64,
+    scope: Expr,
+) -> Result<HashMap<PostId, i64>, DbErr> {
+    let query = Query::select()
+        .expr_as(
+            Expr::col((message::Entity, message::Column::PostId)),
+            Alias::new("post_id"),
+        )
+        .expr_as(
+            Expr::col((message::Entity, message::Column::Id)).count(),
+            Alias::new("unread"),
+        )
+        .from(message::Entity)
+        .join(
+            JoinType::LeftJoin,
+            read_marker::Entity,
+            Expr::col((read_marker::Entity, read_marker::Column::PostId))
+                .equals((message::Entity, message::Column::PostId))
+                .and(Expr::col((read_marker::Entity, read_marker::Column::UserId)).eq(user.0)),
+        )
+        .and_where(scope)
+        .and_where(Expr::col((message::Entity, message::Column::AuthorId)).ne(user.0))
+        .and_where(Expr::col((message::Entity, message::Column::RecalledAt)).is_null())
+        .and_where(Expr::col((message::Entity, message::Column::Kind)).eq("text"))
+        .and_where(
+            Expr::col((message::Entity, message::Column::Id)).gt(Func::coalesce([
+                Expr::col((read_marker::Entity, read_marker::Column::LastReadId)),
+                Expr::val(floor),
+            ])),
+        )
+        .group_by_col((message::Entity, message::Column::PostId))
+        .to_owned();
+    let rows = Count::find_by_statement(db.get_database_backend().build(&query))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|c| (PostId(c.post_id), c.unread))
+        .collect())
+}

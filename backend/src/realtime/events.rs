@@ -1,0 +1,89 @@
+//! Writing room events. Every change a member must see is recorded here, inside the same
+//! transaction as the change, with the room's next `seq`; the caller publishes the returned
+//! `Published` values to the hub only after the transaction commits. So an event exists in
+//! the database before any socket sees it, a rolled-back change is never seen, and a client
+//! that reconnects can get exactly what it missed.
+
+use crate::{
+    entities::{room, room_event},
+    error::{AppError, AppResult},
+};
+use api::{
+    RoomId,
+    ws::{RoomEvent, ServerFrame},
+};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait as _, Query},
+};
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+/// A committed event, ready for the hub.
+#[derive(Clone, Debug)]
+pub struct Published {
+    pub room_id: RoomId,
+    pub seq: i64,
+    /// The `ServerFrame::Event` JSON, as stored and as sent.
+    pub frame: Arc<str>,
+}
+
+/// Records `event` as the room's next one. Must run inside a transaction: the increment
+/// of `rooms.last_seq` locks the room's row, so concurrent writers in one room take
+/// consecutive numbers and commit in that order.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    room_id: RoomId,
+    event: RoomEvent,
+) -> AppResult<Published> {
+    let bump = Query::update()
+        .table(room::Entity)
+        .value(
+            room::Column::LastSeq,
+            Expr::col(room::Column::LastSeq).add(1),
+        )
+        .and_where(Expr::col(room::Column::Id).eq(room_id.0))
+        .returning_col(room::Column::LastSeq)
+        .to_owned();
+    let row = db.query_one(&bump).await?.ok_or(AppError::NotFound)?;
+    let seq: i64 = row.try_get_by_index(0)?;
+    let frame = serde_json::to_string(&ServerFrame::Event {
+        room_id,
+        seq,
+        event,
+    })
+    .map_err(AppError::internal)?;
+    room_event::Entity::insert(room_event::ActiveModel {
+        room_id: Set(room_id.0),
+        seq: Set(seq),
+        payload: Set(frame.clone()),
+        created_at: Set(OffsetDateTime::now_utc()),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(Published {
+        room_id,
+        seq,
+        frame: frame.into(),
+    })
+}
+
+/// At most this many events are read from the database per query while replaying.
+pub const REPLAY_BATCH: u64 = 500;
+
+/// Stored events of a room after `after`, oldest first, at most `REPLAY_BATCH`.
+pub async fn after(
+    db: &impl ConnectionTrait,
+    room_id: RoomId,
+    after: i64,
+) -> AppResult<Vec<(i64, String)>> {
+    let rows = room_event::Entity::find()
+        .filter(room_event::Column::RoomId.eq(room_id.0))
+        .filter(room_event::Column::Seq.gt(after))
+        .order_by_asc(room_event::Column::Seq)
+        .limit(REPLAY_BATCH)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|e| (e.seq, e.payload)).collect())
+}

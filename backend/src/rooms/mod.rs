@@ -1,0 +1,63 @@
+//! Rooms: creation, the number people join by, membership and roles, join requests.
+
+pub mod routes;
+pub mod service;
+pub mod store;
+
+use crate::entities::{room, user};
+use api::{
+    RoomId, UserId,
+    rooms::{Room, RoomRole, UserSummary, Visibility},
+};
+
+pub fn summary(user: &user::Model) -> UserSummary {
+    UserSummary {
+        id: UserId(user.id),
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+    }
+}
+
+pub fn role_from_str(s: &str) -> RoomRole {
+    match s {
+        "owner" => RoomRole::Owner,
+        "admin" => RoomRole::Admin,
+        _ => RoomRole::Member,
+    }
+}
+
+pub fn role_to_str(role: RoomRole) -> &'static str {
+    match role {
+        RoomRole::Owner => "owner",
+        RoomRole::Admin => "admin",
+        RoomRole::Member => "member",
+    }
+}
+
+pub fn visibility_from_str(s: &str) -> Visibility {
+    if s == "private" {
+        Visibility::Private
+    } else {
+        Visibility::Public
+    }
+}
+
+pub fn visibility_to_str(v: Visibility) -> &'static str {
+    match v {
+        Visibility::Public => "public",
+        Visibility::Private => "private",
+    }
+}
+
+pub fn to_room(room: &room::Model, member_count: i64) -> Room {
+    Room {
+        id: RoomId(room.id),
+        number: room.number,
+        name: room.name.clone(),
+        description: room.description.clone(),
+        visibility: visibility_from_str(&room.visibility),
+        owner_id: UserId(room.owner_id),
+        member_count,
+        created_at: room.created_at,
+    }
+}

@@ -1,0 +1,344 @@
+//! `/rooms…`.
+
+use super::service;
+use crate::{auth::AuthUser, error::AppResult, state::AppState};
+use actix_web::{HttpResponse, delete, get, patch, post, put, web};
+use api::{
+    ErrorBody, RoomId, UserId,
+    rooms::{
+        CreateRoom, EditRoom, JoinRequest, JoinResult, JoinRoom, Member, MyRoom, Room, SetRole,
+        TransferRoom,
+    },
+};
+use serde::Deserialize;
+
+/// Create a room. The creator owns it; it gets a unique number and a default chat post.
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    request_body = CreateRoom,
+    responses(
+        (status = 201, description = "Created", body = MyRoom),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 422, description = "`validation_failed`", body = ErrorBody),
+    )
+)]
+#[post("/rooms")]
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    body: web::Json<CreateRoom>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Created().json(service::create(&state, &auth, body.into_inner()).await?))
+}
+
+/// The rooms I am in, with my role, unread counts and each room's newest `seq`.
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "My rooms", body = Vec<MyRoom>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+    )
+)]
+#[get("/rooms")]
+pub async fn mine(state: web::Data<AppState>, auth: AuthUser) -> AppResult<web::Json<Vec<MyRoom>>> {
+    Ok(web::Json(service::list_mine(&state, &auth).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DiscoverQuery {
+    /// A part of the name, or the room number.
+    query: Option<String>,
+}
+
+/// Public rooms, optionally matching a name or number.
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    params(DiscoverQuery),
+    responses(
+        (status = 200, description = "Public rooms", body = Vec<Room>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+    )
+)]
+#[get("/rooms/discover")]
+pub async fn discover(
+    state: web::Data<AppState>,
+    _auth: AuthUser,
+    query: web::Query<DiscoverQuery>,
+) -> AppResult<web::Json<Vec<Room>>> {
+    Ok(web::Json(
+        service::discover(&state, query.query.as_deref().unwrap_or_default()).await?,
+    ))
+}
+
+/// Join a room by its number: a public one at once, a private one by request.
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    request_body = JoinRoom,
+    responses(
+        (status = 200, description = "`joined` (with the room) or `requested`", body = JoinResult),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "`not_found`: no room has this number", body = ErrorBody),
+    )
+)]
+#[post("/rooms/join")]
+pub async fn join(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    body: web::Json<JoinRoom>,
+) -> AppResult<web::Json<JoinResult>> {
+    let body = body.into_inner();
+    Ok(web::Json(
+        service::join(&state, &auth, body.number, body.message).await?,
+    ))
+}
+
+/// A room's card: members see it; non-members only if the room is public.
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The room")),
+    responses(
+        (status = 200, description = "The room", body = Room),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    )
+)]
+#[get("/rooms/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<Room>> {
+    Ok(web::Json(
+        service::get(&state, &auth, RoomId(id.into_inner())).await?,
+    ))
+}
+
+/// Edit a room (owner or admin).
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The room")),
+    request_body = EditRoom,
+    responses(
+        (status = 200, description = "Updated", body = Room),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 422, description = "`validation_failed`", body = ErrorBody),
+    )
+)]
+#[patch("/rooms/{id}")]
+pub async fn edit(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+    body: web::Json<EditRoom>,
+) -> AppResult<web::Json<Room>> {
+    Ok(web::Json(
+        service::edit(&state, &auth, RoomId(id.into_inner()), body.into_inner()).await?,
+    ))
+}
+
+/// Delete a room with everything in it (owner only).
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The room")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    )
+)]
+#[delete("/rooms/{id}")]
+pub async fn remove(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    service::delete(&state, &auth, RoomId(id.into_inner())).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Leave a room. The owner must transfer it first.
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The room")),
+    responses(
+        (status = 204, description = "Left"),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`owner_must_transfer`", body = ErrorBody),
+    )
+)]
+#[post("/rooms/{id}/leave")]
+pub async fn leave(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    service::leave(&state, &auth, RoomId(id.into_inner())).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Members, online first.
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The room")),
+    responses(
+        (status = 200, description = "Members", body = Vec<Member>),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    )
+)]
+#[get("/rooms/{id}/members")]
+pub async fn members(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<Vec<Member>>> {
+    Ok(web::Json(
+        service::members(&state, &auth, RoomId(id.into_inner())).await?,
+    ))
+}
+
+/// Make a member an admin or an admin a member (owner only).
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The room"), ("user_id" = i64, Path, description = "The member")),
+    request_body = SetRole,
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: only `admin` or `member`", body = ErrorBody),
+    )
+)]
+#[put("/rooms/{id}/members/{user_id}/role")]
+pub async fn set_role(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<(i64, i64)>,
+    body: web::Json<SetRole>,
+) -> AppResult<HttpResponse> {
+    let (room, user) = path.into_inner();
+    service::set_role(&state, &auth, RoomId(room), UserId(user), body.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Remove a member (the owner anyone, an admin plain members). Their sockets stop
+/// receiving the room at once.
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The room"), ("user_id" = i64, Path, description = "The member")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    )
+)]
+#[delete("/rooms/{id}/members/{user_id}")]
+pub async fn remove_member(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<(i64, i64)>,
+) -> AppResult<HttpResponse> {
+    let (room, user) = path.into_inner();
+    service::remove(&state, &auth, RoomId(room), UserId(user)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Hand the room to another member (owner only); the old owner becomes an admin.
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The room")),
+    request_body = TransferRoom,
+    responses(
+        (status = 204, description = "Transferred"),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    )
+)]
+#[post("/rooms/{id}/transfer")]
+pub async fn transfer(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+    body: web::Json<TransferRoom>,
+) -> AppResult<HttpResponse> {
+    service::transfer(&state, &auth, RoomId(id.into_inner()), body.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Pending join requests of a private room (owner or admin).
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The room")),
+    responses(
+        (status = 200, description = "Requests", body = Vec<JoinRequest>),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    )
+)]
+#[get("/rooms/{id}/requests")]
+pub async fn requests(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<Vec<JoinRequest>>> {
+    Ok(web::Json(
+        service::requests(&state, &auth, RoomId(id.into_inner())).await?,
+    ))
+}
+
+/// Approve a join request (owner or admin).
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The room"), ("user_id" = i64, Path, description = "Who asked")),
+    responses(
+        (status = 204, description = "Approved: now a member"),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such request", body = ErrorBody),
+    )
+)]
+#[post("/rooms/{id}/requests/{user_id}/approve")]
+pub async fn approve(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<(i64, i64)>,
+) -> AppResult<HttpResponse> {
+    let (room, user) = path.into_inner();
+    service::answer_request(&state, &auth, RoomId(room), UserId(user), true).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Decline a join request (owner or admin).
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The room"), ("user_id" = i64, Path, description = "Who asked")),
+    responses(
+        (status = 204, description = "Declined"),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such request", body = ErrorBody),
+    )
+)]
+#[post("/rooms/{id}/requests/{user_id}/decline")]
+pub async fn decline(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<(i64, i64)>,
+) -> AppResult<HttpResponse> {
+    let (room, user) = path.into_inner();
+    service::answer_request(&state, &auth, RoomId(room), UserId(user), false).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

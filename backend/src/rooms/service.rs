@@ -1,0 +1,571 @@
+//! Room rules: who may see, join, edit, manage and delete a room.
+//!
+//! Non-members get 404 for everything about a private room, so its existence is not
+//! revealed; a public room's card is visible to anyone logged in.
+
+use super::{role_to_str, store, summary, to_room, visibility_to_str};
+use crate::{
+    auth::AuthUser,
+    entities::{join_request, post, room, room_member},
+    error::{AppError, AppResult},
+    messages,
+    realtime::events,
+    state::AppState,
+    users::domain::parse_profile_text,
+};
+use api::{
+    ErrorCode, FieldCode, PostId, RoomId, UserId,
+    messages::MessageKind,
+    rooms::{
+        CreateRoom, EditRoom, JoinRequest, JoinResult, Member, MyRoom, Room, RoomRole, SetRole,
+        TransferRoom,
+    },
+    ws::RoomEvent,
+};
+use rand::Rng as _;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, SqlErr,
+    TransactionTrait,
+};
+use std::collections::BTreeMap;
+use time::OffsetDateTime;
+
+pub const ROOM_NAME_MAX: usize = 64;
+pub const ROOM_DESCRIPTION_MAX: usize = 500;
+/// Room numbers are 8 digits: easy to say aloud, too many to guess.
+const ROOM_NUMBERS: std::ops::Range<i64> = 10_000_000..100_000_000;
+/// The default post's stored title; clients show it in their own language.
+pub const DEFAULT_POST_TITLE: &str = "chat";
+
+/// The caller's membership, or 404: a room you are not in does not exist for you.
+pub async fn require_member(
+    db: &impl ConnectionTrait,
+    room: RoomId,
+    user: UserId,
+) -> AppResult<room_member::Model> {
+    store::member(db, room, user)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The caller's role is at least `least`, or 403.
+pub fn require_role(member: &room_member::Model, least: RoomRole) -> AppResult<RoomRole> {
+    let role = super::role_from_str(&member.role);
+    if role >= least {
+        Ok(role)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn parse_name(raw: &str, problems: &mut BTreeMap<String, FieldCode>) -> Option<String> {
+    match parse_profile_text(raw, ROOM_NAME_MAX) {
+        Ok(Some(name)) => Some(name.replace('\n', " ")),
+        Ok(None) => {
+            problems.insert("name".into(), FieldCode::Required);
+            None
+        }
+        Err(p) => {
+            problems.insert("name".into(), p);
+            None
+        }
+    }
+}
+
+fn parse_description(raw: &str, problems: &mut BTreeMap<String, FieldCode>) -> Option<String> {
+    parse_profile_text(raw, ROOM_DESCRIPTION_MAX)
+        .map_err(|p| problems.insert("description".into(), p))
+        .ok()
+        .flatten()
+}
+
+pub async fn create(state: &AppState, auth: &AuthUser, req: CreateRoom) -> AppResult<MyRoom> {
+    let mut problems = BTreeMap::new();
+    let name = parse_name(&req.name, &mut problems);
+    let description = req
+        .description
+        .as_deref()
+        .and_then(|d| parse_description(d, &mut problems));
+    let Some(name) = name.filter(|_| problems.is_empty()) else {
+        return Err(AppError::Validation(problems));
+    };
+    let now = OffsetDateTime::now_utc();
+    // A random number can collide with an existing one: try again with another.
+    for _ in 0..8 {
+        let number = rand::rng().random_range(ROOM_NUMBERS);
+        let txn = state.db.begin().await?;
+        let inserted = room::Entity::insert(room::ActiveModel {
+            number: Set(number),
+            name: Set(name.clone()),
+            description: Set(description.clone()),
+            visibility: Set(visibility_to_str(req.visibility).into()),
+            owner_id: Set(auth.user_id.0),
+            last_seq: Set(0),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .exec_with_returning(&txn)
+        .await;
+        let room = match inserted {
+            Ok(room) => room,
+            Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                continue;
+            }
+            Err(err) => return Err(err.into()),
+        };
+        insert_member(&txn, RoomId(room.id), auth.user_id, RoomRole::Owner, 0).await?;
+        let default_post = post::Entity::insert(post::ActiveModel {
+            room_id: Set(room.id),
+            title: Set(DEFAULT_POST_TITLE.into()),
+            title_key: Set(DEFAULT_POST_TITLE.into()),
+            description: Set(None),
+            is_default: Set(true),
+            author_id: Set(None),
+            created_at: Set(now),
+            last_activity_at: Set(now),
+            ..Default::default()
+        })
+        .exec_with_returning(&txn)
+        .await?;
+        txn.commit().await?;
+        state
+            .hub
+            .member_added(RoomId(room.id), auth.user_id, 0)
+            .await;
+        tracing::info!(room_id = room.id, number, "room created");
+        return Ok(MyRoom {
+            room: to_room(&room, 1),
+            role: RoomRole::Owner,
+            seq: 0,
+            default_post_id: PostId(default_post.id),
+            unread: 0,
+        });
+    }
+    Err(AppError::internal("could not find a free room number"))
+}
+
+async fn insert_member(
+    db: &impl ConnectionTrait,
+    room: RoomId,
+    user: UserId,
+    role: RoomRole,
+    read_floor: i64,
+) -> AppResult<()> {
+    room_member::Entity::insert(room_member::ActiveModel {
+        room_id: Set(room.0),
+        user_id: Set(user.0),
+        role: Set(role_to_str(role).into()),
+        joined_at: Set(OffsetDateTime::now_utc()),
+        read_floor: Set(read_floor),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// My rooms, newest first by their last event.
+pub async fn list_mine(state: &AppState, auth: &AuthUser) -> AppResult<Vec<MyRoom>> {
+    let mut rooms = Vec::new();
+    for (membership, room) in store::my_rooms(&state.db, auth.user_id).await? {
+        rooms.push(my_room(state, &membership, &room).await?);
+    }
+    rooms.sort_by(|a, b| b.seq.cmp(&a.seq).then(b.room.id.cmp(&a.room.id)));
+    Ok(rooms)
+}
+
+async fn my_room(
+    state: &AppState,
+    membership: &room_member::Model,
+    room: &room::Model,
+) -> AppResult<MyRoom> {
+    let room_id = RoomId(room.id);
+    let default_post = store::default_post(&state.db, room_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let unread = messages::unread::room(
+        &state.db,
+        UserId(membership.user_id),
+        room_id,
+        membership.read_floor,
+    )
+    .await?
+    .values()
+    .sum();
+    Ok(MyRoom {
+        room: to_room(room, store::member_count(&state.db, room_id).await?),
+        role: super::role_from_str(&membership.role),
+        seq: room.last_seq,
+        default_post_id: PostId(default_post.id),
+        unread,
+    })
+}
+
+/// Public rooms matching a name fragment or number.
+pub async fn discover(state: &AppState, query: &str) -> AppResult<Vec<Room>> {
+    let mut rooms = Vec::new();
+    for room in store::public_rooms(&state.db, query, 50).await? {
+        let count = store::member_count(&state.db, RoomId(room.id)).await?;
+        rooms.push(to_room(&room, count));
+    }
+    Ok(rooms)
+}
+
+/// A room's card: for members, and for anyone if it is public.
+pub async fn get(state: &AppState, auth: &AuthUser, id: RoomId) -> AppResult<Room> {
+    let room = store::room(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if room.visibility != "public" {
+        require_member(&state.db, id, auth.user_id).await?;
+    }
+    Ok(to_room(&room, store::member_count(&state.db, id).await?))
+}
+
+pub async fn edit(state: &AppState, auth: &AuthUser, id: RoomId, req: EditRoom) -> AppResult<Room> {
+    let member = require_member(&state.db, id, auth.user_id).await?;
+    require_role(&member, RoomRole::Admin)?;
+    let mut problems = BTreeMap::new();
+    let mut change = room::ActiveModel {
+        id: Set(id.0),
+        updated_at: Set(OffsetDateTime::now_utc()),
+        ..Default::default()
+    };
+    if let Some(name) = &req.name
+        && let Some(name) = parse_name(name, &mut problems)
+    {
+        change.name = Set(name);
+    }
+    if let Some(description) = &req.description {
+        change.description = Set(parse_description(description, &mut problems));
+    }
+    if let Some(visibility) = req.visibility {
+        change.visibility = Set(visibility_to_str(visibility).into());
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Validation(problems));
+    }
+    let txn = state.db.begin().await?;
+    let room = room::Entity::update(change).exec(&txn).await?;
+    let card = to_room(&room, store::member_count(&txn, id).await?);
+    let published = events::record(&txn, id, RoomEvent::RoomEdited { room: card.clone() }).await?;
+    txn.commit().await?;
+    state.hub.publish(vec![published]).await;
+    Ok(card)
+}
+
+/// Deletes the room and everything in it. Owner only.
+pub async fn delete(state: &AppState, auth: &AuthUser, id: RoomId) -> AppResult<()> {
+    let member = require_member(&state.db, id, auth.user_id).await?;
+    require_role(&member, RoomRole::Owner)?;
+    room::Entity::delete_by_id(id.0).exec(&state.db).await?;
+    state.hub.room_deleted(id).await;
+    tracing::info!(room_id = id.0, "room deleted");
+    Ok(())
+}
+
+/// Join by number: a public room at once, a private one by request.
+pub async fn join(
+    state: &AppState,
+    auth: &AuthUser,
+    number: i64,
+    message: Option<String>,
+) -> AppResult<JoinResult> {
+    let room = store::by_number(&state.db, number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let room_id = RoomId(room.id);
+    if store::member(&state.db, room_id, auth.user_id)
+        .await?
+        .is_none()
+    {
+        if room.visibility == "private" {
+            let message = message
+                .as_deref()
+                .and_then(|m| parse_profile_text(m, 500).ok().flatten());
+            join_request::Entity::delete_by_id((room.id, auth.user_id.0))
+                .exec(&state.db)
+                .await?;
+            join_request::Entity::insert(join_request::ActiveModel {
+                room_id: Set(room.id),
+                user_id: Set(auth.user_id.0),
+                message: Set(message),
+                created_at: Set(OffsetDateTime::now_utc()),
+            })
+            .exec_without_returning(&state.db)
+            .await?;
+            return Ok(JoinResult::Requested);
+        }
+        add_member(state, room_id, auth.user_id).await?;
+    }
+    let membership = require_member(&state.db, room_id, auth.user_id).await?;
+    let room = store::room(&state.db, room_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(JoinResult::Joined {
+        room: my_room(state, &membership, &room).await?,
+    })
+}
+
+/// Makes `user` a member: the membership, an "X joined" notice in the default post and a
+/// `member_joined` event, in one transaction; then their sockets follow the room.
+async fn add_member(state: &AppState, room_id: RoomId, user_id: UserId) -> AppResult<()> {
+    let user = crate::users::store::by_id(&state.db, user_id.0)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let txn = state.db.begin().await?;
+    // Everything said before joining counts as read.
+    let floor = store::newest_message_id(&txn, room_id).await?;
+    match insert_member(&txn, room_id, user_id, RoomRole::Member, floor).await {
+        Err(AppError::Internal(_))
+            if store::member(&state.db, room_id, user_id).await?.is_some() =>
+        {
+            return Ok(());
+        }
+        other => other?,
+    }
+    let mut published =
+        messages::service::system_notice(&txn, room_id, &user, MessageKind::Joined).await?;
+    published.push(
+        events::record(
+            &txn,
+            room_id,
+            RoomEvent::MemberJoined {
+                user: summary(&user),
+                role: RoomRole::Member,
+            },
+        )
+        .await?,
+    );
+    txn.commit().await?;
+    let seq = published.last().map(|p| p.seq).unwrap_or_default();
+    state.hub.publish(published).await;
+    state.hub.member_added(room_id, user_id, seq).await;
+    Ok(())
+}
+
+/// Ends `user`'s membership (leaving, or removed by `by`).
+async fn remove_member(
+    state: &AppState,
+    room_id: RoomId,
+    user_id: UserId,
+    removed: bool,
+) -> AppResult<()> {
+    let user = crate::users::store::by_id(&state.db, user_id.0)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let txn = state.db.begin().await?;
+    room_member::Entity::delete_by_id((room_id.0, user_id.0))
+        .exec(&txn)
+        .await?;
+    let mut published =
+        messages::service::system_notice(&txn, room_id, &user, MessageKind::Left).await?;
+    published
+        .push(events::record(&txn, room_id, RoomEvent::MemberLeft { user_id, removed }).await?);
+    txn.commit().await?;
+    state.hub.publish(published).await;
+    state.hub.member_removed(room_id, user_id).await;
+    Ok(())
+}
+
+pub async fn leave(state: &AppState, auth: &AuthUser, id: RoomId) -> AppResult<()> {
+    let member = require_member(&state.db, id, auth.user_id).await?;
+    if super::role_from_str(&member.role) == RoomRole::Owner {
+        return Err(AppError::Rule {
+            code: ErrorCode::OwnerMustTransfer,
+            message: "the owner must transfer the room (or delete it) before leaving",
+        });
+    }
+    remove_member(state, id, auth.user_id, false).await
+}
+
+/// Members, online first, then by role and name.
+pub async fn members(state: &AppState, auth: &AuthUser, id: RoomId) -> AppResult<Vec<Member>> {
+    require_member(&state.db, id, auth.user_id).await?;
+    let online = state.hub.online(id).await;
+    let mut members: Vec<Member> = store::members(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|(m, u)| Member {
+            online: online.contains(&UserId(u.id)),
+            user: summary(&u),
+            role: super::role_from_str(&m.role),
+            joined_at: m.joined_at,
+        })
+        .collect();
+    members.sort_by(|a, b| {
+        b.online
+            .cmp(&a.online)
+            .then(b.role.cmp(&a.role))
+            .then_with(|| {
+                a.user
+                    .name()
+                    .to_lowercase()
+                    .cmp(&b.user.name().to_lowercase())
+            })
+    });
+    Ok(members)
+}
+
+/// Owner only: make a member an admin, or an admin a member.
+pub async fn set_role(
+    state: &AppState,
+    auth: &AuthUser,
+    id: RoomId,
+    target: UserId,
+    req: SetRole,
+) -> AppResult<()> {
+    let me = require_member(&state.db, id, auth.user_id).await?;
+    require_role(&me, RoomRole::Owner)?;
+    if req.role == RoomRole::Owner {
+        return Err(AppError::field("role", FieldCode::InvalidChars));
+    }
+    let them = store::member(&state.db, id, target)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if super::role_from_str(&them.role) == RoomRole::Owner {
+        return Err(AppError::Forbidden);
+    }
+    let txn = state.db.begin().await?;
+    set_member_role(&txn, id, target, req.role).await?;
+    let published = events::record(
+        &txn,
+        id,
+        RoomEvent::MemberRoleChanged {
+            user_id: target,
+            role: req.role,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    state.hub.publish(vec![published]).await;
+    Ok(())
+}
+
+async fn set_member_role(
+    db: &impl ConnectionTrait,
+    room: RoomId,
+    user: UserId,
+    role: RoomRole,
+) -> AppResult<()> {
+    room_member::Entity::update(room_member::ActiveModel {
+        room_id: Set(room.0),
+        user_id: Set(user.0),
+        role: Set(role_to_str(role).into()),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// The owner removes anyone; an admin removes plain members.
+pub async fn remove(
+    state: &AppState,
+    auth: &AuthUser,
+    id: RoomId,
+    target: UserId,
+) -> AppResult<()> {
+    let me = require_member(&state.db, id, auth.user_id).await?;
+    let my_role = require_role(&me, RoomRole::Admin)?;
+    let them = store::member(&state.db, id, target)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if target == auth.user_id || super::role_from_str(&them.role) >= my_role {
+        return Err(AppError::Forbidden);
+    }
+    remove_member(state, id, target, true).await
+}
+
+/// The owner hands the room to another member and becomes an admin.
+pub async fn transfer(
+    state: &AppState,
+    auth: &AuthUser,
+    id: RoomId,
+    req: TransferRoom,
+) -> AppResult<()> {
+    let me = require_member(&state.db, id, auth.user_id).await?;
+    require_role(&me, RoomRole::Owner)?;
+    store::member(&state.db, id, req.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if req.user_id == auth.user_id {
+        return Ok(());
+    }
+    let txn = state.db.begin().await?;
+    set_member_role(&txn, id, req.user_id, RoomRole::Owner).await?;
+    set_member_role(&txn, id, auth.user_id, RoomRole::Admin).await?;
+    room::Entity::update_many()
+        .col_expr(
+            room::Column::OwnerId,
+            sea_orm::sea_query::Expr::value(req.user_id.0),
+        )
+        .filter(room::Column::Id.eq(id.0))
+        .exec(&txn)
+        .await?;
+    let published = vec![
+        events::record(
+            &txn,
+            id,
+            RoomEvent::MemberRoleChanged {
+                user_id: req.user_id,
+                role: RoomRole::Owner,
+            },
+        )
+        .await?,
+        events::record(
+            &txn,
+            id,
+            RoomEvent::MemberRoleChanged {
+                user_id: auth.user_id,
+                role: RoomRole::Admin,
+            },
+        )
+        .await?,
+    ];
+    txn.commit().await?;
+    state.hub.publish(published).await;
+    Ok(())
+}
+
+pub async fn requests(
+    state: &AppState,
+    auth: &AuthUser,
+    id: RoomId,
+) -> AppResult<Vec<JoinRequest>> {
+    let me = require_member(&state.db, id, auth.user_id).await?;
+    require_role(&me, RoomRole::Admin)?;
+    Ok(store::join_requests(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|(r, u)| JoinRequest {
+            user: summary(&u),
+            message: r.message,
+            created_at: r.created_at,
+        })
+        .collect())
+}
+
+/// Approve or decline a join request (owner or admin).
+pub async fn answer_request(
+    state: &AppState,
+    auth: &AuthUser,
+    id: RoomId,
+    user: UserId,
+    approve: bool,
+) -> AppResult<()> {
+    let me = require_member(&state.db, id, auth.user_id).await?;
+    require_role(&me, RoomRole::Admin)?;
+    let deleted = join_request::Entity::delete_many()
+        .filter(join_request::Column::RoomId.eq(id.0))
+        .filter(join_request::Column::UserId.eq(user.0))
+        .exec(&state.db)
+        .await?;
+    if deleted.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    if approve && store::member(&state.db, id, user).await?.is_none() {
+        add_member(state, id, user).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,292 @@
+//! Messages over REST: idempotent sends, history pages, recall, unread counts.
+
+use crate::helpers::{spawn_app, spawn_app_with};
+use serde_json::json;
+
+#[actix_web::test]
+async fn the_same_client_id_twice_makes_one_message() {
+    let app = spawn_app().await;
+    let li = app.user("lilei").await;
+    let room = app.create_room(&li, "Tea club", "public").await;
+    let id = uuid::Uuid::new_v4().to_string();
+    let first = app.send_with_id(&li, room.default_post, &id, "hello").await;
+    let again = app.send_with_id(&li, room.default_post, &id, "hello").await;
+    assert_eq!(first.status.as_u16(), 201, "{:?}", first.body);
+    assert_eq!(again.status.as_u16(), 200);
+    assert_eq!(first.body, again.body);
+    assert_eq!(first.body["client_id"], id);
+    let history = app.history(&li, room.default_post, "").await;
+    let texts: Vec<_> = history.body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["kind"] == "text")
+        .collect();
+    assert_eq!(texts.len(), 1);
+    // The same id for a different text is a client bug, refused.
+    app.send_with_id(&li, room.default_post, &id, "other text")
+        .await
+        .assert(409, "client_id_conflict");
+    app.send_with_id(&li, room.default_post, "not-a-uuid", "x")
+        .await
+        .assert(422, "validation_failed");
+}
+
+#[actix_web::test]
+async fn message_bodies_are_checked_and_line_breaks_kept() {
+    let app = spawn_app().await;
+    let li = app.user("lilei").await;
+    let room = app.create_room(&li, "Tea club", "public").await;
+    let kept = app
+        .say(
+            &li,
+            room.default_post,
+            "line one\r\nline two\n\n<b>not bold</b>",
+        )
+        .await;
+    assert_eq!(kept.body["body"], "line one\nline two\n\n<b>not bold</b>");
+    let empty = app.say(&li, room.default_post, " \n ").await;
+    empty.assert(422, "validation_failed");
+    assert_eq!(empty.field("body"), "required");
+    app.say(&li, room.default_post, &"茶".repeat(4001))
+        .await
+        .assert(422, "validation_failed");
+    assert_eq!(
+        app.say(&li, room.default_post, &"茶".repeat(4000))
+            .await
+            .status
+            .as_u16(),
+        201
+    );
+}
+
+#[actix_web::test]
+async fn history_pages_by_cursor() {
+    let app = spawn_app().await;
+    let li = app.user("lilei").await;
+    let room = app.create_room(&li, "Tea club", "public").await;
+    let post = app
+        .post(
+            &format!("/api/v1/rooms/{}/posts", room.id),
+            &json!({ "title": "Counting" }),
+            Some(&li.access),
+        )
+        .await;
+    let post = post.body["id"].as_i64().unwrap();
+    for i in 0..25 {
+        app.say(&li, post, &format!("m{i}")).await;
+    }
+    let newest = app.history(&li, post, "?limit=10").await;
+    let bodies = |r: &crate::helpers::Reply| -> Vec<String> {
+        r.body["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["body"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        bodies(&newest),
+        (15..25).map(|i| format!("m{i}")).collect::<Vec<_>>()
+    );
+    assert_eq!(newest.body["has_more"], true);
+    let oldest_id = newest.body["messages"][0]["id"].as_i64().unwrap();
+    let older = app
+        .history(&li, post, &format!("?before={oldest_id}&limit=10"))
+        .await;
+    assert_eq!(
+        bodies(&older),
+        (5..15).map(|i| format!("m{i}")).collect::<Vec<_>>()
+    );
+    let first_id = older.body["messages"][0]["id"].as_i64().unwrap();
+    let oldest = app
+        .history(&li, post, &format!("?before={first_id}&limit=10"))
+        .await;
+    assert_eq!(bodies(&oldest).len(), 5);
+    assert_eq!(oldest.body["has_more"], false);
+    let newer = app
+        .history(&li, post, &format!("?after={first_id}&limit=3"))
+        .await;
+    assert_eq!(bodies(&newer), vec!["m6", "m7", "m8"]);
+    // Limits are clamped; nonsense is a 400.
+    assert_eq!(
+        app.history(&li, post, "?limit=1000").await.body["messages"]
+            .as_array()
+            .unwrap()
+            .len(),
+        25
+    );
+    app.history(&li, post, "?before=abc")
+        .await
+        .assert(400, "bad_request");
+}
+
+#[actix_web::test]
+async fn recall_leaves_a_placeholder_and_the_text_is_gone() {
+    let app = spawn_app().await;
+    let li = app.user("lilei").await;
+    let han = app.user("hanmeimei").await;
+    let room = app.create_room(&li, "Tea club", "public").await;
+    app.join(&han, &room).await;
+    let sent = app.say(&han, room.default_post, "oops, wrong room").await;
+    let id = sent.body["id"].as_i64().unwrap();
+
+    // Not someone else's message (unless admin), but the author's.
+    let third = app.user("third").await;
+    app.join(&third, &room).await;
+    app.post(
+        &format!("/api/v1/messages/{id}/recall"),
+        &json!({}),
+        Some(&third.access),
+    )
+    .await
+    .assert(403, "forbidden");
+    let recalled = app
+        .post(
+            &format!("/api/v1/messages/{id}/recall"),
+            &json!({}),
+            Some(&han.access),
+        )
+        .await;
+    assert_eq!(recalled.status.as_u16(), 200, "{:?}", recalled.body);
+    assert_eq!(recalled.body["body"], serde_json::Value::Null);
+    assert_eq!(recalled.body["recall"]["by_admin"], false);
+
+    let history = app.history(&li, room.default_post, "").await;
+    let found = history.body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == id)
+        .unwrap()
+        .clone();
+    assert_eq!(found["body"], serde_json::Value::Null);
+    assert!(found["recall"].is_object());
+    assert!(
+        !history.body.to_string().contains("wrong room"),
+        "the text is served nowhere"
+    );
+
+    // The owner removes anyone's message at any time.
+    let other = app.say(&third, room.default_post, "spam").await;
+    let removed = app
+        .post(
+            &format!("/api/v1/messages/{}/recall", other.body["id"]),
+            &json!({}),
+            Some(&li.access),
+        )
+        .await;
+    assert_eq!(removed.body["recall"]["by_admin"], true);
+    // Outsiders cannot even find it.
+    let outsider = app.user("outsider").await;
+    app.post(
+        &format!("/api/v1/messages/{id}/recall"),
+        &json!({}),
+        Some(&outsider.access),
+    )
+    .await
+    .assert(404, "not_found");
+}
+
+#[actix_web::test]
+async fn the_recall_window_closes_for_authors_not_admins() {
+    let app = spawn_app_with(|c| c.recall_window_secs = 0).await;
+    let li = app.user("lilei").await;
+    let han = app.user("hanmeimei").await;
+    let room = app.create_room(&li, "Tea club", "public").await;
+    app.join(&han, &room).await;
+    let sent = app.say(&han, room.default_post, "too late").await;
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let url = format!("/api/v1/messages/{}/recall", sent.body["id"]);
+    app.post(&url, &json!({}), Some(&han.access))
+        .await
+        .assert(403, "recall_expired");
+    assert_eq!(
+        app.post(&url, &json!({}), Some(&li.access))
+            .await
+            .status
+            .as_u16(),
+        200
+    );
+}
+
+#[actix_web::test]
+async fn unread_counts_follow_sends_reads_and_recalls() {
+    let app = spawn_app().await;
+    let li = app.user("lilei").await;
+    let han = app.user("hanmeimei").await;
+    let room = app.create_room(&li, "Tea club", "public").await;
+    app.join(&han, &room).await;
+    let unread_of = |user: &crate::helpers::TestUser| {
+        let app = &app;
+        let access = user.access.clone();
+        async move {
+            app.get("/api/v1/rooms", Some(&access)).await.body[0]["unread"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        unread_of(&han).await,
+        0,
+        "what was said before joining is not unread"
+    );
+
+    let mut last = 0;
+    for i in 0..3 {
+        last = app
+            .say(&li, room.default_post, &format!("news {i}"))
+            .await
+            .body["id"]
+            .as_i64()
+            .unwrap();
+    }
+    assert_eq!(unread_of(&han).await, 3);
+    assert_eq!(unread_of(&li).await, 0, "my own messages are not unread");
+    let posts = app
+        .get(
+            &format!("/api/v1/rooms/{}/posts", room.id),
+            Some(&han.access),
+        )
+        .await;
+    assert_eq!(posts.body[0]["unread"], 3);
+
+    // Read up to the second one, then everything.
+    let second = last - 1;
+    let read = app
+        .post(
+            &format!("/api/v1/posts/{}/read", room.default_post),
+            &json!({ "message_id": second }),
+            Some(&han.access),
+        )
+        .await;
+    assert_eq!(read.body["post_unread"], 1, "{:?}", read.body);
+    let read = app
+        .post(
+            &format!("/api/v1/posts/{}/read", room.default_post),
+            &json!({}),
+            Some(&han.access),
+        )
+        .await;
+    assert_eq!(read.body["room_unread"], 0);
+    // The marker never moves back.
+    let back = app
+        .post(
+            &format!("/api/v1/posts/{}/read", room.default_post),
+            &json!({ "message_id": 1 }),
+            Some(&han.access),
+        )
+        .await;
+    assert_eq!(back.body["post_unread"], 0);
+
+    // A recalled message stops counting.
+    let sent = app.say(&li, room.default_post, "never mind").await;
+    assert_eq!(unread_of(&han).await, 1);
+    app.post(
+        &format!("/api/v1/messages/{}/recall", sent.body["id"]),
+        &json!({}),
+        Some(&li.access),
+    )
+    .await;
+    assert_eq!(unread_of(&han).await, 0);
+}

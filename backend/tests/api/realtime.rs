@@ -1,0 +1,389 @@
+//! The event stream: live delivery, resume without loss or duplicates, privacy, removal,
+//! slow consumers, session endings.
+
+use crate::helpers::spawn_app;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+fn seq(frame: &Value) -> i64 {
+    frame["seq"].as_i64().unwrap()
+}
+
+#[actix_web::test]
+async fn two_members_receive_each_others_messages_live() {
+    let app = spawn_app().await;
+    let li = app.user("lilei").await;
+    let han = app.user("hanmeimei").await;
+    let room = app.create_room(&li, "Tea club", "public").await;
+    app.join(&han, &room).await;
+    let mut li_ws = app.ws(&li, json!([])).await;
+    let mut han_ws = app.ws(&han, json!([])).await;
+    assert_eq!(han_ws.ready["rooms"][0]["room_id"], room.id);
+
+    app.say(&li, room.default_post, "你好").await;
+    let event = han_ws.next_of("event").await;
+    assert_eq!(event["event"]["kind"], "message_created");
+    assert_eq!(event["event"]["message"]["body"], "你好");
+    assert_eq!(event["event"]["message"]["author"]["username"], "lilei");
+    let mine = li_ws.next_of("event").await;
+    assert_eq!(mine, event, "the sender gets the same event");
+
+    app.say(&han, room.default_post, "hi!").await;
+    let reply = li_ws.next_of("event").await;
+    assert_eq!(reply["event"]["message"]["body"], "hi!");
+    assert_eq!(seq(&reply), seq(&event) + 1);
+}
+
+#[actix_web::test]
+async fn a_reconnecting_client_gets_exactly_what_it_missed_in_order() {
+    let app = spawn_app().await;
+    let li = app.user("lilei").await;
+    let han = app.user("hanmeimei").await;
+    let room = app.create_room(&li, "Tea club", "public").await;
+    app.join(&han, &room).await;
+
+    let han_ws = app.ws(&han, json!([])).await;
+    let cursor = han_ws.ready["rooms"][0]["seq"].as_i64().unwrap();
+    han_ws.close().await;
+
+    // While Han is away: 50 messages and a recall.
+    let mut ids = Vec::new();
+    for i in 0..50 {
+        ids.push(
+            app.say(&li, room.default_post, &format!("missed {i}"))
+                .await
+                .body["id"]
+                .as_i64()
+                .unwrap(),
+        );
+    }
+    app.post(
+        &format!("/api/v1/messages/{}/recall", ids[10]),
+        &json!({}),
+        Some(&li.access),
+    )
+    .await;
+
+    let mut han_ws = app
+        .ws(&han, json!([{ "room_id": room.id, "seq": cursor }]))
+        .await;
+    let mut got = Vec::new();
+    for _ in 0..51 {
+        got.push(han_ws.next_of("event").await);
+    }
+    let seqs: Vec<i64> = got.iter().map(seq).collect();
+    assert_eq!(
+        seqs,
+        ((cursor + 1)..=(cursor + 51)).collect::<Vec<_>>(),
+        "gap-free and in order"
+    );
+    for (i, frame) in got.iter().take(50).enumerate() {
+        assert_eq!(frame["event"]["message"]["body"], format!("missed {i}"));
+    }
+    assert_eq!(got[50]["event"]["kind"], "message_recalled");
+    assert_eq!(got[50]["event"]["message"]["id"], ids[10]);
+    assert_eq!(got[50]["event"]["message"]["body"], Value::Null);
+
+    // Nothing is repeated, and live delivery continues after the replay.
+    app.say(&li, room.default_post, "welcome back").await;
+    let live = han_ws.next_of("event").await;
+    assert_eq!(seq(&live), cursor + 52);
+    assert_eq!(live["event"]["message"]["body"], "welcome back");
+    han_ws.assert_no("event", Duration::from_millis(300)).await;
+}
+
+#[actix_web::test]
+async fn a_cursor_from_the_future_needs_a_resync() {
+    let app = spawn_app().await;
+    let li = app.user("lilei").await;
+    let room = app.create_room(&li, "Tea club", "public").await;
+    let mut ws = app
+        .ws(&li, json!([{ "room_id": room.id, "seq": 999 }]))
+        .await;
+    let frame = ws.next_of("resync_required").await;
+    assert_eq!(frame["room_id"], room.id);
+}
+
+#[actix_web::test]
+async fn outsiders_cannot_subscribe_or_probe_a_room() {
+    let app = spawn_app().await;
+    let li = app.user("lilei").await;
+    let eve = app.user("eve").await;
+    let room = app.create_room(&li, "Secret garden", "private").await;
+    let mut eve_ws = app
+        .ws(&eve, json!([{ "room_id": room.id, "seq": 0 }]))
+        .await;
+    assert_eq!(eve_ws.ready["rooms"], json!([]));
+    app.say(&li, room.default_post, "just us").await;
+    eve_ws.assert_no("event", Duration::from_millis(500)).await;
+    // Typing into someone else's post goes nowhere either.
+    let mut li_ws = app.ws(&li, json!([])).await;
+    eve_ws
+        .send(json!({ "type": "typing", "post_id": room.default_post }))
+        .await;
+    li_ws.assert_no("typing", Duration::from_millis(500)).await;
+}
+
+#[actix_web::test]
+async fn a_removed_member_stops_receiving_at_once() {
+    let app = spawn_app().await;
+    let li = app.user("lilei").await;
+    let han = app.user("hanmeimei").await;
+    let room = app.create_room(&li, "Tea club", "public").await;
+    app.join(&han, &room).await;
+    let mut han_ws = app.ws(&han, json!([])).await;
+    app.delete(
+        &format!("/api/v1/rooms/{}/members/{}", room.id, han.id),
+        Some(&li.access),
+    )
+    .await;
+    let removed = han_ws.next_of("room_removed").await;
+    assert_eq!(removed["room_id"], room.id);
+    app.say(&li, room.default_post, "after you left").await;
+    han_ws.assert_no("event", Duration::from_millis(500)).await;
+}
+
+#[actix_web::test]
+async fn joining_subscribes_open_sockets() {
+    let app = spawn_app().await;
+    let li = app.user("lilei").await;
+    let han = app.user("hanmeimei").await;
+    let room = app.create_room(&li, "Tea club", "public").await;
+    let mut han_ws = app.ws(&han, json!([])).await;
+    app.join(&han, &room).await;
+    let added = han_ws.next_of("room_added").await;
+    assert_eq!(added["room_id"], room.id);
+    app.say(&li, room.default_post, "welcome").await;
+    let event = han_ws.next_of("event").await;
+    assert_eq!(event["event"]["message"]["body"], "welcome");
+}
+
+#[actix_web::test]
+async fn typing_and_presence_reach_the_room() {
+    let app = spawn_app().await;
+    let li = app.user("lilei").await;
+    let han = app.user("hanmeimei").await;
+    let room = app.create_room(&li, "Tea club", "public").await;
+    app.join(&han, &room).await;
+    let mut li_ws = app.ws(&li, json!([])).await;
+    let mut han_ws = app.ws(&han, json!([])).await;
+    // Li hears that Han came online.
+    loop {
+        let online = li_ws.next_of("online").await;
+        if online["user_ids"].as_array().unwrap().len() == 2 {
+            break;
+        }
+    }
+    let members = app
+        .get(
+            &format!("/api/v1/rooms/{}/members", room.id),
+            Some(&li.access),
+        )
+        .await;
+    assert!(
+        members
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["online"] == true)
+    );
+
+    han_ws
+        .send(json!({ "type": "typing", "post_id": room.default_post }))
+        .await;
+    let typing = li_ws.next_of("typing").await;
+    assert_eq!(typing["user"]["username"], "hanmeimei");
+    assert_eq!(typing["post_id"], room.default_post);
+
+    han_ws.close().await;
+    loop {
+        let online = li_ws.next_of("online").await;
+        if online["user_ids"] == json!([li.id]) {
+            break;
+        }
+    }
+}
+
+#[actix_web::test]
+async fn reading_updates_every_tab() {
+    let app = spawn_app().await;
+    let li = app.user("lilei").await;
+    let han = app.user("hanmeimei").await;
+    let room = app.create_room(&li, "Tea club", "public").await;
+    app.join(&han, &room).await;
+    app.say(&li, room.default_post, "one").await;
+    let mut tab = app.ws(&han, json!([])).await;
+    app.post(
+        &format!("/api/v1/posts/{}/read", room.default_post),
+        &json!({}),
+        Some(&han.access),
+    )
+    .await;
+    let unread = tab.next_of("unread").await;
+    assert_eq!(unread["room_unread"], 0);
+    assert_eq!(unread["post_id"], room.default_post);
+}
+
+#[actix_web::test]
+async fn a_new_login_ends_the_old_sessions_socket() {
+    let app = spawn_app().await;
+    let li = app.user("lilei").await;
+    let mut ws = app.ws(&li, json!([])).await;
+    app.login("lilei", &li.password).await;
+    let ended = ws.next_of("session_ended").await;
+    assert_eq!(ended["type"], "session_ended");
+    let closed = loop {
+        match ws.next_or_close().await {
+            Ok(_) => continue,
+            Err(code) => break code,
+        }
+    };
+    assert_eq!(closed, Some(4003));
+}
+
+#[actix_web::test]
+async fn a_socket_must_authenticate_first() {
+    let app = spawn_app().await;
+    let (_, mut framed) = awc::Client::new()
+        .ws(format!("ws://127.0.0.1:{}/api/v1/ws", app.port))
+        .connect()
+        .await
+        .unwrap();
+    use futures_util::{SinkExt as _, StreamExt as _};
+    framed
+        .send(awc::ws::Message::Text(
+            r#"{"type":"auth","token":"nonsense"}"#.into(),
+        ))
+        .await
+        .unwrap();
+    let mut code = None;
+    while let Ok(Some(frame)) = tokio::time::timeout(Duration::from_secs(10), framed.next()).await {
+        match frame {
+            Ok(awc::ws::Frame::Text(bytes)) => {
+                let frame: Value = serde_json::from_slice(&bytes).unwrap();
+                assert_eq!(frame["type"], "error");
+                assert_eq!(frame["code"], "invalid_token");
+            }
+            Ok(awc::ws::Frame::Close(reason)) => {
+                code = reason.map(|r| u16::from(r.code));
+                break;
+            }
+            _ => break,
+        }
+    }
+    assert_eq!(code, Some(4001));
+}
+
+#[actix_web::test]
+async fn a_foreign_origin_is_refused() {
+    let app = spawn_app().await;
+    let result = awc::Client::new()
+        .ws(format!("ws://127.0.0.1:{}/api/v1/ws", app.port))
+        .origin("https://evil.example")
+        .connect()
+        .await;
+    assert!(result.is_err(), "the upgrade is refused");
+}
+
+/// A client that authenticates and then never reads, with a tiny receive window, so the
+/// server's writes to it stall almost at once.
+async fn stalled_socket(app: &crate::helpers::TestApp, token: &str) -> tokio::net::TcpStream {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(2048).unwrap();
+    let mut stream = socket
+        .connect(format!("127.0.0.1:{}", app.port).parse().unwrap())
+        .await
+        .unwrap();
+    let handshake = format!(
+        "GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        app.port
+    );
+    stream.write_all(handshake.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    while !response.ends_with(b"\r\n\r\n") {
+        response.push(stream.read_u8().await.unwrap());
+    }
+    assert!(String::from_utf8_lossy(&response).starts_with("HTTP/1.1 101"));
+    // One masked text frame (a zero mask leaves the payload as it is).
+    let payload = json!({ "type": "auth", "token": token })
+        .to_string()
+        .into_bytes();
+    let mut frame = vec![0x81u8];
+    if payload.len() < 126 {
+        frame.push(0x80 | payload.len() as u8);
+    } else {
+        frame.push(0x80 | 126);
+        frame.extend_from_slice(&(payload.len() as u16).to_be_bytes());
+    }
+    frame.extend_from_slice(&[0, 0, 0, 0]);
+    frame.extend_from_slice(&payload);
+    stream.write_all(&frame).await.unwrap();
+    stream
+}
+
+#[actix_web::test]
+async fn a_slow_socket_is_dropped_without_slowing_the_room() {
+    let app = crate::helpers::spawn_app_with(|c| c.socket_queue = 8).await;
+    let li = app.user("lilei").await;
+    let han = app.user("hanmeimei").await;
+    let sloth = app.user("sloth").await;
+    let room = app.create_room(&li, "Tea club", "public").await;
+    app.join(&han, &room).await;
+    app.join(&sloth, &room).await;
+    let mut han_ws = app.ws(&han, json!([])).await;
+    let _stalled = stalled_socket(&app, &sloth.access).await;
+    loop {
+        let online = han_ws.next_of("online").await;
+        if online["user_ids"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(sloth.id))
+        {
+            break;
+        }
+    }
+
+    // Big messages fill the stalled socket's buffers and then its queue; Han keeps up the
+    // whole time and receives every one, in order.
+    let text = "茶".repeat(1500);
+    let mut dropped = false;
+    let mut last_seq = None;
+    for i in 0..3000 {
+        app.say(&li, room.default_post, &format!("{i} {text}"))
+            .await;
+        loop {
+            let frame = han_ws.next().await;
+            match frame["type"].as_str() {
+                Some("event") => {
+                    if let Some(last) = last_seq {
+                        assert_eq!(seq(&frame), last + 1);
+                    }
+                    last_seq = Some(seq(&frame));
+                    assert!(
+                        frame["event"]["message"]["body"]
+                            .as_str()
+                            .unwrap()
+                            .starts_with(&format!("{i} "))
+                    );
+                    break;
+                }
+                Some("online")
+                    if !frame["user_ids"]
+                        .as_array()
+                        .unwrap()
+                        .contains(&json!(sloth.id)) =>
+                {
+                    dropped = true
+                }
+                _ => {}
+            }
+        }
+        if dropped {
+            break;
+        }
+    }
+    assert!(dropped, "the stalled socket was disconnected");
+}
