@@ -26,6 +26,9 @@ test("register, log out, log in, edit the profile, reload, switch language and t
   await snap(page, "01-register");
   await page.getByRole("button", { name: "Create account" }).click();
 
+  // A new account lands in Chat, with nothing in it yet.
+  await expect(page.getByText("You are not in any room yet.", { exact: false })).toBeVisible();
+  await page.getByRole("link", { name: "Profile" }).click();
   await expect(page.getByRole("heading", { name: username, level: 1 })).toBeVisible();
   await expect(page.getByText(`${username}@example.com`)).toBeVisible();
   await snap(page, "02-profile");
@@ -39,6 +42,7 @@ test("register, log out, log in, edit the profile, reload, switch language and t
   await expect(page.getByRole("alert")).toHaveText("Wrong username, email or password.");
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("link", { name: "Profile" }).click();
   await expect(page.getByRole("heading", { name: username, level: 1 })).toBeVisible();
 
   // Edit the profile.
@@ -88,6 +92,7 @@ test("register, log out, log in, edit the profile, reload, switch language and t
   await page.getByLabel("用户名或邮箱").fill(username);
   await page.getByLabel("密码").fill("oolong-by-the-river");
   await page.getByRole("button", { name: "登录" }).click();
+  await page.getByRole("link", { name: "个人资料" }).click();
   await expect(page.getByRole("heading", { name: "李雷", level: 1 })).toBeVisible();
 });
 

@@ -4,16 +4,18 @@ use crate::{
     components::header::Header,
     i18n::*,
     pages::{
-        GuestOnly, Home, NotFound, RequireLogin, login::LoginPage, password::PasswordPage,
-        profile::ProfilePage, register::RegisterPage,
+        GuestOnly, Home, NotFound, RequireLogin, chat::ChatPage, login::LoginPage,
+        password::PasswordPage, profile::ProfilePage, register::RegisterPage,
     },
-    state::{session::Session, theme},
+    state::{chat::Chat, session::Session, theme},
+    ws,
 };
 use leptos::prelude::*;
 use leptos_router::{
     components::{Route, Router, Routes},
     path,
 };
+use std::time::Duration;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -26,8 +28,33 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Shell() -> impl IntoView {
-    Session::provide();
+    let session = Session::provide();
     theme::provide();
+    let chat = Chat::provide(session);
+    // The socket lives exactly as long as a login (this effect talks to the network).
+    let logged_in = session.logged_in();
+    Effect::new(move |_| {
+        if logged_in.get() {
+            ws::start(chat);
+            chat.reload_rooms();
+        } else {
+            ws::stop();
+            chat.rooms.set(Vec::new());
+            chat.pending.set(Vec::new());
+            chat.cursors.set_value(Default::default());
+        }
+    });
+    // Expiring "is typing" lines and recall buttons need a clock; unsent messages are
+    // retried on it too (same client id, so never twice).
+    let _ = set_interval_with_handle(
+        move || {
+            chat.tick.update(|t| *t += 1);
+            if chat.tick.get_untracked().is_multiple_of(5) && logged_in.get_untracked() {
+                chat.retry_pending();
+            }
+        },
+        Duration::from_secs(1),
+    );
     view! {
         <Router>
             <Header/>
@@ -36,6 +63,8 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/") view=Home/>
                     <Route path=path!("/login") view=|| view! { <GuestOnly><LoginPage/></GuestOnly> }/>
                     <Route path=path!("/register") view=|| view! { <GuestOnly><RegisterPage/></GuestOnly> }/>
+                    <Route path=path!("/rooms") view=|| view! { <RequireLogin><ChatPage/></RequireLogin> }/>
+                    <Route path=path!("/rooms/:room_id/:post_id") view=|| view! { <RequireLogin><ChatPage/></RequireLogin> }/>
                     <Route path=path!("/me") view=|| view! { <RequireLogin><ProfilePage/></RequireLogin> }/>
                     <Route path=path!("/me/password") view=|| view! { <RequireLogin><PasswordPage/></RequireLogin> }/>
                 </Routes>

@@ -56,6 +56,8 @@ pub enum Verb {
     Get,
     Post,
     Patch,
+    Put,
+    Delete,
 }
 
 pub fn url(path: &str) -> String {
@@ -74,6 +76,8 @@ pub async fn send(
         Verb::Get => Request::get(&url),
         Verb::Post => Request::post(&url),
         Verb::Patch => Request::patch(&url),
+        Verb::Put => Request::put(&url),
+        Verb::Delete => Request::delete(&url),
     };
     if let Some(token) = token {
         builder = builder.header("Authorization", &format!("Bearer {token}"));

@@ -37,6 +37,7 @@ pub fn Header() -> impl IntoView {
                         <A href="/register">{t!(i18n, nav.register)}</A>
                     }
                 >
+                    <A href="/rooms">{t!(i18n, nav.rooms)}</A>
                     <A href="/me">{t!(i18n, nav.profile)}</A>
                     <A href="/me/password">{t!(i18n, nav.password)}</A>
                     <button type="button" class="link" on:click=logout.clone()>{t!(i18n, nav.logout)}</button>

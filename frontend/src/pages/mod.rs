@@ -1,5 +1,6 @@
 //! Route-level screens.
 
+pub mod chat;
 pub mod login;
 pub mod password;
 pub mod profile;
@@ -18,7 +19,7 @@ pub fn Home() -> impl IntoView {
         if !session.ready.get() {
             view! { <p class="muted">{t!(i18n, app.loading)}</p> }.into_any()
         } else if session.logged_in().get() {
-            view! { <Redirect path="/me"/> }.into_any()
+            view! { <Redirect path="/rooms"/> }.into_any()
         } else {
             view! { <Redirect path="/login"/> }.into_any()
         }
@@ -48,7 +49,7 @@ pub fn GuestOnly(children: ChildrenFn) -> impl IntoView {
     let logged_in = use_session().logged_in();
     move || {
         if logged_in.get() {
-            view! { <Redirect path="/me"/> }.into_any()
+            view! { <Redirect path="/rooms"/> }.into_any()
         } else {
             children().into_any()
         }

@@ -1,4 +1,5 @@
 //! App-wide state, one context per file, each with its `provide`.
 
+pub mod chat;
 pub mod session;
 pub mod theme;

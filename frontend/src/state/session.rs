@@ -69,6 +69,16 @@ impl Session {
         self.user.set(None);
     }
 
+    /// The current access token, for the socket's `auth` frame.
+    pub fn access_token(&self) -> Option<String> {
+        load_tokens().map(|t| t.access)
+    }
+
+    /// The socket heard that this session ended (a newer login elsewhere, say).
+    pub fn ended_by_server(&self) {
+        self.end();
+    }
+
     /// The server says the session is over: forget it.
     fn end(&self) {
         clear_tokens();
@@ -138,6 +148,30 @@ impl Session {
             .request(Verb::Patch, path, Some(&client::to_json(body)?))
             .await?;
         response.json().await.map_err(ApiError::unreachable)
+    }
+
+    /// A POST with a JSON answer.
+    pub async fn post_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T, ApiError> {
+        let response = self
+            .request(Verb::Post, path, Some(&client::to_json(body)?))
+            .await?;
+        response.json().await.map_err(ApiError::unreachable)
+    }
+
+    /// A DELETE whose answer has no body.
+    pub async fn delete(&self, path: &str) -> Result<(), ApiError> {
+        self.request(Verb::Delete, path, None).await.map(drop)
+    }
+
+    /// A PUT whose answer has no body.
+    pub async fn put_empty(&self, path: &str, body: &impl Serialize) -> Result<(), ApiError> {
+        self.request(Verb::Put, path, Some(&client::to_json(body)?))
+            .await
+            .map(drop)
     }
 
     /// A POST whose answer has no body (204).

@@ -1,0 +1,92 @@
+import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+
+// Accounts are made over the API (registration has its own test); each browser context
+// then starts logged in with that account's tokens.
+async function loggedInPage(browser: Browser, request: APIRequestContext, username: string): Promise<Page> {
+  const response = await request.post("/api/v1/auth/register", {
+    data: { username, email: `${username}@example.com`, password: "green-tea-at-dusk" },
+  });
+  expect(response.status()).toBe(201);
+  const session = await response.json();
+  const context = await browser.newContext();
+  await context.addInitScript((tokens) => {
+    window.localStorage.setItem("teahouse.tokens", JSON.stringify(tokens));
+  }, { access: session.access_token, refresh: session.refresh_token });
+  const page = await context.newPage();
+  await page.goto("/rooms");
+  return page;
+}
+
+async function snap(page: Page, name: string) {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+}
+
+test("two people chat live, recall, unread badges, and an offline message arrives once", async ({ browser, request }) => {
+  const suffix = Date.now().toString(36);
+  const li = await loggedInPage(browser, request, `li_${suffix}`);
+  const han = await loggedInPage(browser, request, `han_${suffix}`);
+
+  // Li creates a room; its number is shown in the header.
+  await li.getByRole("button", { name: "New room" }).click();
+  await li.getByLabel("Room name").fill("Tea club");
+  await li.getByRole("button", { name: "Create" }).click();
+  await expect(li.getByRole("heading", { name: "Tea club", level: 1 })).toBeVisible();
+  const numberText = await li.locator(".room-head p").innerText();
+  const number = numberText.replace(/\D/g, "");
+  expect(number).toHaveLength(8);
+
+  // Han joins by number.
+  await han.getByRole("button", { name: "Join a room" }).click();
+  await han.getByLabel("Room number").fill(number);
+  await han.getByRole("dialog").getByRole("button", { name: "Join", exact: true }).click();
+  await expect(han.getByRole("heading", { name: "Tea club", level: 1 })).toBeVisible();
+  await expect(li.getByText(`han_${suffix} joined the room`)).toBeVisible();
+
+  // Live, both ways; Enter sends.
+  await li.getByLabel("Message").fill("你好, Han! https://example.com/tea");
+  await li.getByLabel("Message").press("Enter");
+  await expect(han.getByText("你好, Han!")).toBeVisible();
+  await expect(han.getByRole("link", { name: "https://example.com/tea" })).toBeVisible();
+  await han.getByLabel("Message").fill("Hi Li\nsecond line");
+  await han.getByRole("button", { name: "Send" }).click();
+  await expect(li.locator(".message .body", { hasText: "Hi Li" })).toHaveText("Hi Li\nsecond line");
+  await snap(li, "01-chat");
+
+  // Li recalls; Han sees the placeholder and the text is gone.
+  await li.locator(".message.mine", { hasText: "你好, Han!" }).getByRole("button", { name: "Recall" }).click();
+  await expect(han.getByText(`li_${suffix} recalled a message`)).toBeVisible();
+  await expect(han.getByText("你好, Han!")).toHaveCount(0);
+  await expect(li.getByLabel("Message")).toHaveValue("你好, Han! https://example.com/tea");
+  await li.getByLabel("Message").fill("");
+
+  // A second room: Han is looking at the first one, so the second shows an unread badge.
+  await li.getByRole("button", { name: "New room" }).click();
+  await li.getByLabel("Room name").fill("Oolong corner");
+  await li.getByRole("button", { name: "Create" }).click();
+  await expect(li.getByRole("heading", { name: "Oolong corner", level: 1 })).toBeVisible();
+  const second = (await li.locator(".room-head p").innerText()).replace(/\D/g, "");
+  await han.getByRole("button", { name: "Join a room" }).click();
+  await han.getByLabel("Room number").fill(second);
+  await han.getByRole("dialog").getByRole("button", { name: "Join", exact: true }).click();
+  await expect(han.getByRole("heading", { name: "Oolong corner", level: 1 })).toBeVisible();
+  await han.getByRole("link", { name: "Tea club" }).click();
+  await expect(han.getByRole("heading", { name: "Tea club", level: 1 })).toBeVisible();
+  await li.getByLabel("Message").fill("news in the corner");
+  await li.getByLabel("Message").press("Enter");
+  await expect(han.getByRole("link", { name: /Oolong corner/ }).locator(".badge")).toHaveText("1");
+  await snap(han, "02-unread");
+  await han.getByRole("link", { name: /Oolong corner/ }).click();
+  await expect(han.getByText("news in the corner")).toBeVisible();
+  await expect(han.getByRole("link", { name: /Oolong corner/ }).locator(".badge")).toHaveCount(0);
+
+  // Offline: the message waits as pending, and is delivered exactly once when back.
+  await han.context().setOffline(true);
+  await han.getByLabel("Message").fill("sent while offline");
+  await han.getByLabel("Message").press("Enter");
+  await expect(han.locator(".message.pending", { hasText: "sent while offline" })).toBeVisible();
+  await han.context().setOffline(false);
+  await expect(li.locator(".message .body", { hasText: "sent while offline" })).toHaveCount(1, { timeout: 20_000 });
+  await expect(han.locator(".message.pending")).toHaveCount(0, { timeout: 20_000 });
+  await expect(han.locator(".message .body", { hasText: "sent while offline" })).toHaveCount(1);
+  await snap(han, "03-after-offline");
+});

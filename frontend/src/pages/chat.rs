@@ -1,0 +1,862 @@
+//! The chat screen: my rooms on the left, the open room's topics, the timeline with its
+//! composer, and the member list.
+
+use crate::{
+    client::ApiError,
+    components::form::{Notice, TextField},
+    i18n::*,
+    state::chat::{Connection, Pending, RECALL_WINDOW_SECS, js_sys_now, use_chat},
+    text::{error_text, tr},
+    ws,
+};
+use api::{
+    PostId, RoomId,
+    messages::{Message, MessageKind},
+    posts::{CreatePost, Post},
+    rooms::{
+        CreateRoom, JoinResult, JoinRoom, Member, MyRoom, Room, RoomRole, SetRole, Visibility,
+    },
+};
+use leptos::{ev, html, prelude::*, task::spawn_local};
+use leptos_router::{
+    components::A,
+    hooks::{use_navigate, use_params_map},
+};
+
+/// `/rooms` and `/rooms/:room_id/:post_id`.
+#[component]
+pub fn ChatPage() -> impl IntoView {
+    let chat = use_chat();
+    let params = use_params_map();
+    let navigate = use_navigate();
+    let selected = Memo::new(move |_| {
+        let p = params.read();
+        let room = p.get("room_id").and_then(|r| r.parse().ok()).map(RoomId);
+        let post = p.get("post_id").and_then(|r| r.parse().ok()).map(PostId);
+        room.zip(post)
+    });
+    // Loading what the address names is the page talking to the server.
+    Effect::new(move |_| {
+        if let Some((room, post)) = selected.get() {
+            chat.open(room, post);
+        } else {
+            chat.open_room.set(None);
+            chat.open_post.set(None);
+        }
+    });
+    // A room that went away (left, removed, deleted) takes its page with it.
+    Effect::new(move |_| {
+        if selected.get().is_some() && chat.open_room.get().is_none() {
+            navigate("/rooms", Default::default());
+        }
+    });
+    let show_rooms = RwSignal::new(false);
+    view! {
+        <div class="chat" class:show-rooms=move || show_rooms.get()>
+            <ConnectionBanner/>
+            <RoomsSidebar on_pick=Callback::new(move |_| show_rooms.set(false))/>
+            <section class="chat-main">
+                <button type="button" class="rooms-toggle" on:click=move |_| show_rooms.update(|s| *s = !*s)>
+                    {move || t_string!(use_i18n(), chat.show_rooms)}
+                </button>
+                {move || match selected.get() {
+                    Some((room, post)) => view! { <RoomView room post/> }.into_any(),
+                    None => view! { <EmptyState/> }.into_any(),
+                }}
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn ConnectionBanner() -> impl IntoView {
+    let i18n = use_i18n();
+    let chat = use_chat();
+    move || match chat.connection.get() {
+        Connection::Online => None,
+        Connection::Connecting => {
+            Some(view! { <p class="banner" role="status">{t_string!(i18n, chat.connecting)}</p> })
+        }
+        Connection::Reconnecting => Some(
+            view! { <p class="banner warn" role="status">{t_string!(i18n, chat.reconnecting)}</p> },
+        ),
+    }
+}
+
+#[component]
+fn EmptyState() -> impl IntoView {
+    let i18n = use_i18n();
+    let chat = use_chat();
+    view! {
+        <div class="empty">
+            {move || if chat.rooms_loaded.get() && chat.rooms.with(Vec::is_empty) {
+                t_string!(i18n, chat.no_rooms)
+            } else {
+                t_string!(i18n, chat.pick_room)
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn RoomsSidebar(on_pick: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let chat = use_chat();
+    let dialog = RwSignal::new(None::<&'static str>);
+    view! {
+        <nav class="rooms" aria-label=move || t_string!(i18n, chat.rooms)>
+            <div class="rooms-head">
+                <h2>{t!(i18n, chat.rooms)}</h2>
+                <button type="button" class="small" on:click=move |_| dialog.set(Some("create"))>{t!(i18n, chat.new_room)}</button>
+                <button type="button" class="small" on:click=move |_| dialog.set(Some("join"))>{t!(i18n, chat.join_room)}</button>
+            </div>
+            <ul>
+                <For each=move || chat.rooms.get() key=|r| (r.room.id, r.unread, r.room.name.clone()) let:room>
+                    <RoomLink room on_pick/>
+                </For>
+            </ul>
+        </nav>
+        {move || match dialog.get() {
+            Some("create") => Some(view! { <CreateRoomDialog close=Callback::new(move |_| dialog.set(None))/> }.into_any()),
+            Some(_) => Some(view! { <JoinRoomDialog close=Callback::new(move |_| dialog.set(None))/> }.into_any()),
+            None => None,
+        }}
+    }
+}
+
+#[component]
+fn RoomLink(room: MyRoom, on_pick: Callback<()>) -> impl IntoView {
+    let chat = use_chat();
+    let id = room.room.id;
+    let href = format!("/rooms/{}/{}", id, room.default_post_id);
+    let active = move || chat.open_room.get() == Some(id);
+    let unread = room.unread;
+    view! {
+        <li>
+            <A href=href attr:class=move || if active() { "room active" } else { "room" } on:click=move |_| on_pick.run(())>
+                <span class="room-name">{room.room.name.clone()}</span>
+                {(unread > 0).then(|| view! {
+                    <span class="badge" aria-label=format!("{unread} unread")>{if unread > 99 { "99+".to_string() } else { unread.to_string() }}</span>
+                })}
+            </A>
+        </li>
+    }
+}
+
+#[component]
+fn RoomView(room: RoomId, post: PostId) -> impl IntoView {
+    let chat = use_chat();
+    let i18n = use_i18n();
+    let show_members = RwSignal::new(false);
+    let new_post = RwSignal::new(false);
+    let my_room = Memo::new(move |_| {
+        chat.rooms
+            .with(|r| r.iter().find(|r| r.room.id == room).cloned())
+    });
+    let current_post = Memo::new(move |_| {
+        chat.posts
+            .with(|p| p.iter().find(|p| p.post.id == post).map(|p| p.post.clone()))
+    });
+    let online_count = move || {
+        chat.online
+            .with(|o| o.get(&room).map(Vec::len).unwrap_or(0))
+    };
+    view! {
+        <div class="room-view">
+            <header class="room-head">
+                <div>
+                    <h1>{move || my_room.get().map(|r| r.room.name).unwrap_or_default()}</h1>
+                    <p class="muted small-text">
+                        {move || t_string!(i18n, chat.number_label)}" "
+                        {move || my_room.get().map(|r| r.room.number.to_string()).unwrap_or_default()}
+                    </p>
+                </div>
+                <button type="button" class="small" aria-expanded=move || show_members.get().to_string()
+                    on:click=move |_| show_members.update(|s| *s = !*s)>
+                    {t!(i18n, chat.members)}" · "{online_count}" "{t!(i18n, chat.online)}
+                </button>
+            </header>
+            <div class="room-body">
+                <aside class="posts" aria-label=move || t_string!(i18n, chat.posts)>
+                    <div class="posts-head">
+                        <h2>{t!(i18n, chat.posts)}</h2>
+                        <button type="button" class="small" on:click=move |_| new_post.set(true)>{t!(i18n, chat.new_post)}</button>
+                    </div>
+                    <ul>
+                        <For each=move || chat.posts.get() key=|p| (p.post.id, p.unread, p.post.title.clone()) let:item>
+                            <PostLink room item/>
+                        </For>
+                    </ul>
+                </aside>
+                <section class="post-view">
+                    <h2 class="post-title">{move || current_post.get().map(|p| post_title(i18n, &p)).unwrap_or_default()}</h2>
+                    <Timeline post my_role=Signal::derive(move || my_room.get().map(|r| r.role).unwrap_or(RoomRole::Member))/>
+                    <TypingLine post/>
+                    <Composer post/>
+                </section>
+                <Show when=move || show_members.get()>
+                    <MembersPanel room my_role=Signal::derive(move || my_room.get().map(|r| r.role).unwrap_or(RoomRole::Member))/>
+                </Show>
+            </div>
+        </div>
+        <Show when=move || new_post.get()>
+            <CreatePostDialog room close=Callback::new(move |_| new_post.set(false))/>
+        </Show>
+    }
+}
+
+#[component]
+fn PostLink(room: RoomId, item: api::posts::PostListItem) -> impl IntoView {
+    let chat = use_chat();
+    let i18n = use_i18n();
+    let id = item.post.id;
+    let title = move || post_title(i18n, &item.post);
+    let unread = item.unread;
+    view! {
+        <li>
+            <A href=format!("/rooms/{room}/{id}")
+                attr:class=move || if chat.open_post.get() == Some(id) { "post active" } else { "post" }>
+                <span>{title}</span>
+                {(unread > 0).then(|| view! { <span class="badge">{unread}</span> })}
+            </A>
+        </li>
+    }
+}
+
+fn post_title(i18n: leptos_i18n::I18nContext<Locale>, post: &Post) -> String {
+    if post.is_default {
+        t_string!(i18n, chat.default_post).to_string()
+    } else {
+        post.title.clone()
+    }
+}
+
+#[component]
+fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
+    let chat = use_chat();
+    let i18n = use_i18n();
+    let scroller = NodeRef::<html::Div>::new();
+    // Follow new messages only while the reader is at the bottom.
+    let at_bottom = StoredValue::new(true);
+    let loading_older = StoredValue::new(false);
+    Effect::new(move |_| {
+        chat.timeline.track();
+        chat.pending.track();
+        if at_bottom.get_value()
+            && let Some(el) = scroller.get()
+        {
+            request_animation_frame(move || el.set_scroll_top(el.scroll_height()));
+        }
+    });
+    let on_scroll = move |_: ev::Event| {
+        let Some(el) = scroller.get() else { return };
+        at_bottom.set_value(el.scroll_height() - el.scroll_top() - el.client_height() < 40);
+        if el.scroll_top() < 40 && chat.has_older.get_untracked() && !loading_older.get_value() {
+            loading_older.set_value(true);
+            let before = el.scroll_height();
+            spawn_local(async move {
+                if chat.load_older().await > 0 {
+                    request_animation_frame(move || {
+                        el.set_scroll_top(el.scroll_height() - before + el.scroll_top())
+                    });
+                }
+                loading_older.set_value(false);
+            });
+        }
+    };
+    let pending = move || {
+        chat.pending.with(|p| {
+            p.iter()
+                .filter(|x| x.post_id == post)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <div class="timeline" node_ref=scroller on:scroll=on_scroll role="log" aria-live="polite">
+            <Show when=move || !chat.has_older.get()>
+                <p class="beginning">{t!(i18n, chat.beginning)}</p>
+            </Show>
+            <ol class="messages">
+                <For each=move || chat.timeline.get() key=|m| (m.id, m.recall.is_some()) let:message>
+                    <MessageItem message my_role/>
+                </For>
+                <For each=pending key=|p| (p.client_id.clone(), p.failed.is_some()) let:item>
+                    <PendingItem item/>
+                </For>
+            </ol>
+        </div>
+    }
+}
+
+/// The time of day in the reader's own time zone.
+fn clock(at: time::OffsetDateTime) -> String {
+    let ms = (at.unix_timestamp_nanos() / 1_000_000) as f64;
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+}
+
+#[component]
+fn MessageItem(message: Message, my_role: Signal<RoomRole>) -> impl IntoView {
+    let chat = use_chat();
+    let i18n = use_i18n();
+    let name = message.author.name().to_owned();
+    match message.kind {
+        MessageKind::Joined | MessageKind::Left => {
+            let joined = message.kind == MessageKind::Joined;
+            return view! {
+                <li class="notice-line">
+                    {move || if joined {
+                        t_string!(i18n, chat.joined, name = name.clone()).to_string()
+                    } else {
+                        t_string!(i18n, chat.left, name = name.clone()).to_string()
+                    }}
+                </li>
+            }
+            .into_any();
+        }
+        MessageKind::Text => {}
+    }
+    if let Some(recall) = message.recall.clone() {
+        return view! {
+            <li class="notice-line recalled">
+                {move || if recall.by_admin {
+                    t_string!(i18n, chat.removed_by_admin).to_string()
+                } else {
+                    t_string!(i18n, chat.recalled_by_author, name = name.clone()).to_string()
+                }}
+            </li>
+        }
+        .into_any();
+    }
+    let mine = chat.me() == Some(message.author.id);
+    let id = message.id;
+    let sent_at = message.created_at;
+    let can_recall = move || {
+        chat.tick.track();
+        let age = time::OffsetDateTime::now_utc() - sent_at;
+        my_role.get() >= RoomRole::Admin || (mine && age.whole_seconds() < RECALL_WINDOW_SECS)
+    };
+    let error = RwSignal::new(None::<ApiError>);
+    let recall = move |_| {
+        spawn_local(async move {
+            match chat.recall(id).await {
+                Ok(Some(text)) => put_back(text),
+                Ok(None) => {}
+                Err(err) => error.set(Some(err)),
+            }
+        });
+    };
+    let label = if mine {
+        t_string!(i18n, chat.recall)
+    } else {
+        t_string!(i18n, chat.remove)
+    };
+    view! {
+        <li class="message" class:mine=mine>
+            <div class="meta">
+                <span class="author">{name}</span>
+                <time datetime=sent_at.to_string()>{clock(sent_at)}</time>
+                <Show when=can_recall>
+                    <button type="button" class="link tiny" on:click=recall>{label}</button>
+                </Show>
+            </div>
+            <div class="body">{linkified(message.body.unwrap_or_default())}</div>
+            {move || error.get().map(|e| view! { <p class="error-text">{error_text(i18n, &e)}</p> })}
+        </li>
+    }
+    .into_any()
+}
+
+/// Text with its links made clickable. Never HTML: every piece is a text node.
+fn linkified(text: String) -> Vec<AnyView> {
+    let mut finder = linkify::LinkFinder::new();
+    finder.kinds(&[linkify::LinkKind::Url]);
+    finder
+        .spans(&text)
+        .map(|span| {
+            let piece = span.as_str().to_owned();
+            let is_web = span.kind().is_some() && (piece.starts_with("https://") || piece.starts_with("http://"));
+            if is_web {
+                let href = piece.clone();
+                view! { <a href=href target="_blank" rel="noopener noreferrer nofollow">{piece}</a> }.into_any()
+            } else {
+                piece.into_any()
+            }
+        })
+        .collect()
+}
+
+#[component]
+fn PendingItem(item: Pending) -> impl IntoView {
+    let chat = use_chat();
+    let i18n = use_i18n();
+    let failed = item.failed.clone();
+    let client_id = item.client_id.clone();
+    view! {
+        <li class="message mine pending" class:failed=failed.is_some()>
+            <div class="meta">
+                {match &failed {
+                    None => view! { <span>{move || t_string!(i18n, chat.sending)}</span> }.into_any(),
+                    Some(err) => {
+                        let err = err.clone();
+                        view! {
+                            <span class="error-text">{move || t_string!(i18n, chat.not_sent)}": "{move || error_text(i18n, &err)}</span>
+                            <button type="button" class="link tiny" on:click=move |_| chat.discard_pending(&client_id)>
+                                {move || t_string!(i18n, chat.discard)}
+                            </button>
+                        }.into_any()
+                    }
+                }}
+            </div>
+            <div class="body">{item.body.clone()}</div>
+        </li>
+    }
+}
+
+#[component]
+fn TypingLine(post: PostId) -> impl IntoView {
+    let chat = use_chat();
+    let i18n = use_i18n();
+    let text = move || {
+        chat.tick.track();
+        let now = js_sys_now();
+        let names: Vec<String> = chat.typing.with(|t| {
+            t.iter()
+                .filter(|(_, p, _, until)| *p == post && *until > now)
+                .map(|(_, _, u, _)| u.name().to_owned())
+                .collect()
+        });
+        match names.as_slice() {
+            [] => String::new(),
+            [one] => t_string!(i18n, chat.typing_one, name = one.clone()).to_string(),
+            _ => t_string!(i18n, chat.typing_many).to_string(),
+        }
+    };
+    view! { <p class="typing" aria-live="polite">{text}</p> }
+}
+
+thread_local! {
+    /// Recalled text waiting to go back into the composer.
+    static PUT_BACK: std::cell::RefCell<Option<RwSignal<String>>> = const { std::cell::RefCell::new(None) };
+}
+
+fn put_back(text: String) {
+    PUT_BACK.with(|p| {
+        if let Some(draft) = *p.borrow()
+            && draft.get_untracked().trim().is_empty()
+        {
+            draft.set(text);
+        }
+    });
+}
+
+#[component]
+fn Composer(post: PostId) -> impl IntoView {
+    let chat = use_chat();
+    let i18n = use_i18n();
+    let draft = RwSignal::new(String::new());
+    PUT_BACK.with(|p| *p.borrow_mut() = Some(draft));
+    let last_typing = StoredValue::new(0.0f64);
+    let send = move || {
+        let text = draft.get_untracked();
+        if text.trim().is_empty() {
+            return;
+        }
+        chat.send(post, text);
+        draft.set(String::new());
+    };
+    let on_keydown = move |ev: ev::KeyboardEvent| {
+        // Enter sends; Shift+Enter is a new line; Enter while an IME is composing (pinyin)
+        // belongs to the IME.
+        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+            ev.prevent_default();
+            send();
+        }
+    };
+    let on_input = move |_| {
+        let now = js_sys_now();
+        if now - last_typing.get_value() > 3000.0 {
+            last_typing.set_value(now);
+            ws::typing(post);
+        }
+    };
+    view! {
+        <form class="composer" on:submit=move |ev: ev::SubmitEvent| { ev.prevent_default(); send(); }>
+            <label for="composer" class="visually-hidden">{t!(i18n, chat.composer)}</label>
+            <textarea id="composer" rows="2" maxlength="4000" bind:value=draft on:keydown=on_keydown on:input=on_input
+                placeholder=move || t_string!(i18n, chat.composer_hint)></textarea>
+            <button type="submit" class="primary">{t!(i18n, chat.send)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>) -> impl IntoView {
+    let chat = use_chat();
+    let i18n = use_i18n();
+    let error = RwSignal::new(None::<ApiError>);
+    let navigate = use_navigate();
+    let members = move || {
+        let online = chat
+            .online
+            .with(|o| o.get(&room).cloned().unwrap_or_default());
+        let mut list: Vec<(Member, bool)> = chat
+            .members
+            .get()
+            .into_iter()
+            .map(|m| {
+                let on = online.contains(&m.user.id);
+                (m, on)
+            })
+            .collect();
+        list.sort_by(|(a, a_on), (b, b_on)| b_on.cmp(a_on).then(b.role.cmp(&a.role)));
+        list
+    };
+    let act = move |path: String, role: Option<RoomRole>| {
+        spawn_local(async move {
+            let result = match role {
+                Some(role) => chat.session.put_empty(&path, &SetRole { role }).await,
+                None => chat.session.delete(&path).await,
+            };
+            match result {
+                Ok(()) => chat.reload_members(),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let leave = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let path = format!("/rooms/{room}/leave");
+            match chat.session.post_empty(&path, &serde_json::json!({})).await {
+                Ok(()) => {
+                    chat.reload_rooms();
+                    navigate("/rooms", Default::default());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let delete_room = move |_| {
+        let confirmed = web_sys::window()
+            .and_then(|w| {
+                w.confirm_with_message(t_string!(i18n, chat.confirm_delete))
+                    .ok()
+            })
+            .unwrap_or(false);
+        if confirmed {
+            act(format!("/rooms/{room}"), None);
+        }
+    };
+    view! {
+        <aside class="members" aria-label=move || t_string!(i18n, chat.members)>
+            <h2>{t!(i18n, chat.members)}</h2>
+            <Notice text=Signal::derive(move || error.get().map(|e| error_text(i18n, &e)))/>
+            <ul>
+                {move || members().into_iter().map(|(m, online)| {
+                    let user = m.user.id;
+                    let role = m.role;
+                    let base = format!("/rooms/{room}/members/{user}");
+                    let (b1, b2) = (base.clone(), base.clone());
+                    let is_me = chat.me() == Some(user);
+                    view! {
+                        <li class="member">
+                            <span class="dot" class:on=online aria-label=move || if online { t_string!(i18n, chat.online) } else { t_string!(i18n, chat.offline) }></span>
+                            <span class="member-name">{m.user.name().to_owned()}</span>
+                            <span class="role">{move || match role {
+                                RoomRole::Owner => t_string!(i18n, chat.role_owner),
+                                RoomRole::Admin => t_string!(i18n, chat.role_admin),
+                                RoomRole::Member => "",
+                            }}</span>
+                            <Show when=move || !is_me && my_role.get() == RoomRole::Owner && role != RoomRole::Owner>
+                                <button type="button" class="link tiny" on:click={ let b = b1.clone(); move |_| act(format!("{b}/role"), Some(if role == RoomRole::Admin { RoomRole::Member } else { RoomRole::Admin })) }>
+                                    {move || if role == RoomRole::Admin { t_string!(i18n, chat.make_member) } else { t_string!(i18n, chat.make_admin) }}
+                                </button>
+                            </Show>
+                            <Show when={ move || !is_me && (my_role.get() > role) }>
+                                <button type="button" class="link tiny danger" on:click={ let b = b2.clone(); move |_| act(b.clone(), None) }>
+                                    {move || t_string!(i18n, chat.remove_member)}
+                                </button>
+                            </Show>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <Show when={ move || my_role.get() >= RoomRole::Admin }>
+                <JoinRequests room/>
+            </Show>
+            <div class="members-foot">
+                <Show when=move || my_role.get() != RoomRole::Owner fallback=move || view! {
+                    <button type="button" class="small danger" on:click=delete_room>{t!(i18n, chat.delete_room)}</button>
+                }>
+                    <button type="button" class="small" on:click=leave.clone()>{t!(i18n, chat.leave_room)}</button>
+                </Show>
+            </div>
+        </aside>
+    }
+}
+
+#[component]
+fn JoinRequests(room: RoomId) -> impl IntoView {
+    let chat = use_chat();
+    let i18n = use_i18n();
+    let requests = LocalResource::new(move || async move {
+        chat.members.track();
+        chat.session
+            .get::<Vec<api::rooms::JoinRequest>>(&format!("/rooms/{room}/requests"))
+            .await
+            .unwrap_or_default()
+    });
+    let answer = move |user: api::UserId, approve: bool| {
+        spawn_local(async move {
+            let verb = if approve { "approve" } else { "decline" };
+            let _ = chat
+                .session
+                .post_empty(
+                    &format!("/rooms/{room}/requests/{user}/{verb}"),
+                    &serde_json::json!({}),
+                )
+                .await;
+            requests.refetch();
+        });
+    };
+    view! {
+        {move || requests.get().filter(|r| !r.is_empty()).map(|list| view! {
+            <h3>{t!(i18n, chat.requests)}</h3>
+            <ul>
+                {list.into_iter().map(|r| {
+                    let user = r.user.id;
+                    view! {
+                        <li class="member">
+                            <span class="member-name">{r.user.name().to_owned()}</span>
+                            <span class="muted small-text">{r.message.unwrap_or_default()}</span>
+                            <button type="button" class="link tiny" on:click=move |_| answer(user, true)>{t!(i18n, chat.approve)}</button>
+                            <button type="button" class="link tiny danger" on:click=move |_| answer(user, false)>{t!(i18n, chat.decline)}</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        })}
+    }
+}
+
+#[component]
+fn Dialog(
+    #[prop(into)] title: Signal<String>,
+    close: Callback<()>,
+    children: Children,
+) -> impl IntoView {
+    let on_key = move |ev: ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            close.run(());
+        }
+    };
+    view! {
+        <div class="overlay" on:keydown=on_key>
+            <div class="dialog card" role="dialog" aria-modal="true" aria-label=move || title.get()>
+                <h2>{move || title.get()}</h2>
+                {children()}
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn CreateRoomDialog(close: Callback<()>) -> impl IntoView {
+    let chat = use_chat();
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let name = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let private = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let submit = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = CreateRoom {
+            name: name.get_untracked(),
+            description: Some(description.get_untracked()).filter(|d| !d.trim().is_empty()),
+            visibility: if private.get_untracked() {
+                Visibility::Private
+            } else {
+                Visibility::Public
+            },
+        };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match chat.session.post_json::<MyRoom>("/rooms", &body).await {
+                Ok(room) => {
+                    chat.rooms.update(|r| r.insert(0, room.clone()));
+                    close.run(());
+                    navigate(
+                        &format!("/rooms/{}/{}", room.room.id, room.default_post_id),
+                        Default::default(),
+                    );
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <Dialog title=tr(move || t_string!(i18n, chat.new_room).to_string()) close>
+            <form on:submit=submit>
+                <Notice text=Signal::derive(move || error.get().map(|e| error_text(i18n, &e)))/>
+                <TextField id="room_name" label=tr(move || t_string!(i18n, chat.room_name).to_string()) value=name required=true/>
+                <TextField id="room_description" label=tr(move || t_string!(i18n, chat.room_description).to_string()) value=description/>
+                <label class="check"><input type="checkbox" bind:checked=private/>" "{t!(i18n, chat.private_room)}</label>
+                <div class="actions">
+                    <button type="button" class="small" on:click=move |_| close.run(())>{t!(i18n, chat.cancel)}</button>
+                    <button type="submit" class="primary">{t!(i18n, chat.create)}</button>
+                </div>
+            </form>
+        </Dialog>
+    }
+}
+
+#[component]
+fn JoinRoomDialog(close: Callback<()>) -> impl IntoView {
+    let chat = use_chat();
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let number = RwSignal::new(String::new());
+    let message = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let requested = RwSignal::new(false);
+    let public_rooms = LocalResource::new(move || async move {
+        chat.session
+            .get::<Vec<Room>>("/rooms/discover")
+            .await
+            .unwrap_or_default()
+    });
+    let join = move |n: i64| {
+        let navigate = navigate.clone();
+        let body = JoinRoom {
+            number: n,
+            message: Some(message.get_untracked()).filter(|m| !m.trim().is_empty()),
+        };
+        spawn_local(async move {
+            match chat
+                .session
+                .post_json::<JoinResult>("/rooms/join", &body)
+                .await
+            {
+                Ok(JoinResult::Joined { room }) => {
+                    chat.reload_rooms();
+                    close.run(());
+                    navigate(
+                        &format!("/rooms/{}/{}", room.room.id, room.default_post_id),
+                        Default::default(),
+                    );
+                }
+                Ok(JoinResult::Requested) => requested.set(true),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let join_typed = join.clone();
+    let submit = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        match number.get_untracked().trim().parse::<i64>() {
+            Ok(n) => join_typed(n),
+            Err(_) => error.set(Some(ApiError {
+                status: 404,
+                body: api::ErrorBody {
+                    code: api::ErrorCode::NotFound,
+                    message: String::new(),
+                    details: None,
+                },
+            })),
+        }
+    };
+    view! {
+        <Dialog title=tr(move || t_string!(i18n, chat.join_room).to_string()) close>
+            <form on:submit=submit>
+                <Notice text=Signal::derive(move || error.get().map(|e| error_text(i18n, &e)))/>
+                <Notice success=true text=Signal::derive(move || requested.get().then(|| t_string!(i18n, chat.request_sent).to_string()))/>
+                <TextField id="room_number" kind="text" label=tr(move || t_string!(i18n, chat.room_number).to_string()) value=number required=true/>
+                <TextField id="join_message" label=tr(move || t_string!(i18n, chat.join_message).to_string()) value=message/>
+                <div class="actions">
+                    <button type="button" class="small" on:click=move |_| close.run(())>{t!(i18n, chat.cancel)}</button>
+                    <button type="submit" class="primary">{t!(i18n, chat.join)}</button>
+                </div>
+            </form>
+            <h3>{t!(i18n, chat.public_rooms)}</h3>
+            <ul class="discover">
+                {move || public_rooms.get().unwrap_or_default().into_iter().map(|r| {
+                    let join = join.clone();
+                    let n = r.number;
+                    let name = r.name.clone();
+                    let label = move || format!("{} {}", t_string!(i18n, chat.join), name);
+                    view! {
+                        <li>
+                            <span class="room-name">{r.name.clone()}</span>
+                            <span class="muted small-text">{t!(i18n, chat.number_label)}" "{r.number}" · "{r.member_count}" "{t!(i18n, chat.members_count)}</span>
+                            <button type="button" class="link tiny" aria-label=label on:click=move |_| join(n)>{t!(i18n, chat.join)}</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </Dialog>
+    }
+}
+
+#[component]
+fn CreatePostDialog(room: RoomId, close: Callback<()>) -> impl IntoView {
+    let chat = use_chat();
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let title = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let tags = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let submit = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = CreatePost {
+            title: title.get_untracked(),
+            description: Some(description.get_untracked()).filter(|d| !d.trim().is_empty()),
+            tags: tags
+                .get_untracked()
+                .split([',', '，'])
+                .map(|t| t.trim().to_owned())
+                .filter(|t| !t.is_empty())
+                .collect(),
+        };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match chat
+                .session
+                .post_json::<Post>(&format!("/rooms/{room}/posts"), &body)
+                .await
+            {
+                Ok(post) => {
+                    chat.reload_posts();
+                    close.run(());
+                    navigate(&format!("/rooms/{room}/{}", post.id), Default::default());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let field_error = move |name: &'static str| {
+        Signal::derive(move || {
+            error
+                .get()
+                .and_then(|e| e.field(name))
+                .map(|c| crate::text::field_text(i18n, c))
+        })
+    };
+    view! {
+        <Dialog title=tr(move || t_string!(i18n, chat.new_post).to_string()) close>
+            <form on:submit=submit>
+                <Notice text=Signal::derive(move || error.get().map(|e| error_text(i18n, &e)))/>
+                <TextField id="post_title" label=tr(move || t_string!(i18n, chat.post_title).to_string()) value=title required=true error=field_error("title")/>
+                <TextField id="post_description" label=tr(move || t_string!(i18n, chat.post_description).to_string()) value=description/>
+                <TextField id="post_tags" label=tr(move || t_string!(i18n, chat.post_tags).to_string()) value=tags error=field_error("tags")/>
+                <div class="actions">
+                    <button type="button" class="small" on:click=move |_| close.run(())>{t!(i18n, chat.cancel)}</button>
+                    <button type="submit" class="primary">{t!(i18n, chat.create)}</button>
+                </div>
+            </form>
+        </Dialog>
+    }
+}

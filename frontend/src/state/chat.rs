@@ -1,0 +1,489 @@
+//! Everything live about chat: my rooms with unread counts, the open room and post, its
+//! timeline, messages waiting to be sent, who is online and typing, and the connection.
+//! The socket (`crate::ws`) and the pages write here; views derive from it.
+
+use crate::{client::ApiError, state::session::Session};
+use api::{
+    MessageId, PostId, RoomId, UserId,
+    messages::{Message, MessagePage, SendMessage},
+    posts::PostListItem,
+    rooms::{Member, MyRoom, UserSummary},
+    ws::{RoomEvent, ServerFrame},
+};
+use leptos::{prelude::*, task::spawn_local};
+use std::collections::HashMap;
+
+/// How long a typing notice shows without a repeat.
+pub const TYPING_SHOWN_MS: f64 = 5000.0;
+/// The author's recall window, as the server's default.
+pub const RECALL_WINDOW_SECS: i64 = 120;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Connection {
+    Connecting,
+    Online,
+    Reconnecting,
+}
+
+/// A message typed here and not yet confirmed by the server.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pending {
+    pub client_id: String,
+    pub post_id: PostId,
+    pub body: String,
+    /// The server refused it for good (not a network failure).
+    pub failed: Option<ApiError>,
+}
+
+#[derive(Clone, Copy)]
+pub struct Chat {
+    pub session: Session,
+    pub rooms: RwSignal<Vec<MyRoom>>,
+    pub rooms_loaded: RwSignal<bool>,
+    pub connection: RwSignal<Connection>,
+    pub open_room: RwSignal<Option<RoomId>>,
+    pub open_post: RwSignal<Option<PostId>>,
+    pub posts: RwSignal<Vec<PostListItem>>,
+    pub timeline: RwSignal<Vec<Message>>,
+    pub has_older: RwSignal<bool>,
+    pub pending: RwSignal<Vec<Pending>>,
+    pub online: RwSignal<HashMap<RoomId, Vec<UserId>>>,
+    pub typing: RwSignal<Vec<(RoomId, PostId, UserSummary, f64)>>,
+    pub members: RwSignal<Vec<Member>>,
+    /// The last `seq` processed per room: sent as cursors when the socket reconnects.
+    pub cursors: StoredValue<HashMap<RoomId, i64>>,
+    /// Bumped every second, so "is typing" and recall buttons expire without events.
+    pub tick: RwSignal<u64>,
+}
+
+impl Chat {
+    pub fn provide(session: Session) -> Self {
+        let chat = Self {
+            session,
+            rooms: RwSignal::new(Vec::new()),
+            rooms_loaded: RwSignal::new(false),
+            connection: RwSignal::new(Connection::Connecting),
+            open_room: RwSignal::new(None),
+            open_post: RwSignal::new(None),
+            posts: RwSignal::new(Vec::new()),
+            timeline: RwSignal::new(Vec::new()),
+            has_older: RwSignal::new(false),
+            pending: RwSignal::new(Vec::new()),
+            online: RwSignal::new(HashMap::new()),
+            typing: RwSignal::new(Vec::new()),
+            members: RwSignal::new(Vec::new()),
+            cursors: StoredValue::new(HashMap::new()),
+            tick: RwSignal::new(0),
+        };
+        provide_context(chat);
+        chat
+    }
+
+    pub fn me(&self) -> Option<UserId> {
+        self.session
+            .user
+            .with_untracked(|u| u.as_ref().map(|u| u.id))
+    }
+
+    pub fn reload_rooms(self) {
+        spawn_local(async move {
+            if let Ok(rooms) = self.session.get::<Vec<MyRoom>>("/rooms").await {
+                self.rooms.set(rooms);
+                self.rooms_loaded.set(true);
+            }
+        });
+    }
+
+    pub fn reload_posts(self) {
+        let Some(room) = self.open_room.get_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            if let Ok(posts) = self
+                .session
+                .get::<Vec<PostListItem>>(&format!("/rooms/{room}/posts"))
+                .await
+                && self.open_room.get_untracked() == Some(room)
+            {
+                self.posts.set(posts);
+            }
+        });
+    }
+
+    pub fn reload_members(self) {
+        let Some(room) = self.open_room.get_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            if let Ok(members) = self
+                .session
+                .get::<Vec<Member>>(&format!("/rooms/{room}/members"))
+                .await
+                && self.open_room.get_untracked() == Some(room)
+            {
+                self.members.set(members);
+            }
+        });
+    }
+
+    /// Opens a post: its newest page, and marks it read.
+    pub fn open(self, room: RoomId, post: PostId) {
+        if self.open_room.get_untracked() != Some(room) {
+            self.open_room.set(Some(room));
+            self.posts.set(Vec::new());
+            self.members.set(Vec::new());
+            self.reload_posts();
+            self.reload_members();
+        }
+        if self.open_post.get_untracked() == Some(post) {
+            return;
+        }
+        self.open_post.set(Some(post));
+        self.timeline.set(Vec::new());
+        self.has_older.set(false);
+        spawn_local(async move {
+            if let Ok(page) = self
+                .session
+                .get::<MessagePage>(&format!("/posts/{post}/messages?limit=50"))
+                .await
+                && self.open_post.get_untracked() == Some(post)
+            {
+                self.has_older.set(page.has_more);
+                self.timeline.set(page.messages);
+                self.mark_read(post);
+            }
+        });
+    }
+
+    /// Loads the page before the oldest shown message. Returns how many came.
+    pub async fn load_older(self) -> usize {
+        let (Some(post), Some(oldest)) = (
+            self.open_post.get_untracked(),
+            self.timeline.with_untracked(|t| t.first().map(|m| m.id)),
+        ) else {
+            return 0;
+        };
+        match self
+            .session
+            .get::<MessagePage>(&format!("/posts/{post}/messages?before={oldest}&limit=50"))
+            .await
+        {
+            Ok(page) if self.open_post.get_untracked() == Some(post) => {
+                let count = page.messages.len();
+                self.has_older.set(page.has_more);
+                self.timeline.update(|t| {
+                    let mut older = page.messages;
+                    older.append(t);
+                    *t = older;
+                });
+                count
+            }
+            _ => 0,
+        }
+    }
+
+    pub fn mark_read(self, post: PostId) {
+        spawn_local(async move {
+            let read = api::messages::MarkRead::default();
+            if let Ok(u) = self
+                .session
+                .post_json::<api::messages::Unread>(&format!("/posts/{post}/read"), &read)
+                .await
+            {
+                self.apply_unread(u.room_id, u.post_id, u.post_unread, u.room_unread);
+            }
+        });
+    }
+
+    fn apply_unread(self, room: RoomId, post: PostId, post_unread: i64, room_unread: i64) {
+        self.rooms.update(|rooms| {
+            if let Some(r) = rooms.iter_mut().find(|r| r.room.id == room) {
+                r.unread = room_unread;
+            }
+        });
+        self.posts.update(|posts| {
+            if let Some(p) = posts.iter_mut().find(|p| p.post.id == post) {
+                p.unread = post_unread;
+            }
+        });
+    }
+
+    /// Queues a message and tries to send it. It stays pending (and is retried with the
+    /// same id when the connection returns) until the server has it.
+    pub fn send(self, post: PostId, body: String) {
+        let pending = Pending {
+            client_id: new_client_id(),
+            post_id: post,
+            body,
+            failed: None,
+        };
+        self.pending.update(|p| p.push(pending.clone()));
+        spawn_local(async move { self.deliver(pending).await });
+    }
+
+    /// Sends every pending message again (after a reconnect).
+    pub fn retry_pending(self) {
+        for pending in self
+            .pending
+            .get_untracked()
+            .into_iter()
+            .filter(|p| p.failed.is_none())
+        {
+            spawn_local(async move { self.deliver(pending).await });
+        }
+    }
+
+    async fn deliver(self, pending: Pending) {
+        let body = SendMessage {
+            client_id: pending.client_id.clone(),
+            body: pending.body.clone(),
+        };
+        match self
+            .session
+            .post_json::<Message>(&format!("/posts/{}/messages", pending.post_id), &body)
+            .await
+        {
+            Ok(message) => {
+                self.pending
+                    .update(|p| p.retain(|x| x.client_id != pending.client_id));
+                self.add_to_timeline(message);
+            }
+            // Not reached: keep it pending; it goes again when the socket is back.
+            Err(err) if err.status == 0 || err.status >= 500 => {}
+            Err(err) => self.pending.update(|p| {
+                if let Some(x) = p.iter_mut().find(|x| x.client_id == pending.client_id) {
+                    x.failed = Some(err);
+                }
+            }),
+        }
+    }
+
+    pub fn discard_pending(self, client_id: &str) {
+        self.pending
+            .update(|p| p.retain(|x| x.client_id != client_id));
+    }
+
+    fn add_to_timeline(self, message: Message) {
+        if self.open_post.get_untracked() != Some(message.post_id) {
+            return;
+        }
+        self.timeline
+            .update(|t| match t.iter().position(|m| m.id == message.id) {
+                Some(i) => t[i] = message,
+                None => {
+                    let at = t
+                        .iter()
+                        .rposition(|m| m.id < message.id)
+                        .map(|i| i + 1)
+                        .unwrap_or(0);
+                    t.insert(at, message);
+                }
+            });
+    }
+
+    /// Recalls a message. Returns its text when it was mine (to offer it back for editing).
+    pub async fn recall(self, id: MessageId) -> Result<Option<String>, ApiError> {
+        let mine = self.timeline.with_untracked(|t| {
+            t.iter()
+                .find(|m| m.id == id)
+                .filter(|m| Some(m.author.id) == self.me())
+                .and_then(|m| m.body.clone())
+        });
+        let message = self
+            .session
+            .post_json::<Message>(&format!("/messages/{id}/recall"), &serde_json::json!({}))
+            .await?;
+        self.add_to_timeline(message);
+        Ok(mine)
+    }
+
+    /// Applies one frame from the socket.
+    pub fn apply(self, frame: ServerFrame) {
+        match frame {
+            ServerFrame::Ready { rooms, .. } => {
+                self.connection.set(Connection::Online);
+                self.cursors.update_value(|c| {
+                    for r in rooms {
+                        c.entry(r.room_id).or_insert(r.seq);
+                    }
+                });
+                self.reload_rooms();
+                self.retry_pending();
+            }
+            ServerFrame::Event {
+                room_id,
+                seq,
+                event,
+            } => {
+                self.cursors.update_value(|c| {
+                    c.insert(room_id, seq);
+                });
+                self.apply_event(room_id, event);
+            }
+            ServerFrame::ResyncRequired { room_id, seq } => {
+                self.cursors.update_value(|c| {
+                    c.insert(room_id, seq);
+                });
+                self.reload_rooms();
+                if self.open_room.get_untracked() == Some(room_id) {
+                    self.reload_posts();
+                    if let Some(post) = self.open_post.get_untracked() {
+                        self.open_post.set(None);
+                        self.open(room_id, post);
+                    }
+                }
+            }
+            ServerFrame::RoomAdded { room_id, seq } => {
+                self.cursors.update_value(|c| {
+                    c.insert(room_id, seq);
+                });
+                self.reload_rooms();
+            }
+            ServerFrame::RoomRemoved { room_id } => {
+                self.cursors.update_value(|c| {
+                    c.remove(&room_id);
+                });
+                self.rooms.update(|r| r.retain(|r| r.room.id != room_id));
+                if self.open_room.get_untracked() == Some(room_id) {
+                    self.open_room.set(None);
+                    self.open_post.set(None);
+                }
+            }
+            ServerFrame::Online { room_id, user_ids } => {
+                self.online.update(|o| {
+                    o.insert(room_id, user_ids);
+                });
+            }
+            ServerFrame::Typing {
+                room_id,
+                post_id,
+                user,
+            } => {
+                let until = js_sys_now() + TYPING_SHOWN_MS;
+                self.typing.update(|t| {
+                    t.retain(|(_, p, u, _)| !(*p == post_id && u.id == user.id));
+                    t.push((room_id, post_id, user, until));
+                });
+            }
+            ServerFrame::Unread {
+                room_id,
+                post_id,
+                post_unread,
+                room_unread,
+            } => self.apply_unread(room_id, post_id, post_unread, room_unread),
+            ServerFrame::SessionEnded => self.session.ended_by_server(),
+            ServerFrame::Pong | ServerFrame::Error { .. } => {}
+        }
+    }
+
+    fn apply_event(self, room_id: RoomId, event: RoomEvent) {
+        match event {
+            RoomEvent::MessageCreated { message } => {
+                self.typing.update(|t| {
+                    t.retain(|(_, p, u, _)| !(*p == message.post_id && u.id == message.author.id))
+                });
+                if let Some(client_id) = &message.client_id {
+                    self.pending
+                        .update(|p| p.retain(|x| &x.client_id != client_id));
+                }
+                let from_other = Some(message.author.id) != self.me()
+                    && message.kind == api::messages::MessageKind::Text;
+                let viewing = self.open_post.get_untracked() == Some(message.post_id);
+                let post_id = message.post_id;
+                if viewing {
+                    self.add_to_timeline(message);
+                    if from_other {
+                        self.mark_read(post_id);
+                    }
+                } else if from_other {
+                    self.rooms.update(|rooms| {
+                        if let Some(r) = rooms.iter_mut().find(|r| r.room.id == room_id) {
+                            r.unread += 1;
+                        }
+                    });
+                    self.posts.update(|posts| {
+                        if let Some(p) = posts.iter_mut().find(|p| p.post.id == post_id) {
+                            p.unread += 1;
+                        }
+                    });
+                }
+                self.bump_room(room_id);
+            }
+            RoomEvent::MessageRecalled { message } => {
+                let viewing = self.open_post.get_untracked() == Some(message.post_id);
+                self.add_to_timeline(message);
+                if !viewing {
+                    // It may have been unread: take the server's counts.
+                    self.reload_rooms();
+                    self.reload_posts();
+                }
+            }
+            RoomEvent::PostCreated { .. }
+            | RoomEvent::PostEdited { .. }
+            | RoomEvent::PostDeleted { .. } => {
+                if self.open_room.get_untracked() == Some(room_id) {
+                    self.reload_posts();
+                }
+                if let RoomEvent::PostDeleted { post_id } = event
+                    && self.open_post.get_untracked() == Some(post_id)
+                {
+                    self.open_post.set(None);
+                }
+            }
+            RoomEvent::MemberJoined { .. }
+            | RoomEvent::MemberLeft { .. }
+            | RoomEvent::MemberRoleChanged { .. } => {
+                if self.open_room.get_untracked() == Some(room_id) {
+                    self.reload_members();
+                }
+                self.reload_rooms();
+            }
+            RoomEvent::RoomEdited { room } => self.rooms.update(|rooms| {
+                if let Some(r) = rooms.iter_mut().find(|r| r.room.id == room_id) {
+                    r.room = room;
+                }
+            }),
+        }
+    }
+
+    /// Moves a room with news to the top of the list.
+    fn bump_room(self, room_id: RoomId) {
+        self.rooms.update(|rooms| {
+            if let Some(i) = rooms.iter().position(|r| r.room.id == room_id) {
+                let room = rooms.remove(i);
+                rooms.insert(0, room);
+            }
+        });
+    }
+}
+
+pub fn use_chat() -> Chat {
+    expect_context::<Chat>()
+}
+
+pub fn js_sys_now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_default()
+}
+
+/// A random (version 4) UUID from the browser's CSPRNG; works on plain-HTTP origins too,
+/// where `crypto.randomUUID` does not exist.
+fn new_client_id() -> String {
+    let mut bytes = [0u8; 16];
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
