@@ -90,3 +90,63 @@ test("two people chat live, recall, unread badges, and an offline message arrive
   await expect(han.locator(".message .body", { hasText: "sent while offline" })).toHaveCount(1);
   await snap(han, "03-after-offline");
 });
+
+test("topics with tags, and managing a room", async ({ browser, request }) => {
+  const suffix = Date.now().toString(36);
+  const li = await loggedInPage(browser, request, `owner_${suffix}`);
+  const han = await loggedInPage(browser, request, `member_${suffix}`);
+  li.on("dialog", (d) => d.accept());
+
+  await li.getByRole("button", { name: "New room" }).click();
+  await li.getByLabel("Room name").fill("Tea club");
+  await li.getByRole("button", { name: "Create" }).click();
+  await expect(li.getByRole("heading", { name: "Tea club", level: 1 })).toBeVisible();
+  const number = (await li.locator(".room-head p").innerText()).replace(/\D/g, "");
+
+  // Two topics with tags; the tag filter narrows the list.
+  for (const [title, tags] of [["Best oolong", "oolong, shops"], ["Green tea", "green"]]) {
+    await li.getByRole("button", { name: "New topic" }).click();
+    await li.getByLabel("Title").fill(title);
+    await li.getByLabel("Tags, separated by commas (optional)").fill(tags);
+    await li.getByRole("button", { name: "Create" }).click();
+    await expect(li.locator(".post-title")).toHaveText(title);
+  }
+  const topics = li.locator("aside.posts ul li");
+  await expect(topics).toHaveCount(3);
+  await li.getByRole("button", { name: "#oolong" }).click();
+  await expect(topics).toHaveCount(1);
+  await expect(topics.first()).toContainText("Best oolong");
+  await li.getByRole("button", { name: "All" }).click();
+  await expect(topics).toHaveCount(3);
+
+  // Rename one, delete the other.
+  await li.getByRole("link", { name: "Best oolong" }).click();
+  await li.getByRole("button", { name: "Edit topic" }).click();
+  await li.getByLabel("Title").fill("Oolong shops");
+  await li.getByRole("button", { name: "Save" }).click();
+  await expect(li.getByRole("link", { name: "Oolong shops" })).toBeVisible();
+  await li.getByRole("link", { name: "Green tea" }).click();
+  await li.getByRole("button", { name: "Edit topic" }).click();
+  await li.getByRole("button", { name: "Delete topic" }).click();
+  await expect(topics).toHaveCount(2);
+
+  // Han joins; Li renames the room, promotes Han, then hands the room over.
+  await han.getByRole("button", { name: "Join a room" }).click();
+  await han.getByLabel("Room number").fill(number);
+  await han.getByRole("dialog").getByRole("button", { name: "Join", exact: true }).click();
+  await expect(han.getByRole("heading", { name: "Tea club", level: 1 })).toBeVisible();
+  await li.getByRole("button", { name: /Members/ }).click();
+  const members = li.getByRole("complementary", { name: "Members" });
+  await expect(members.getByText(`member_${suffix}`)).toBeVisible();
+  await members.getByRole("button", { name: "Edit room" }).click();
+  await li.getByLabel("Room name").fill("Tea society");
+  await li.getByRole("button", { name: "Save" }).click();
+  await expect(li.getByRole("heading", { name: "Tea society", level: 1 })).toBeVisible();
+  await expect(han.getByRole("link", { name: "Tea society" })).toBeVisible();
+  await members.getByRole("button", { name: "Make admin" }).click();
+  await expect(members.locator(".member", { hasText: `member_${suffix}` }).locator(".role")).toHaveText("Admin");
+  await members.getByRole("button", { name: "Make owner" }).click();
+  await expect(members.locator(".member", { hasText: `member_${suffix}` }).locator(".role")).toHaveText("Owner");
+  await expect(members.getByRole("button", { name: "Leave room" })).toBeVisible();
+  await snap(li, "04-members");
+});

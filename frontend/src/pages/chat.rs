@@ -149,6 +149,16 @@ fn RoomView(room: RoomId, post: PostId) -> impl IntoView {
     let i18n = use_i18n();
     let show_members = RwSignal::new(false);
     let new_post = RwSignal::new(false);
+    let edit_post = RwSignal::new(false);
+    let tag_filter = RwSignal::new(None::<String>);
+    let tags = Memo::new(move |_| {
+        let mut all: Vec<String> = chat
+            .posts
+            .with(|p| p.iter().flat_map(|p| p.post.tags.clone()).collect());
+        all.sort();
+        all.dedup();
+        all
+    });
     let my_room = Memo::new(move |_| {
         chat.rooms
             .with(|r| r.iter().find(|r| r.room.id == room).cloned())
@@ -182,14 +192,41 @@ fn RoomView(room: RoomId, post: PostId) -> impl IntoView {
                         <h2>{t!(i18n, chat.posts)}</h2>
                         <button type="button" class="small" on:click=move |_| new_post.set(true)>{t!(i18n, chat.new_post)}</button>
                     </div>
+                    <Show when=move || !tags.with(Vec::is_empty)>
+                        <div class="tags" role="group" aria-label=move || t_string!(i18n, chat.filter_by)>
+                            <button type="button" class="tag" aria-pressed=move || tag_filter.with(Option::is_none).to_string()
+                                on:click=move |_| tag_filter.set(None)>{t!(i18n, chat.all_topics)}</button>
+                            <For each=move || tags.get() key=|t| t.clone() let:tag>
+                                <TagButton tag filter=tag_filter/>
+                            </For>
+                        </div>
+                    </Show>
                     <ul>
-                        <For each=move || chat.posts.get() key=|p| (p.post.id, p.unread, p.post.title.clone()) let:item>
+                        <For
+                            each=move || {
+                                let tag = tag_filter.get();
+                                chat.posts.get().into_iter().filter(|p| tag.as_ref().is_none_or(|t| p.post.tags.contains(t))).collect::<Vec<_>>()
+                            }
+                            key=|p| (p.post.id, p.unread, p.post.title.clone())
+                            let:item
+                        >
                             <PostLink room item/>
                         </For>
                     </ul>
                 </aside>
                 <section class="post-view">
-                    <h2 class="post-title">{move || current_post.get().map(|p| post_title(i18n, &p)).unwrap_or_default()}</h2>
+                    <div class="post-head">
+                        <h2 class="post-title">{move || current_post.get().map(|p| post_title(i18n, &p)).unwrap_or_default()}</h2>
+                        {move || current_post.get().map(|p| p.tags.into_iter().map(|t| view! { <span class="tag static">"#"{t}</span> }).collect_view())}
+                        <Show when=move || {
+                            let me = chat.me();
+                            let role = my_room.get().map(|r| r.role).unwrap_or(RoomRole::Member);
+                            current_post.get().is_some_and(|p| !p.is_default && (p.author_id == me || role >= RoomRole::Admin))
+                        }>
+                            <button type="button" class="link tiny" on:click=move |_| edit_post.set(true)>{t!(i18n, chat.edit_post)}</button>
+                        </Show>
+                    </div>
+                    {move || current_post.get().and_then(|p| p.description).map(|d| view! { <p class="post-description">{d}</p> })}
                     <Timeline post my_role=Signal::derive(move || my_room.get().map(|r| r.role).unwrap_or(RoomRole::Member))/>
                     <TypingLine post/>
                     <Composer post/>
@@ -202,6 +239,21 @@ fn RoomView(room: RoomId, post: PostId) -> impl IntoView {
         <Show when=move || new_post.get()>
             <CreatePostDialog room close=Callback::new(move |_| new_post.set(false))/>
         </Show>
+        {move || (edit_post.get()).then(|| current_post.get_untracked()).flatten().map(|p| view! {
+            <EditPostDialog room post=p close=Callback::new(move |_| edit_post.set(false))/>
+        })}
+    }
+}
+
+#[component]
+fn TagButton(tag: String, filter: RwSignal<Option<String>>) -> impl IntoView {
+    let label = format!("#{tag}");
+    let pressed = {
+        let tag = tag.clone();
+        move || (filter.get().as_deref() == Some(tag.as_str())).to_string()
+    };
+    view! {
+        <button type="button" class="tag" aria-pressed=pressed on:click=move |_| filter.set(Some(tag.clone()))>{label}</button>
     }
 }
 
@@ -496,6 +548,7 @@ fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>) -> impl IntoView {
     let chat = use_chat();
     let i18n = use_i18n();
     let error = RwSignal::new(None::<ApiError>);
+    let editing = RwSignal::new(false);
     let navigate = use_navigate();
     let members = move || {
         let online = chat
@@ -574,6 +627,26 @@ fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>) -> impl IntoView {
                                     {move || if role == RoomRole::Admin { t_string!(i18n, chat.make_member) } else { t_string!(i18n, chat.make_admin) }}
                                 </button>
                             </Show>
+                            <Show when=move || !is_me && my_role.get() == RoomRole::Owner>
+                                <button type="button" class="link tiny" on:click={
+                                    let name = m.user.name().to_owned();
+                                    move |_| {
+                                        let question = t_string!(i18n, chat.confirm_transfer, name = name.clone()).to_string();
+                                        let yes = web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false);
+                                        if yes {
+                                            spawn_local(async move {
+                                                let body = api::rooms::TransferRoom { user_id: user };
+                                                match chat.session.post_empty(&format!("/rooms/{room}/transfer"), &body).await {
+                                                    Ok(()) => { chat.reload_rooms(); chat.reload_members(); }
+                                                    Err(e) => error.set(Some(e)),
+                                                }
+                                            });
+                                        }
+                                    }
+                                }>
+                                    {move || t_string!(i18n, chat.make_owner)}
+                                </button>
+                            </Show>
                             <Show when={ move || !is_me && (my_role.get() > role) }>
                                 <button type="button" class="link tiny danger" on:click={ let b = b2.clone(); move |_| act(b.clone(), None) }>
                                     {move || t_string!(i18n, chat.remove_member)}
@@ -587,6 +660,9 @@ fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>) -> impl IntoView {
                 <JoinRequests room/>
             </Show>
             <div class="members-foot">
+                <Show when={ move || my_role.get() >= RoomRole::Admin }>
+                    <button type="button" class="small" on:click=move |_| editing.set(true)>{t!(i18n, chat.edit_room)}</button>
+                </Show>
                 <Show when=move || my_role.get() != RoomRole::Owner fallback=move || view! {
                     <button type="button" class="small danger" on:click=delete_room>{t!(i18n, chat.delete_room)}</button>
                 }>
@@ -594,7 +670,153 @@ fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>) -> impl IntoView {
                 </Show>
             </div>
         </aside>
+        {move || editing.get().then(|| chat.rooms.with_untracked(|r| r.iter().find(|r| r.room.id == room).map(|r| r.room.clone()))).flatten().map(|r| view! {
+            <EditRoomDialog room=r close=Callback::new(move |_| editing.set(false))/>
+        })}
     }
+}
+
+#[component]
+fn EditRoomDialog(room: Room, close: Callback<()>) -> impl IntoView {
+    let chat = use_chat();
+    let i18n = use_i18n();
+    let id = room.id;
+    let name = RwSignal::new(room.name.clone());
+    let description = RwSignal::new(room.description.clone().unwrap_or_default());
+    let private = RwSignal::new(room.visibility == Visibility::Private);
+    let error = RwSignal::new(None::<ApiError>);
+    let submit = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = api::rooms::EditRoom {
+            name: Some(name.get_untracked()),
+            description: Some(description.get_untracked()),
+            visibility: Some(if private.get_untracked() {
+                Visibility::Private
+            } else {
+                Visibility::Public
+            }),
+        };
+        spawn_local(async move {
+            match chat
+                .session
+                .patch::<Room>(&format!("/rooms/{id}"), &body)
+                .await
+            {
+                Ok(_) => {
+                    chat.reload_rooms();
+                    close.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <Dialog title=tr(move || t_string!(i18n, chat.edit_room).to_string()) close>
+            <form on:submit=submit>
+                <Notice text=Signal::derive(move || error.get().map(|e| error_text(i18n, &e)))/>
+                <TextField id="edit_room_name" label=tr(move || t_string!(i18n, chat.room_name).to_string()) value=name required=true/>
+                <TextField id="edit_room_description" label=tr(move || t_string!(i18n, chat.room_description).to_string()) value=description/>
+                <label class="check"><input type="checkbox" bind:checked=private/>" "{t!(i18n, chat.private_room)}</label>
+                <div class="actions">
+                    <button type="button" class="small" on:click=move |_| close.run(())>{t!(i18n, chat.cancel)}</button>
+                    <button type="submit" class="primary">{t!(i18n, chat.save)}</button>
+                </div>
+            </form>
+        </Dialog>
+    }
+}
+
+#[component]
+fn EditPostDialog(room: RoomId, post: Post, close: Callback<()>) -> impl IntoView {
+    let chat = use_chat();
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let id = post.id;
+    let title = RwSignal::new(post.title.clone());
+    let description = RwSignal::new(post.description.clone().unwrap_or_default());
+    let tags = RwSignal::new(post.tags.join(", "));
+    let error = RwSignal::new(None::<ApiError>);
+    let submit = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = api::posts::EditPost {
+            title: Some(title.get_untracked()),
+            description: Some(description.get_untracked()),
+            tags: Some(split_tags(&tags.get_untracked())),
+        };
+        spawn_local(async move {
+            match chat
+                .session
+                .patch::<Post>(&format!("/posts/{id}"), &body)
+                .await
+            {
+                Ok(_) => {
+                    chat.reload_posts();
+                    close.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let delete = move |_| {
+        let yes = web_sys::window()
+            .and_then(|w| {
+                w.confirm_with_message(t_string!(i18n, chat.confirm_delete_post))
+                    .ok()
+            })
+            .unwrap_or(false);
+        if !yes {
+            return;
+        }
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match chat.session.delete(&format!("/posts/{id}")).await {
+                Ok(()) => {
+                    chat.reload_posts();
+                    close.run(());
+                    let default = chat.rooms.with_untracked(|r| {
+                        r.iter()
+                            .find(|r| r.room.id == room)
+                            .map(|r| r.default_post_id)
+                    });
+                    if let Some(default) = default {
+                        navigate(&format!("/rooms/{room}/{default}"), Default::default());
+                    }
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let field_error = move |name: &'static str| {
+        Signal::derive(move || {
+            error
+                .get()
+                .and_then(|e| e.field(name))
+                .map(|c| crate::text::field_text(i18n, c))
+        })
+    };
+    view! {
+        <Dialog title=tr(move || t_string!(i18n, chat.edit_post).to_string()) close>
+            <form on:submit=submit>
+                <Notice text=Signal::derive(move || error.get().map(|e| error_text(i18n, &e)))/>
+                <TextField id="edit_post_title" label=tr(move || t_string!(i18n, chat.post_title).to_string()) value=title required=true error=field_error("title")/>
+                <TextField id="edit_post_description" label=tr(move || t_string!(i18n, chat.post_description).to_string()) value=description/>
+                <TextField id="edit_post_tags" label=tr(move || t_string!(i18n, chat.post_tags).to_string()) value=tags error=field_error("tags")/>
+                <div class="actions">
+                    <button type="button" class="small danger" on:click=delete.clone()>{t!(i18n, chat.delete_post)}</button>
+                    <button type="button" class="small" on:click=move |_| close.run(())>{t!(i18n, chat.cancel)}</button>
+                    <button type="submit" class="primary">{t!(i18n, chat.save)}</button>
+                </div>
+            </form>
+        </Dialog>
+    }
+}
+
+/// Tags as typed: separated by ASCII or full-width commas.
+fn split_tags(raw: &str) -> Vec<String> {
+    raw.split([',', '，'])
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 #[component]
@@ -814,12 +1036,7 @@ fn CreatePostDialog(room: RoomId, close: Callback<()>) -> impl IntoView {
         let body = CreatePost {
             title: title.get_untracked(),
             description: Some(description.get_untracked()).filter(|d| !d.trim().is_empty()),
-            tags: tags
-                .get_untracked()
-                .split([',', '，'])
-                .map(|t| t.trim().to_owned())
-                .filter(|t| !t.is_empty())
-                .collect(),
+            tags: split_tags(&tags.get_untracked()),
         };
         let navigate = navigate.clone();
         spawn_local(async move {
