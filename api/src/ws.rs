@@ -99,11 +99,26 @@ pub enum ServerFrame {
     },
     Pong,
     /// This session was ended; the socket closes after this frame.
-    SessionEnded,
+    SessionEnded {
+        reason: EndReason,
+    },
     Error {
         code: ErrorCode,
         message: String,
     },
+}
+
+/// Why a session ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    /// The account logged in somewhere else (single-session policy).
+    Replaced,
+    Logout,
+    /// The password was changed in another session.
+    PasswordChanged,
+    /// A used refresh token was presented again: it was probably stolen.
+    RefreshReuse,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -173,7 +173,7 @@ pub async fn login(
     let (session, replaced) = open_session(state, &txn, &user, user_agent).await?;
     txn.commit().await?;
     // Their sockets hear `session_ended` and close.
-    state.hub.end_sessions(replaced).await;
+    state.hub.end_sessions(replaced, EndReason::Replaced).await;
     tracing::info!(user_id = user.id, session_id = %session.session_id, "logged in");
     Ok(session)
 }
@@ -257,7 +257,10 @@ pub async fn refresh(state: &AppState, token: &str) -> AppResult<AuthSession> {
         && now - used_at > grace
     {
         store::end_session(&state.db, session.id, EndReason::RefreshReuse).await?;
-        state.hub.end_sessions(vec![session.id]).await;
+        state
+            .hub
+            .end_sessions(vec![session.id], EndReason::RefreshReuse)
+            .await;
         tracing::warn!(user_id = session.user_id, session_id = %session.id, "refresh token reused; session ended");
         return Err(AppError::RefreshTokenReused);
     }
@@ -281,7 +284,10 @@ pub async fn logout(state: &AppState, token: &str) -> AppResult<()> {
     let hash = hash_refresh_token(token.trim());
     if let Some((_, Some(session))) = store::refresh_token_with_session(&state.db, &hash).await? {
         store::end_session(&state.db, session.id, EndReason::Logout).await?;
-        state.hub.end_sessions(vec![session.id]).await;
+        state
+            .hub
+            .end_sessions(vec![session.id], EndReason::Logout)
+            .await;
         tracing::info!(user_id = session.user_id, session_id = %session.id, "logged out");
     }
     Ok(())
@@ -290,7 +296,10 @@ pub async fn logout(state: &AppState, token: &str) -> AppResult<()> {
 /// Ends the caller's own session (the access-token way to log out).
 pub async fn logout_session(state: &AppState, auth: &AuthUser) -> AppResult<()> {
     store::end_session(&state.db, auth.session_id, EndReason::Logout).await?;
-    state.hub.end_sessions(vec![auth.session_id]).await;
+    state
+        .hub
+        .end_sessions(vec![auth.session_id], EndReason::Logout)
+        .await;
     Ok(())
 }
 
@@ -333,7 +342,10 @@ pub async fn change_password(
     .await?;
     txn.commit().await?;
     tracing::info!(user_id = user.id, ended = ended.len(), "password changed");
-    state.hub.end_sessions(ended).await;
+    state
+        .hub
+        .end_sessions(ended, EndReason::PasswordChanged)
+        .await;
     Ok(())
 }
 

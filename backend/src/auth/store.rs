@@ -8,25 +8,15 @@ use sea_orm::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// Why a session ended (kept in `sessions.revoked_reason`).
-#[derive(Clone, Copy, Debug)]
-pub enum EndReason {
-    Logout,
-    /// A newer login under the single-session policy.
-    Replaced,
-    PasswordChanged,
-    /// An already-used refresh token was presented: it was probably stolen.
-    RefreshReuse,
-}
+/// Why a session ended: kept in `sessions.revoked_reason`, and told to its sockets.
+pub use api::ws::EndReason;
 
-impl EndReason {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Logout => "logout",
-            Self::Replaced => "replaced",
-            Self::PasswordChanged => "password_changed",
-            Self::RefreshReuse => "refresh_reuse",
-        }
+fn reason_str(reason: EndReason) -> &'static str {
+    match reason {
+        EndReason::Logout => "logout",
+        EndReason::Replaced => "replaced",
+        EndReason::PasswordChanged => "password_changed",
+        EndReason::RefreshReuse => "refresh_reuse",
     }
 }
 
@@ -84,7 +74,10 @@ pub async fn end_session(
             session::Column::RevokedAt,
             Expr::value(OffsetDateTime::now_utc()),
         )
-        .col_expr(session::Column::RevokedReason, Expr::value(reason.as_str()))
+        .col_expr(
+            session::Column::RevokedReason,
+            Expr::value(reason_str(reason)),
+        )
         .filter(session::Column::Id.eq(id))
         .filter(session::Column::RevokedAt.is_null())
         .exec(db)
@@ -114,7 +107,10 @@ pub async fn end_other_sessions(
             session::Column::RevokedAt,
             Expr::value(OffsetDateTime::now_utc()),
         )
-        .col_expr(session::Column::RevokedReason, Expr::value(reason.as_str()))
+        .col_expr(
+            session::Column::RevokedReason,
+            Expr::value(reason_str(reason)),
+        )
         .filter(session::Column::Id.is_in(ids.clone()))
         .filter(session::Column::RevokedAt.is_null())
         .exec(db)

@@ -4,7 +4,10 @@
 //! sees the queue close and tells the client to reconnect and resume), so one slow reader
 //! never slows a room.
 
-use api::{RoomId, UserId, ws::ServerFrame};
+use api::{
+    RoomId, UserId,
+    ws::{EndReason, ServerFrame},
+};
 use std::{
     collections::{HashMap, HashSet},
     sync::{
@@ -36,7 +39,7 @@ pub enum Outbound {
     /// No longer a member of `room_id`.
     Unsubscribed { room_id: RoomId },
     /// The session ended: say so and close.
-    SessionEnded,
+    SessionEnded(EndReason),
 }
 
 enum Command {
@@ -83,6 +86,7 @@ enum Command {
     },
     EndSessions {
         session_ids: Vec<Uuid>,
+        reason: EndReason,
     },
     Online {
         room_id: RoomId,
@@ -197,9 +201,13 @@ impl Hub {
     }
 
     /// Tells the sockets of these sessions that they ended, and closes them.
-    pub async fn end_sessions(&self, session_ids: Vec<Uuid>) {
+    pub async fn end_sessions(&self, session_ids: Vec<Uuid>, reason: EndReason) {
         if !session_ids.is_empty() {
-            self.send(Command::EndSessions { session_ids }).await;
+            self.send(Command::EndSessions {
+                session_ids,
+                reason,
+            })
+            .await;
         }
     }
 
@@ -342,7 +350,10 @@ impl State {
                 }
                 self.rooms.remove(&room_id);
             }
-            Command::EndSessions { session_ids } => {
+            Command::EndSessions {
+                session_ids,
+                reason,
+            } => {
                 let ended: Vec<ConnId> = self
                     .conns
                     .iter()
@@ -350,7 +361,7 @@ impl State {
                     .map(|(id, _)| *id)
                     .collect();
                 for conn in ended {
-                    self.deliver(conn, Outbound::SessionEnded);
+                    self.deliver(conn, Outbound::SessionEnded(reason));
                     // Out of every room now; the socket closes after sending the notice.
                     self.drop_conn(conn);
                 }

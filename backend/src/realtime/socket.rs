@@ -342,8 +342,9 @@ impl Socket {
                     .await
                     .map(|()| None)
             }
-            Outbound::SessionEnded => {
-                self.send(&ServerFrame::SessionEnded).await?;
+            Outbound::SessionEnded(why) => {
+                self.send(&ServerFrame::SessionEnded { reason: why })
+                    .await?;
                 Ok(Some(reason(close::SESSION_ENDED, "session ended")))
             }
         }

@@ -232,7 +232,7 @@ async fn a_new_login_ends_the_old_sessions_socket() {
     let mut ws = app.ws(&li, json!([])).await;
     app.login("lilei", &li.password).await;
     let ended = ws.next_of("session_ended").await;
-    assert_eq!(ended["type"], "session_ended");
+    assert_eq!(ended["reason"], "replaced");
     let closed = loop {
         match ws.next_or_close().await {
             Ok(_) => continue,
@@ -273,6 +273,55 @@ async fn a_socket_must_authenticate_first() {
         }
     }
     assert_eq!(code, Some(4001));
+}
+
+#[actix_web::test]
+async fn a_silent_socket_is_closed_after_the_auth_timeout() {
+    let app = spawn_app().await;
+    let (_, mut framed) = awc::Client::new()
+        .ws(format!("ws://127.0.0.1:{}/api/v1/ws", app.port))
+        .connect()
+        .await
+        .unwrap();
+    use futures_util::StreamExt as _;
+    let mut code = None;
+    while let Ok(Some(frame)) = tokio::time::timeout(Duration::from_secs(10), framed.next()).await {
+        if let Ok(awc::ws::Frame::Close(reason)) = frame {
+            code = reason.map(|r| u16::from(r.code));
+            break;
+        }
+    }
+    assert_eq!(code, Some(4001));
+}
+
+#[actix_web::test]
+async fn changing_the_password_closes_the_other_sessions_sockets() {
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.auth.session_policy = teahouse::config::SessionPolicy::Multi
+    })
+    .await;
+    let li = app.user("lilei").await;
+    let phone = app.login("lilei", &li.password).await;
+    let mut phone_ws = crate::helpers::WsClient::connect(
+        &app,
+        phone.body["access_token"].as_str().unwrap(),
+        json!([]),
+    )
+    .await;
+    let mut my_ws = app.ws(&li, json!([])).await;
+    let change = json!({ "current_password": li.password, "new_password": "new-oolong-leaves" });
+    assert_eq!(
+        app.post("/api/v1/me/password", &change, Some(&li.access))
+            .await
+            .status
+            .as_u16(),
+        204
+    );
+    let ended = phone_ws.next_of("session_ended").await;
+    assert_eq!(ended["reason"], "password_changed");
+    my_ws
+        .assert_no("session_ended", Duration::from_millis(300))
+        .await;
 }
 
 #[actix_web::test]
