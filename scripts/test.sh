@@ -41,7 +41,30 @@ step "web app build"
 trunk build --release
 
 step "browser tests (Playwright + Chromium)"
-cargo build --bin teahouse
-TEAHOUSE_BIN="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/teahouse"
-export TEAHOUSE_BIN
+cargo build --bin teahouse --bin teahouse-bench
+TARGET_DIR="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+export TEAHOUSE_BIN="$TARGET_DIR/debug/teahouse"
 (cd e2e && npx playwright test)
+
+# A short fan-out and ingress run through the public API: fails only on lost, repeated or
+# out-of-order deliveries and on errors, never on timing (figures are in docs/BENCHMARKS.md).
+smoke() {
+  local name="$1" url="$2" dir pid
+  dir="$(mktemp -d)"
+  DATABASE_URL="$url" TEAHOUSE_DATA_DIR="$dir" TEAHOUSE_BIND=127.0.0.1:18091 TEAHOUSE_LOG=warn \
+    TEAHOUSE_STATIC_DIR="$dir/none" "$TEAHOUSE_BIN" serve >"$dir/server.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do curl -fs http://127.0.0.1:18091/api/v1/health >/dev/null 2>&1 && break; sleep 0.1; done
+  local status=0
+  "$TARGET_DIR/debug/teahouse-bench" --url http://127.0.0.1:18091 --pid "$pid" smoke || status=$?
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  rm -rf "$dir"
+  [ "$status" -eq 0 ] || { echo "benchmark smoke on $name failed" >&2; return 1; }
+}
+step "benchmark smoke (SQLite)"
+smoke SQLite ""
+if [ -n "${TEST_DATABASE_URL:-}" ] && command -v psql >/dev/null; then
+  step "benchmark smoke (PostgreSQL)"
+  PGOPTIONS="--client-min-messages=warning" psql "$TEST_DATABASE_URL" -q -c "DROP DATABASE IF EXISTS teahouse_bench_smoke" -c "CREATE DATABASE teahouse_bench_smoke" >/dev/null
+  smoke PostgreSQL "${TEST_DATABASE_URL%/*}/teahouse_bench_smoke"
+fi

@@ -1,0 +1,297 @@
+//! Fan-out: members of rooms connected over WebSocket, messages sent into the rooms on a
+//! fixed schedule (open loop), every delivery timed from its *scheduled* send time, and
+//! every socket checking that room `seq`s arrive without gaps or repeats.
+
+use crate::{
+    client::{Account, Client, Error},
+    measure::{self, Server},
+    socket,
+};
+use api::ws::{RoomEvent, ServerFrame};
+use futures_util::StreamExt as _;
+use hdrhistogram::Histogram;
+use rand::Rng as _;
+use std::{
+    net::SocketAddr,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
+use tokio::sync::watch;
+use tokio_tungstenite::tungstenite::Message;
+
+/// One room of the run: its chat post and its members (the first owns it).
+#[derive(Clone, Debug)]
+pub struct RoomSetup {
+    pub post: i64,
+    pub members: Vec<Account>,
+}
+
+/// How many registrations run at once during setup (each costs an argon2 hash).
+const SETUP_CONCURRENCY: usize = 8;
+
+/// Registers `rooms × members` accounts and puts each group in its own room.
+pub async fn setup(
+    client: &Client,
+    prefix: &str,
+    rooms: usize,
+    members: usize,
+) -> Result<Vec<RoomSetup>, Error> {
+    let mut out = Vec::new();
+    for r in 0..rooms {
+        let mut accounts = Vec::with_capacity(members);
+        let names: Vec<String> = (0..members).map(|m| format!("{prefix}_{r}_{m}")).collect();
+        for chunk in names.chunks(SETUP_CONCURRENCY) {
+            let mut tasks = Vec::new();
+            for name in chunk {
+                let (client, name) = (client.clone(), name.clone());
+                tasks.push(tokio::spawn(async move { client.register(&name).await }));
+            }
+            for task in tasks {
+                accounts.push(task.await??);
+            }
+        }
+        let owner = &accounts[0];
+        let room = client
+            .create_room(&owner.access, &format!("{prefix} room {r}"))
+            .await?;
+        for member in &accounts[1..] {
+            client.join(&member.access, room.room.number).await?;
+        }
+        out.push(RoomSetup {
+            post: room.default_post_id.0,
+            members: accounts,
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub sent: u64,
+    pub send_errors: u64,
+    pub expected: u64,
+    pub delivered: u64,
+    pub gaps: u64,
+    pub repeats: u64,
+    pub latency: Option<Histogram<u64>>,
+    pub elapsed: Duration,
+    pub server_cpu: Duration,
+}
+
+impl Outcome {
+    pub fn lost(&self) -> u64 {
+        self.expected.saturating_sub(self.delivered)
+    }
+
+    pub fn print(&self, label: &str) {
+        let secs = self.elapsed.as_secs_f64();
+        let per_sec = self.delivered as f64 / secs;
+        let cpu_per = if self.delivered > 0 {
+            self.server_cpu.as_secs_f64() * 1e6 / self.delivered as f64
+        } else {
+            0.0
+        };
+        println!(
+            "{label}: sent {} msgs, {} deliveries in {:.1} s = {:.0} deliveries/s; lost {}, repeated {}, gaps {}, send errors {}",
+            self.sent,
+            self.delivered,
+            secs,
+            per_sec,
+            self.lost(),
+            self.repeats,
+            self.gaps,
+            self.send_errors
+        );
+        let latency = self
+            .latency
+            .as_ref()
+            .map(measure::summary)
+            .unwrap_or_default();
+        println!(
+            "{label}: delivery latency {latency}; server CPU {:.2} µs per delivery",
+            cpu_per
+        );
+    }
+
+    pub fn clean(&self) -> bool {
+        self.lost() == 0 && self.repeats == 0 && self.gaps == 0 && self.send_errors == 0
+    }
+}
+
+/// Every member connects; `stalled` extra sockets per room connect and never read.
+pub async fn run(
+    client: &Client,
+    server_addr: SocketAddr,
+    server: Option<Server>,
+    rooms: &[RoomSetup],
+    rate_per_room: f64,
+    seconds: f64,
+    stalled: usize,
+) -> Result<Outcome, Error> {
+    let run_id: u32 = rand::rng().random();
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let delivered = Arc::new(AtomicU64::new(0));
+    let start_cell: Arc<std::sync::OnceLock<Instant>> = Arc::new(std::sync::OnceLock::new());
+
+    // Connect every member (readers) first.
+    let mut readers = Vec::new();
+    let mut index = 0;
+    for room in rooms {
+        for member in &room.members {
+            let mut ws = socket::connect(server_addr, index, None).await?;
+            index += 1;
+            socket::authenticate(&mut ws, &member.access, Vec::new()).await?;
+            let stop = stop_rx.clone();
+            let delivered = delivered.clone();
+            let start_cell = start_cell.clone();
+            readers.push(tokio::spawn(read(ws, run_id, stop, delivered, start_cell)));
+        }
+    }
+    let mut stalled_sockets = Vec::new();
+    for room in rooms {
+        for _ in 0..stalled {
+            let mut ws = socket::connect(server_addr, index, Some(2048)).await?;
+            index += 1;
+            socket::authenticate(&mut ws, &room.members[0].access, Vec::new()).await?;
+            stalled_sockets.push(ws);
+        }
+    }
+    // Let the online-list chatter of the connections settle.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let before = server.map(|s| s.sample());
+    let start = Instant::now();
+    let _ = start_cell.set(start);
+    let end = start + Duration::from_secs_f64(seconds);
+    let sent = Arc::new(AtomicU64::new(0));
+    let errors = Arc::new(AtomicU64::new(0));
+    let mut senders = Vec::new();
+    for room in rooms {
+        let (client, room) = (client.clone(), room.clone());
+        let (sent, errors) = (sent.clone(), errors.clone());
+        senders.push(tokio::spawn(async move {
+            let interval = Duration::from_secs_f64(1.0 / rate_per_room);
+            let mut in_flight = Vec::new();
+            let mut i: u32 = 0;
+            loop {
+                let scheduled = start + interval * i;
+                if scheduled >= end {
+                    break;
+                }
+                tokio::time::sleep_until(scheduled.into()).await;
+                let offset = (scheduled - start).as_micros();
+                let author = room.members[rand::rng().random_range(0..room.members.len())]
+                    .access
+                    .clone();
+                let (client, sent, errors) = (client.clone(), sent.clone(), errors.clone());
+                let post = room.post;
+                in_flight.push(tokio::spawn(async move {
+                    match client
+                        .send(&author, post, &format!("b {run_id} {offset}"))
+                        .await
+                    {
+                        Ok(_) => sent.fetch_add(1, Ordering::Relaxed),
+                        Err(_) => errors.fetch_add(1, Ordering::Relaxed),
+                    };
+                }));
+                i += 1;
+            }
+            for task in in_flight {
+                let _ = task.await;
+            }
+        }));
+    }
+    for sender in senders {
+        sender.await?;
+    }
+    let sent = sent.load(Ordering::Relaxed);
+    let members: u64 =
+        rooms.iter().map(|r| r.members.len() as u64).sum::<u64>() / rooms.len().max(1) as u64;
+    let expected = sent * members;
+    // Wait for the deliveries to land (bounded).
+    let drain_deadline = Instant::now() + Duration::from_secs(10);
+    while delivered.load(Ordering::Relaxed) < expected && Instant::now() < drain_deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let elapsed = start.elapsed();
+    let after = server.map(|s| s.sample());
+    let _ = stop_tx.send(true);
+
+    let mut outcome = Outcome {
+        sent,
+        send_errors: errors.load(Ordering::Relaxed),
+        expected,
+        elapsed,
+        ..Default::default()
+    };
+    let mut latency = measure::histogram();
+    for reader in readers {
+        let r = reader.await?;
+        outcome.delivered += r.delivered;
+        outcome.gaps += r.gaps;
+        outcome.repeats += r.repeats;
+        latency.add(&r.latency).map_err(|e| e.to_string())?;
+    }
+    outcome.latency = Some(latency);
+    if let (Some(b), Some(a)) = (before, after) {
+        outcome.server_cpu = a.cpu.saturating_sub(b.cpu);
+    }
+    drop(stalled_sockets);
+    Ok(outcome)
+}
+
+struct ReaderResult {
+    delivered: u64,
+    gaps: u64,
+    repeats: u64,
+    latency: Histogram<u64>,
+}
+
+async fn read(
+    mut ws: socket::Ws,
+    run_id: u32,
+    mut stop: watch::Receiver<bool>,
+    delivered: Arc<AtomicU64>,
+    start: Arc<std::sync::OnceLock<Instant>>,
+) -> ReaderResult {
+    let mut result = ReaderResult {
+        delivered: 0,
+        gaps: 0,
+        repeats: 0,
+        latency: measure::histogram(),
+    };
+    let mut last_seq: Option<i64> = None;
+    let marker = format!("b {run_id} ");
+    loop {
+        tokio::select! {
+            _ = stop.changed() => break,
+            msg = ws.next() => {
+                let Some(Ok(Message::Text(text))) = msg else {
+                    if matches!(msg, None | Some(Err(_))) { break; }
+                    continue;
+                };
+                let Ok(ServerFrame::Event { seq, event, .. }) = serde_json::from_str::<ServerFrame>(&text) else { continue };
+                match last_seq {
+                    Some(last) if seq <= last => { result.repeats += 1; continue; }
+                    Some(last) if seq > last + 1 => result.gaps += (seq - last - 1) as u64,
+                    _ => {}
+                }
+                last_seq = Some(seq);
+                if let RoomEvent::MessageCreated { message } = event
+                    && let Some(offset) = message.body.as_deref().and_then(|b| b.strip_prefix(&marker)).and_then(|o| o.parse::<u64>().ok())
+                    && let Some(start) = start.get()
+                {
+                    let scheduled = *start + Duration::from_micros(offset);
+                    let latency = Instant::now().saturating_duration_since(scheduled).as_micros() as u64;
+                    let _ = result.latency.record(latency.max(1));
+                    result.delivered += 1;
+                    delivered.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }
+    }
+    result
+}

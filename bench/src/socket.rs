@@ -1,0 +1,59 @@
+//! WebSocket clients: small buffers (tungstenite's defaults are 128 KiB per socket, far
+//! too much for 15,000 of them), and source addresses spread over 127.0.0.2–9 because one
+//! source address has only ~28,000 ephemeral ports.
+
+use crate::client::Error;
+use api::ws::{ClientFrame, RoomCursor, ServerFrame};
+use futures_util::{SinkExt as _, StreamExt as _};
+use std::net::{Ipv4Addr, SocketAddr};
+use tokio::net::{TcpSocket, TcpStream};
+use tokio_tungstenite::{
+    WebSocketStream, client_async_with_config,
+    tungstenite::{Message, protocol::WebSocketConfig},
+};
+
+pub type Ws = WebSocketStream<TcpStream>;
+
+fn config() -> WebSocketConfig {
+    WebSocketConfig::default()
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(64 * 1024)
+}
+
+/// Opens socket number `index` to `server` (host:port), from source 127.0.0.(2 + index % 8).
+pub async fn connect(
+    server: SocketAddr,
+    index: usize,
+    recv_buffer: Option<u32>,
+) -> Result<Ws, Error> {
+    let socket = TcpSocket::new_v4()?;
+    let source = Ipv4Addr::new(127, 0, 0, 2 + (index % 8) as u8);
+    socket.bind(SocketAddr::from((source, 0)))?;
+    if let Some(size) = recv_buffer {
+        socket.set_recv_buffer_size(size)?;
+    }
+    let stream = socket.connect(server).await?;
+    let url = format!("ws://{server}/api/v1/ws");
+    let (ws, _) = client_async_with_config(url, stream, Some(config())).await?;
+    Ok(ws)
+}
+
+/// Sends `auth` and waits for `ready`.
+pub async fn authenticate(ws: &mut Ws, token: &str, cursors: Vec<RoomCursor>) -> Result<(), Error> {
+    let frame = serde_json::to_string(&ClientFrame::Auth {
+        token: token.into(),
+        cursors,
+    })?;
+    ws.send(Message::text(frame)).await?;
+    while let Some(msg) = ws.next().await {
+        if let Message::Text(text) = msg? {
+            match serde_json::from_str::<ServerFrame>(&text)? {
+                ServerFrame::Ready { .. } => return Ok(()),
+                ServerFrame::Error { message, .. } => return Err(message.into()),
+                _ => {}
+            }
+        }
+    }
+    Err("socket closed before ready".into())
+}
