@@ -38,3 +38,16 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 pub fn is_sqlite(url: &str) -> bool {
     url.starts_with("sqlite:")
 }
+
+/// Starts a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`: it takes the
+/// write lock up front (waiting up to the busy timeout), instead of starting as a reader
+/// and failing with "database is locked" when it later tries to write after another
+/// writer committed — which the busy timeout cannot fix. PostgreSQL ignores the mode.
+pub async fn write_txn(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait as _};
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}

@@ -22,7 +22,7 @@ use api::{
     auth::{AuthSession, ChangePassword, Login, Register},
     users::{Gender, Role, Zodiac},
 };
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, SqlErr, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, SqlErr};
 use std::collections::BTreeMap;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -91,7 +91,7 @@ pub async fn register(
         ..Default::default()
     };
 
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     let inserted = match user::Entity::insert(new_user)
         .exec_with_returning(&txn)
         .await
@@ -169,7 +169,7 @@ pub async fn login(
         return Err(AppError::InvalidCredentials);
     };
 
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     let (session, replaced) = open_session(state, &txn, &user, user_agent).await?;
     txn.commit().await?;
     // Their sockets hear `session_ended` and close.
@@ -268,7 +268,7 @@ pub async fn refresh(state: &AppState, token: &str) -> AppResult<AuthSession> {
     let user = user_store::by_id(&state.db, session.user_id)
         .await?
         .ok_or(AppError::SessionEnded)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     // Writes first, so a SQLite transaction takes the write lock before it reads anything.
     store::mark_refresh_token_used(&txn, &hash, now).await?;
     let refresh_ttl = Duration::seconds(state.config.auth.refresh_token_ttl_secs as i64);
@@ -324,7 +324,7 @@ pub async fn change_password(
         return Err(AppError::field("new_password", problem));
     }
     let password_hash = state.hasher.hash(req.new_password).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     user::Entity::update(user::ActiveModel {
         id: Set(user.id),
         password_hash: Set(password_hash),

@@ -18,7 +18,6 @@ use api::{
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
-    TransactionTrait,
     sea_query::{ExprTrait as _, OnConflict},
 };
 use time::{Duration, OffsetDateTime};
@@ -84,7 +83,7 @@ pub async fn send(
     }
 
     let now = OffsetDateTime::now_utc();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     let inserted = message::Entity::insert(message::ActiveModel {
         room_id: Set(post.room_id),
         post_id: Set(post.id),
@@ -278,7 +277,7 @@ pub async fn recall(
             });
         }
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     let recalled = message::Entity::update(message::ActiveModel {
         id: Set(existing.id),
         body: Set(None),

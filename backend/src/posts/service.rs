@@ -17,10 +17,7 @@ use api::{
     rooms::RoomRole,
     ws::RoomEvent,
 };
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, SqlErr,
-    TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, SqlErr};
 use std::collections::{BTreeMap, HashMap};
 use time::OffsetDateTime;
 
@@ -173,7 +170,7 @@ pub async fn create(
         return Err(AppError::Validation(problems));
     }
     let now = OffsetDateTime::now_utc();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     let inserted = post::Entity::insert(post::ActiveModel {
         room_id: Set(room_id.0),
         title_key: Set(login_key(&title)),
@@ -259,7 +256,7 @@ pub async fn edit(
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     let updated = post::Entity::update(change)
         .exec(&txn)
         .await
@@ -297,7 +294,7 @@ pub async fn delete(state: &AppState, auth: &AuthUser, post_id: PostId) -> AppRe
             message: "the default post of a room cannot be deleted",
         });
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     post::Entity::delete_by_id(existing.id).exec(&txn).await?;
     let published = events::record(
         &txn,

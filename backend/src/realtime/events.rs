@@ -12,12 +12,12 @@ use api::{
     RoomId,
     ws::{RoomEvent, ServerFrame},
 };
+use bytestring::ByteString;
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait as _, Query},
 };
-use std::sync::Arc;
 use time::OffsetDateTime;
 
 /// A committed event, ready for the hub.
@@ -25,8 +25,8 @@ use time::OffsetDateTime;
 pub struct Published {
     pub room_id: RoomId,
     pub seq: i64,
-    /// The `ServerFrame::Event` JSON, as stored and as sent.
-    pub frame: Arc<str>,
+    /// The `ServerFrame::Event` JSON, as stored and as sent (shared, not copied, per socket).
+    pub frame: ByteString,
 }
 
 /// Records `event` as the room's next one. Must run inside a transaction: the increment

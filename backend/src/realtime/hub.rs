@@ -8,6 +8,7 @@ use api::{
     RoomId, UserId,
     ws::{EndReason, ServerFrame},
 };
+use bytestring::ByteString;
 use std::{
     collections::{HashMap, HashSet},
     sync::{
@@ -30,10 +31,10 @@ pub enum Outbound {
     Event {
         room_id: RoomId,
         seq: i64,
-        frame: Arc<str>,
+        frame: ByteString,
     },
     /// Any other frame (typing, online lists, unread counts).
-    Frame(Arc<str>),
+    Frame(ByteString),
     /// Now a member of `room_id`; its events after `seq` follow.
     Subscribed { room_id: RoomId, seq: i64 },
     /// No longer a member of `room_id`.
@@ -61,16 +62,16 @@ enum Command {
     Event {
         room_id: RoomId,
         seq: i64,
-        frame: Arc<str>,
+        frame: ByteString,
     },
     ToRoom {
         room_id: RoomId,
-        frame: Arc<str>,
+        frame: ByteString,
         except: Option<ConnId>,
     },
     ToUser {
         user_id: UserId,
-        frame: Arc<str>,
+        frame: ByteString,
     },
     MemberAdded {
         room_id: RoomId,
@@ -219,9 +220,9 @@ impl Hub {
     }
 }
 
-fn serialise(frame: &ServerFrame) -> Option<Arc<str>> {
+fn serialise(frame: &ServerFrame) -> Option<ByteString> {
     match serde_json::to_string(frame) {
-        Ok(json) => Some(json.into()),
+        Ok(json) => Some(ByteString::from(json)),
         Err(err) => {
             tracing::error!(error = %err, "could not serialise a frame");
             None
@@ -474,7 +475,7 @@ impl State {
         users
     }
 
-    fn online_frame(&self, room_id: RoomId) -> Option<Arc<str>> {
+    fn online_frame(&self, room_id: RoomId) -> Option<ByteString> {
         serialise(&ServerFrame::Online {
             room_id,
             user_ids: self.online(room_id),

@@ -322,13 +322,8 @@ impl Socket {
                 room_id,
                 seq,
                 frame,
-            } => self.deliver(room_id, seq, &frame).await.map(|()| None),
-            Outbound::Frame(frame) => self
-                .ws
-                .text(frame.to_string())
-                .await
-                .map(|()| None)
-                .map_err(drop),
+            } => self.deliver(room_id, seq, frame).await.map(|()| None),
+            Outbound::Frame(frame) => self.ws.text(frame).await.map(|()| None).map_err(drop),
             Outbound::Subscribed { room_id, seq } => {
                 self.sent.entry(room_id).or_insert(seq);
                 self.send(&ServerFrame::RoomAdded { room_id, seq })
@@ -351,7 +346,12 @@ impl Socket {
     }
 
     /// Sends a live event in order: repeats are dropped, gaps are filled from the database.
-    async fn deliver(&mut self, room_id: RoomId, seq: i64, frame: &str) -> Result<(), ()> {
+    async fn deliver(
+        &mut self,
+        room_id: RoomId,
+        seq: i64,
+        frame: bytestring::ByteString,
+    ) -> Result<(), ()> {
         let Some(&last) = self.sent.get(&room_id) else {
             return Ok(());
         };
@@ -364,7 +364,7 @@ impl Socket {
                 return Ok(());
             }
         }
-        self.ws.text(frame.to_owned()).await.map_err(drop)?;
+        self.ws.text(frame).await.map_err(drop)?;
         self.sent.insert(room_id, seq);
         Ok(())
     }

@@ -23,10 +23,7 @@ use api::{
     ws::RoomEvent,
 };
 use rand::Rng as _;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, SqlErr,
-    TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, SqlErr};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
@@ -93,7 +90,7 @@ pub async fn create(state: &AppState, auth: &AuthUser, req: CreateRoom) -> AppRe
     // A random number can collide with an existing one: try again with another.
     for _ in 0..8 {
         let number = rand::rng().random_range(ROOM_NUMBERS);
-        let txn = state.db.begin().await?;
+        let txn = crate::db::write_txn(&state.db).await?;
         let inserted = room::Entity::insert(room::ActiveModel {
             number: Set(number),
             name: Set(name.clone()),
@@ -245,7 +242,7 @@ pub async fn edit(state: &AppState, auth: &AuthUser, id: RoomId, req: EditRoom) 
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     let room = room::Entity::update(change).exec(&txn).await?;
     let card = to_room(&room, store::member_count(&txn, id).await?);
     let published = events::record(&txn, id, RoomEvent::RoomEdited { room: card.clone() }).await?;
@@ -313,7 +310,7 @@ async fn add_member(state: &AppState, room_id: RoomId, user_id: UserId) -> AppRe
     let user = crate::users::store::by_id(&state.db, user_id.0)
         .await?
         .ok_or(AppError::NotFound)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     // Everything said before joining counts as read.
     let floor = store::newest_message_id(&txn, room_id).await?;
     match insert_member(&txn, room_id, user_id, RoomRole::Member, floor).await {
@@ -354,7 +351,7 @@ async fn remove_member(
     let user = crate::users::store::by_id(&state.db, user_id.0)
         .await?
         .ok_or(AppError::NotFound)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     room_member::Entity::delete_by_id((room_id.0, user_id.0))
         .exec(&txn)
         .await?;
@@ -426,7 +423,7 @@ pub async fn set_role(
     if super::role_from_str(&them.role) == RoomRole::Owner {
         return Err(AppError::Forbidden);
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     set_member_role(&txn, id, target, req.role).await?;
     let published = events::record(
         &txn,
@@ -492,7 +489,7 @@ pub async fn transfer(
     if req.user_id == auth.user_id {
         return Ok(());
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     set_member_role(&txn, id, req.user_id, RoomRole::Owner).await?;
     set_member_role(&txn, id, auth.user_id, RoomRole::Admin).await?;
     room::Entity::update_many()

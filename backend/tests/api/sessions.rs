@@ -232,3 +232,24 @@ async fn the_signing_key_survives_a_restart() {
     assert_eq!(res.status().as_u16(), 200);
     assert_eq!(std::fs::read_to_string(&key_path).unwrap(), key);
 }
+
+#[actix_web::test]
+async fn concurrent_logins_never_fail_with_a_locked_database() {
+    let app = spawn_app().await;
+    let mut users = Vec::new();
+    for i in 0..6 {
+        users.push(app.user(&format!("racer{i}")).await);
+    }
+    // Every login ends the account's other sessions: many writers at once.
+    let mut attempts = Vec::new();
+    for round in 0..5 {
+        for user in &users {
+            attempts.push(app.login(&user.username, &user.password));
+            let _ = round;
+        }
+    }
+    let replies = futures_util::future::join_all(attempts).await;
+    for reply in replies {
+        assert_eq!(reply.status.as_u16(), 200, "{:?}", reply.body);
+    }
+}
