@@ -56,6 +56,7 @@ impl Application {
             )?,
             login_throttle: Arc::new(LoginThrottle::new(auth)),
             hub: Hub::start(config.socket_queue),
+            sessions: Arc::default(),
             config: Arc::new(config),
         };
 

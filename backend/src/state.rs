@@ -2,7 +2,9 @@
 //! or a pool handle inside).
 
 use crate::{
-    auth::{password::PasswordHasher, throttle::LoginThrottle, tokens::TokenKeys},
+    auth::{
+        cache::SessionCache, password::PasswordHasher, throttle::LoginThrottle, tokens::TokenKeys,
+    },
     config::Config,
     realtime::Hub,
 };
@@ -17,4 +19,5 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     pub login_throttle: Arc<LoginThrottle>,
     pub hub: Hub,
+    pub sessions: Arc<SessionCache>,
 }

@@ -1,6 +1,7 @@
 //! Accounts and sessions: registration, login, refresh-token rotation, logout, password
 //! change, and the `AuthUser` extractor that guards every other endpoint.
 
+pub mod cache;
 pub mod password;
 pub mod routes;
 pub mod service;

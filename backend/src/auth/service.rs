@@ -173,7 +173,7 @@ pub async fn login(
     let (session, replaced) = open_session(state, &txn, &user, user_agent).await?;
     txn.commit().await?;
     // Their sockets hear `session_ended` and close.
-    state.hub.end_sessions(replaced, EndReason::Replaced).await;
+    sessions_ended(state, replaced, EndReason::Replaced).await;
     tracing::info!(user_id = user.id, session_id = %session.session_id, "logged in");
     Ok(session)
 }
@@ -257,10 +257,7 @@ pub async fn refresh(state: &AppState, token: &str) -> AppResult<AuthSession> {
         && now - used_at > grace
     {
         store::end_session(&state.db, session.id, EndReason::RefreshReuse).await?;
-        state
-            .hub
-            .end_sessions(vec![session.id], EndReason::RefreshReuse)
-            .await;
+        sessions_ended(state, vec![session.id], EndReason::RefreshReuse).await;
         tracing::warn!(user_id = session.user_id, session_id = %session.id, "refresh token reused; session ended");
         return Err(AppError::RefreshTokenReused);
     }
@@ -284,10 +281,7 @@ pub async fn logout(state: &AppState, token: &str) -> AppResult<()> {
     let hash = hash_refresh_token(token.trim());
     if let Some((_, Some(session))) = store::refresh_token_with_session(&state.db, &hash).await? {
         store::end_session(&state.db, session.id, EndReason::Logout).await?;
-        state
-            .hub
-            .end_sessions(vec![session.id], EndReason::Logout)
-            .await;
+        sessions_ended(state, vec![session.id], EndReason::Logout).await;
         tracing::info!(user_id = session.user_id, session_id = %session.id, "logged out");
     }
     Ok(())
@@ -296,10 +290,7 @@ pub async fn logout(state: &AppState, token: &str) -> AppResult<()> {
 /// Ends the caller's own session (the access-token way to log out).
 pub async fn logout_session(state: &AppState, auth: &AuthUser) -> AppResult<()> {
     store::end_session(&state.db, auth.session_id, EndReason::Logout).await?;
-    state
-        .hub
-        .end_sessions(vec![auth.session_id], EndReason::Logout)
-        .await;
+    sessions_ended(state, vec![auth.session_id], EndReason::Logout).await;
     Ok(())
 }
 
@@ -342,16 +333,29 @@ pub async fn change_password(
     .await?;
     txn.commit().await?;
     tracing::info!(user_id = user.id, ended = ended.len(), "password changed");
-    state
-        .hub
-        .end_sessions(ended, EndReason::PasswordChanged)
-        .await;
+    sessions_ended(state, ended, EndReason::PasswordChanged).await;
     Ok(())
 }
 
-/// Checks an access token and that its session is still open.
+/// After the commit that ended them: forget these sessions and close their sockets.
+async fn sessions_ended(state: &AppState, ids: Vec<Uuid>, reason: EndReason) {
+    state.sessions.ended(&ids);
+    state.hub.end_sessions(ids, reason).await;
+}
+
+/// Checks an access token and that its session is still open (from the cache of
+/// recently seen open sessions, else from the database).
 pub async fn authenticate(state: &AppState, token: &str) -> AppResult<AuthUser> {
     let claims = state.tokens.verify(token)?;
+    if let Some(user) = state.sessions.get(claims.session_id) {
+        if user != claims.user_id.0 {
+            return Err(AppError::InvalidToken);
+        }
+        return Ok(AuthUser {
+            user_id: claims.user_id,
+            session_id: claims.session_id,
+        });
+    }
     let session = store::session(&state.db, claims.session_id)
         .await?
         .ok_or(AppError::SessionEnded)?;
@@ -361,6 +365,9 @@ pub async fn authenticate(state: &AppState, token: &str) -> AppResult<AuthUser> 
     if session.revoked_at.is_some() || session.expires_at <= OffsetDateTime::now_utc() {
         return Err(AppError::SessionEnded);
     }
+    state
+        .sessions
+        .open(session.id, session.user_id, session.expires_at);
     Ok(AuthUser {
         user_id: claims.user_id,
         session_id: session.id,

@@ -78,10 +78,6 @@ pub async fn send(
     let author = crate::users::store::by_id(&state.db, auth.user_id.0)
         .await?
         .ok_or(AppError::SessionEnded)?;
-    if let Some(existing) = by_client_id(&state.db, auth.user_id, client_id).await? {
-        return replay(existing, &author, post_id, &body).map(|m| (m, false));
-    }
-
     let now = OffsetDateTime::now_utc();
     let txn = crate::db::write_txn(&state.db).await?;
     let inserted = message::Entity::insert(message::ActiveModel {
@@ -101,7 +97,8 @@ pub async fn send(
     let inserted = match inserted {
         Ok(m) => m,
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            // A retry raced the first send: answer with the one that won.
+            // A retry (or a retry racing the first send): the unique index on
+            // (author, client_id) says so; answer with the message that exists.
             drop(txn);
             let existing = by_client_id(&state.db, auth.user_id, client_id)
                 .await?
@@ -340,19 +337,14 @@ pub async fn mark_read(
     Ok(counts)
 }
 
-/// Sets the marker to `upto` unless it is already further.
+/// Sets the marker to `upto` unless it is already further, in one statement.
 async fn set_marker(
     db: &impl ConnectionTrait,
     user: UserId,
     post: PostId,
     upto: i64,
 ) -> AppResult<()> {
-    let current = read_marker::Entity::find_by_id((user.0, post.0))
-        .one(db)
-        .await?;
-    if current.as_ref().is_some_and(|m| m.last_read_id >= upto) {
-        return Ok(());
-    }
+    use sea_orm::sea_query::{Alias, Expr};
     read_marker::Entity::insert(read_marker::ActiveModel {
         user_id: Set(user.0),
         post_id: Set(post.0),
@@ -361,6 +353,12 @@ async fn set_marker(
     .on_conflict(
         OnConflict::columns([read_marker::Column::UserId, read_marker::Column::PostId])
             .update_column(read_marker::Column::LastReadId)
+            .action_and_where(
+                Expr::col((read_marker::Entity, read_marker::Column::LastReadId)).lt(Expr::col((
+                    Alias::new("excluded"),
+                    read_marker::Column::LastReadId,
+                ))),
+            )
             .to_owned(),
     )
     .exec_without_returning(db)
