@@ -11,7 +11,7 @@ const bin = process.env.TEAHOUSE_BIN ?? path.resolve(__dirname, "../target/debug
 export default defineConfig({
   testDir: "tests",
   timeout: 60_000,
-  expect: { timeout: 10_000 },
+  expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: 1,
   retries: 0,

@@ -54,6 +54,17 @@ pub struct Chat {
     pub cursors: StoredValue<HashMap<RoomId, i64>>,
     /// Bumped every second, so "is typing" and recall buttons expire without events.
     pub tick: RwSignal<u64>,
+    /// Reloads issued so far (rooms, posts, members): responses can arrive out of order,
+    /// and only the newest request's answer may replace the list.
+    reloads: StoredValue<[u64; 3]>,
+}
+
+/// Which list a reload is for.
+#[derive(Clone, Copy)]
+enum List {
+    Rooms = 0,
+    Posts = 1,
+    Members = 2,
 }
 
 impl Chat {
@@ -74,6 +85,7 @@ impl Chat {
             members: RwSignal::new(Vec::new()),
             cursors: StoredValue::new(HashMap::new()),
             tick: RwSignal::new(0),
+            reloads: StoredValue::new([0; 3]),
         };
         provide_context(chat);
         chat
@@ -85,9 +97,26 @@ impl Chat {
             .with_untracked(|u| u.as_ref().map(|u| u.id))
     }
 
+    /// Starts a reload of `list`; the returned number is checked by `is_latest`.
+    fn next_reload(self, list: List) -> u64 {
+        let mut issued = 0;
+        self.reloads.update_value(|r| {
+            r[list as usize] += 1;
+            issued = r[list as usize];
+        });
+        issued
+    }
+
+    fn is_latest(self, list: List, issued: u64) -> bool {
+        self.reloads.with_value(|r| r[list as usize] == issued)
+    }
+
     pub fn reload_rooms(self) {
+        let issued = self.next_reload(List::Rooms);
         spawn_local(async move {
-            if let Ok(rooms) = self.session.get::<Vec<MyRoom>>("/rooms").await {
+            if let Ok(rooms) = self.session.get::<Vec<MyRoom>>("/rooms").await
+                && self.is_latest(List::Rooms, issued)
+            {
                 self.rooms.set(rooms);
                 self.rooms_loaded.set(true);
             }
@@ -98,12 +127,14 @@ impl Chat {
         let Some(room) = self.open_room.get_untracked() else {
             return;
         };
+        let issued = self.next_reload(List::Posts);
         spawn_local(async move {
             if let Ok(posts) = self
                 .session
                 .get::<Vec<PostListItem>>(&format!("/rooms/{room}/posts"))
                 .await
                 && self.open_room.get_untracked() == Some(room)
+                && self.is_latest(List::Posts, issued)
             {
                 self.posts.set(posts);
             }
@@ -114,12 +145,14 @@ impl Chat {
         let Some(room) = self.open_room.get_untracked() else {
             return;
         };
+        let issued = self.next_reload(List::Members);
         spawn_local(async move {
             if let Ok(members) = self
                 .session
                 .get::<Vec<Member>>(&format!("/rooms/{room}/members"))
                 .await
                 && self.open_room.get_untracked() == Some(room)
+                && self.is_latest(List::Members, issued)
             {
                 self.members.set(members);
             }
