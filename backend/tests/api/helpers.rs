@@ -356,6 +356,30 @@ impl WsClient {
         client
     }
 
+    /// Connects without authenticating (for tests of what happens then).
+    pub async fn unauthenticated(app: &TestApp) -> Self {
+        let (_, framed) = awc::Client::new()
+            .ws(format!("ws://127.0.0.1:{}/api/v1/ws", app.port))
+            .connect()
+            .await
+            .expect("websocket connects");
+        Self {
+            framed,
+            ready: Value::Null,
+        }
+    }
+
+    /// Reads until the server closes the socket: the frames before, and the close code.
+    pub async fn until_closed(&mut self) -> (Vec<Value>, Option<u16>) {
+        let mut frames = Vec::new();
+        loop {
+            match self.next_or_close().await {
+                Ok(frame) => frames.push(frame),
+                Err(code) => return (frames, code),
+            }
+        }
+    }
+
     pub async fn send(&mut self, frame: Value) {
         use futures_util::SinkExt as _;
         self.framed

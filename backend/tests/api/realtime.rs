@@ -231,66 +231,33 @@ async fn a_new_login_ends_the_old_sessions_socket() {
     let li = app.user("lilei").await;
     let mut ws = app.ws(&li, json!([])).await;
     app.login("lilei", &li.password).await;
-    let ended = ws.next_of("session_ended").await;
+    let (frames, code) = ws.until_closed().await;
+    let ended = frames
+        .iter()
+        .find(|f| f["type"] == "session_ended")
+        .expect("session_ended before the close");
     assert_eq!(ended["reason"], "replaced");
-    let closed = loop {
-        match ws.next_or_close().await {
-            Ok(_) => continue,
-            Err(code) => break code,
-        }
-    };
-    assert_eq!(closed, Some(4003));
+    assert_eq!(code, Some(4003));
 }
 
 #[actix_web::test]
 async fn a_socket_must_authenticate_first() {
     let app = spawn_app().await;
-    let (_, mut framed) = awc::Client::new()
-        .ws(format!("ws://127.0.0.1:{}/api/v1/ws", app.port))
-        .connect()
-        .await
-        .unwrap();
-    use futures_util::{SinkExt as _, StreamExt as _};
-    framed
-        .send(awc::ws::Message::Text(
-            r#"{"type":"auth","token":"nonsense"}"#.into(),
-        ))
-        .await
-        .unwrap();
-    let mut code = None;
-    while let Ok(Some(frame)) = tokio::time::timeout(Duration::from_secs(10), framed.next()).await {
-        match frame {
-            Ok(awc::ws::Frame::Text(bytes)) => {
-                let frame: Value = serde_json::from_slice(&bytes).unwrap();
-                assert_eq!(frame["type"], "error");
-                assert_eq!(frame["code"], "invalid_token");
-            }
-            Ok(awc::ws::Frame::Close(reason)) => {
-                code = reason.map(|r| u16::from(r.code));
-                break;
-            }
-            _ => break,
-        }
-    }
+    let mut ws = crate::helpers::WsClient::unauthenticated(&app).await;
+    ws.send(json!({ "type": "auth", "token": "nonsense" }))
+        .await;
+    let (frames, code) = ws.until_closed().await;
+    assert_eq!(frames.len(), 1, "{frames:?}");
+    assert_eq!(frames[0]["type"], "error");
+    assert_eq!(frames[0]["code"], "invalid_token");
     assert_eq!(code, Some(4001));
 }
 
 #[actix_web::test]
 async fn a_silent_socket_is_closed_after_the_auth_timeout() {
     let app = spawn_app().await;
-    let (_, mut framed) = awc::Client::new()
-        .ws(format!("ws://127.0.0.1:{}/api/v1/ws", app.port))
-        .connect()
-        .await
-        .unwrap();
-    use futures_util::StreamExt as _;
-    let mut code = None;
-    while let Ok(Some(frame)) = tokio::time::timeout(Duration::from_secs(10), framed.next()).await {
-        if let Ok(awc::ws::Frame::Close(reason)) = frame {
-            code = reason.map(|r| u16::from(r.code));
-            break;
-        }
-    }
+    let mut ws = crate::helpers::WsClient::unauthenticated(&app).await;
+    let (_, code) = ws.until_closed().await;
     assert_eq!(code, Some(4001));
 }
 

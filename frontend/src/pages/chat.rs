@@ -714,13 +714,8 @@ fn EditRoomDialog(room: Room, close: Callback<()>) -> impl IntoView {
         <Dialog title=tr(move || t_string!(i18n, chat.edit_room).to_string()) close>
             <form on:submit=submit>
                 <Notice text=Signal::derive(move || error.get().map(|e| error_text(i18n, &e)))/>
-                <TextField id="edit_room_name" label=tr(move || t_string!(i18n, chat.room_name).to_string()) value=name required=true/>
-                <TextField id="edit_room_description" label=tr(move || t_string!(i18n, chat.room_description).to_string()) value=description/>
-                <label class="check"><input type="checkbox" bind:checked=private/>" "{t!(i18n, chat.private_room)}</label>
-                <div class="actions">
-                    <button type="button" class="small" on:click=move |_| close.run(())>{t!(i18n, chat.cancel)}</button>
-                    <button type="submit" class="primary">{t!(i18n, chat.save)}</button>
-                </div>
+                <RoomFields name description private/>
+                <DialogActions close submit=tr(move || t_string!(i18n, chat.save).to_string())/>
             </form>
         </Dialog>
     }
@@ -884,6 +879,33 @@ fn Dialog(
     }
 }
 
+/// Name, description and privacy: the same fields to create a room and to edit one.
+#[component]
+fn RoomFields(
+    name: RwSignal<String>,
+    description: RwSignal<String>,
+    private: RwSignal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <TextField id="room_name" label=tr(move || t_string!(i18n, chat.room_name).to_string()) value=name required=true/>
+        <TextField id="room_description" label=tr(move || t_string!(i18n, chat.room_description).to_string()) value=description/>
+        <label class="check"><input type="checkbox" bind:checked=private/>" "{t!(i18n, chat.private_room)}</label>
+    }
+}
+
+/// Cancel and the dialog's submit button.
+#[component]
+fn DialogActions(close: Callback<()>, #[prop(into)] submit: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="actions">
+            <button type="button" class="small" on:click=move |_| close.run(())>{t!(i18n, chat.cancel)}</button>
+            <button type="submit" class="primary">{move || submit.get()}</button>
+        </div>
+    }
+}
+
 #[component]
 fn CreateRoomDialog(close: Callback<()>) -> impl IntoView {
     let chat = use_chat();
@@ -923,13 +945,8 @@ fn CreateRoomDialog(close: Callback<()>) -> impl IntoView {
         <Dialog title=tr(move || t_string!(i18n, chat.new_room).to_string()) close>
             <form on:submit=submit>
                 <Notice text=Signal::derive(move || error.get().map(|e| error_text(i18n, &e)))/>
-                <TextField id="room_name" label=tr(move || t_string!(i18n, chat.room_name).to_string()) value=name required=true/>
-                <TextField id="room_description" label=tr(move || t_string!(i18n, chat.room_description).to_string()) value=description/>
-                <label class="check"><input type="checkbox" bind:checked=private/>" "{t!(i18n, chat.private_room)}</label>
-                <div class="actions">
-                    <button type="button" class="small" on:click=move |_| close.run(())>{t!(i18n, chat.cancel)}</button>
-                    <button type="submit" class="primary">{t!(i18n, chat.create)}</button>
-                </div>
+                <RoomFields name description private/>
+                <DialogActions close submit=tr(move || t_string!(i18n, chat.create).to_string())/>
             </form>
         </Dialog>
     }
@@ -997,10 +1014,7 @@ fn JoinRoomDialog(close: Callback<()>) -> impl IntoView {
                 <Notice success=true text=Signal::derive(move || requested.get().then(|| t_string!(i18n, chat.request_sent).to_string()))/>
                 <TextField id="room_number" kind="text" label=tr(move || t_string!(i18n, chat.room_number).to_string()) value=number required=true/>
                 <TextField id="join_message" label=tr(move || t_string!(i18n, chat.join_message).to_string()) value=message/>
-                <div class="actions">
-                    <button type="button" class="small" on:click=move |_| close.run(())>{t!(i18n, chat.cancel)}</button>
-                    <button type="submit" class="primary">{t!(i18n, chat.join)}</button>
-                </div>
+                <DialogActions close submit=tr(move || t_string!(i18n, chat.join).to_string())/>
             </form>
             <h3>{t!(i18n, chat.public_rooms)}</h3>
             <ul class="discover">
@@ -1069,10 +1083,7 @@ fn CreatePostDialog(room: RoomId, close: Callback<()>) -> impl IntoView {
                 <TextField id="post_title" label=tr(move || t_string!(i18n, chat.post_title).to_string()) value=title required=true error=field_error("title")/>
                 <TextField id="post_description" label=tr(move || t_string!(i18n, chat.post_description).to_string()) value=description/>
                 <TextField id="post_tags" label=tr(move || t_string!(i18n, chat.post_tags).to_string()) value=tags error=field_error("tags")/>
-                <div class="actions">
-                    <button type="button" class="small" on:click=move |_| close.run(())>{t!(i18n, chat.cancel)}</button>
-                    <button type="submit" class="primary">{t!(i18n, chat.create)}</button>
-                </div>
+                <DialogActions close submit=tr(move || t_string!(i18n, chat.create).to_string())/>
             </form>
         </Dialog>
     }
