@@ -232,6 +232,8 @@ fn server_addr(url: &str) -> Result<SocketAddr, Error> {
 }
 
 /// Pipelined sends into one post. Returns (no errors, post id, token, (min id, max id)).
+/// Long runs outlive an access token (15 minutes): on a 401 the sender logs in again and
+/// retries, as a real client would.
 async fn ingress(
     client: &Client,
     target: Option<(i64, String)>,
@@ -239,23 +241,30 @@ async fn ingress(
     concurrency: usize,
     report: bool,
 ) -> Result<(bool, i64, String, (i64, i64)), Error> {
-    let (post, token) = match target {
-        Some(t) => t,
+    let (post, token, account) = match target {
+        Some((post, token)) => (post, token, None),
         None => {
             let account = client.register(&prefix()).await?;
             let room = client.create_room(&account.access, "ingress").await?;
-            (room.default_post_id.0, account.access)
+            (
+                room.default_post_id.0,
+                account.access.clone(),
+                Some(account),
+            )
         }
     };
+    let token = Arc::new(tokio::sync::RwLock::new(token));
+    let account = Arc::new(account);
     let next = Arc::new(AtomicUsize::new(0));
     let errors = Arc::new(AtomicU64::new(0));
     let ids = Arc::new((AtomicU64::new(u64::MAX), AtomicU64::new(0)));
     let start = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..concurrency.max(1) {
-        let (client, token, next, errors, ids) = (
+        let (client, token, account, next, errors, ids) = (
             client.clone(),
             token.clone(),
+            account.clone(),
             next.clone(),
             errors.clone(),
             ids.clone(),
@@ -268,10 +277,24 @@ async fn ingress(
                     break;
                 }
                 let sent_at = Instant::now();
-                match client
-                    .send(&token, post, &format!("ingress message {i}"))
-                    .await
+                let body = format!("ingress message {i}");
+                let current = token.read().await.clone();
+                let mut result = client.send(&current, post, &body).await;
+                if let (Err(e), Some(account)) = (&result, account.as_ref())
+                    && e.to_string().contains("401")
                 {
+                    let mut guard = token.write().await;
+                    if *guard == current
+                        && let Ok(session) =
+                            client.login(&account.username, &account.password).await
+                    {
+                        *guard = session.access_token;
+                    }
+                    let fresh = guard.clone();
+                    drop(guard);
+                    result = client.send(&fresh, post, &body).await;
+                }
+                match result {
                     Ok(message) => {
                         let _ = latency.record(sent_at.elapsed().as_micros().max(1) as u64);
                         ids.0.fetch_min(message.id.0 as u64, Ordering::Relaxed);
@@ -303,6 +326,7 @@ async fn ingress(
         ids.0.load(Ordering::Relaxed) as i64,
         ids.1.load(Ordering::Relaxed) as i64,
     );
+    let token = token.read().await.clone();
     Ok((errors == 0, post, token, range))
 }
 
