@@ -115,3 +115,26 @@ test("a server-side rule shows on its field", async ({ page }) => {
   await expect(page.getByText("Too common or too easy to guess.", { exact: false })).toBeVisible();
   await expect(page.getByLabel("Password", { exact: true })).toHaveAttribute("aria-invalid", "true");
 });
+
+test("a login elsewhere logs this tab out at once, and says why", async ({ page, request }) => {
+  const username = `kick_${Date.now().toString(36)}`;
+  const password = "green-tea-at-dusk";
+  const registered = await request.post("/api/v1/auth/register", {
+    data: { username, email: `${username}@example.com`, password },
+  });
+  expect(registered.status()).toBe(201);
+  await page.goto("/login");
+  await page.getByLabel("Username or email").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("link", { name: "Profile" })).toBeVisible();
+
+  // The same account logs in somewhere else; this tab hears it over its socket.
+  const elsewhere = await request.post("/api/v1/auth/login", { data: { login: username, password } });
+  expect(elsewhere.status()).toBe(200);
+  await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
+  await expect(page.getByRole("alert")).toHaveText(
+    "You were logged out because this account logged in somewhere else.",
+  );
+  await snap(page, "06-replaced");
+});

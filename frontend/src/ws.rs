@@ -126,7 +126,7 @@ fn open(chat: Chat, attempt: u32) {
         }
         chat.connection.set(Connection::Reconnecting);
         match event.code() {
-            close::SESSION_ENDED => chat.session.ended_by_server(),
+            close::SESSION_ENDED => chat.session.ended_by_server(None),
             close::AUTH_FAILED => {
                 // Most likely an expired access token: any authenticated call refreshes it.
                 spawn_local(async move {

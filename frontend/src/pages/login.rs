@@ -2,7 +2,7 @@ use crate::{
     client::{self, ApiError},
     components::form::{Notice, TextField},
     i18n::*,
-    state::session::use_session,
+    state::session::{Ended, use_session},
     text::{error_text, tr},
 };
 use api::auth::Login;
@@ -39,10 +39,14 @@ pub fn LoginPage() -> impl IntoView {
     };
     let message = move || {
         failure.get().map(|e| error_text(i18n, &e)).or_else(|| {
-            session
-                .ended
-                .get()
-                .then(|| t_string!(i18n, login.ended).to_string())
+            session.ended.get().map(|why| {
+                match why {
+                    Ended::Elsewhere => t_string!(i18n, login.ended_elsewhere),
+                    Ended::PasswordChanged => t_string!(i18n, login.ended_password),
+                    Ended::Other => t_string!(i18n, login.ended),
+                }
+                .to_string()
+            })
         })
     };
 

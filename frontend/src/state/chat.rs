@@ -404,7 +404,7 @@ impl Chat {
                 post_unread,
                 room_unread,
             } => self.apply_unread(room_id, post_id, post_unread, room_unread),
-            ServerFrame::SessionEnded { .. } => self.session.ended_by_server(),
+            ServerFrame::SessionEnded { reason } => self.session.ended_by_server(Some(reason)),
             ServerFrame::Pong | ServerFrame::Error { .. } => {}
         }
     }

@@ -14,14 +14,23 @@ struct Tokens {
     refresh: String,
 }
 
+/// Why the app logged someone out without being asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ended {
+    /// The account logged in somewhere else (single-session policy).
+    Elsewhere,
+    PasswordChanged,
+    Other,
+}
+
 #[derive(Clone, Copy)]
 pub struct Session {
     /// The logged-in account; `None` when logged out.
     pub user: RwSignal<Option<Me>>,
     /// False until the stored session has been checked at start.
     pub ready: RwSignal<bool>,
-    /// Set when the server ended the session (another login, logout elsewhere).
-    pub ended: RwSignal<bool>,
+    /// Set when the server ended the session, with its reason when the socket said it.
+    pub ended: RwSignal<Option<Ended>>,
 }
 
 impl Session {
@@ -30,7 +39,7 @@ impl Session {
         let session = Self {
             user: RwSignal::new(None),
             ready: RwSignal::new(false),
-            ended: RwSignal::new(false),
+            ended: RwSignal::new(None),
         };
         provide_context(session);
         spawn_local(async move {
@@ -56,7 +65,7 @@ impl Session {
             access: auth.access_token,
             refresh: auth.refresh_token,
         });
-        self.ended.set(false);
+        self.ended.set(None);
         self.user.set(Some(auth.user));
     }
 
@@ -75,15 +84,24 @@ impl Session {
     }
 
     /// The socket heard that this session ended (a newer login elsewhere, say).
-    pub fn ended_by_server(&self) {
-        self.end();
+    pub fn ended_by_server(&self, reason: Option<api::ws::EndReason>) {
+        let ended = match reason {
+            Some(api::ws::EndReason::Replaced) => Ended::Elsewhere,
+            Some(api::ws::EndReason::PasswordChanged) => Ended::PasswordChanged,
+            _ => Ended::Other,
+        };
+        if self.user.get_untracked().is_some() {
+            self.ended.set(Some(ended));
+        }
+        clear_tokens();
+        self.user.set(None);
     }
 
     /// The server says the session is over: forget it.
     fn end(&self) {
         clear_tokens();
-        if self.user.get_untracked().is_some() {
-            self.ended.set(true);
+        if self.user.get_untracked().is_some() && self.ended.get_untracked().is_none() {
+            self.ended.set(Some(Ended::Other));
         }
         self.user.set(None);
     }
