@@ -781,21 +781,11 @@ fn EditPostDialog(room: RoomId, post: Post, close: Callback<()>) -> impl IntoVie
             }
         });
     };
-    let field_error = move |name: &'static str| {
-        Signal::derive(move || {
-            error
-                .get()
-                .and_then(|e| e.field(name))
-                .map(|c| crate::text::field_text(i18n, c))
-        })
-    };
     view! {
         <Dialog title=tr(move || t_string!(i18n, chat.edit_post).to_string()) close>
             <form on:submit=submit>
                 <Notice text=Signal::derive(move || error.get().map(|e| error_text(i18n, &e)))/>
-                <TextField id="edit_post_title" label=tr(move || t_string!(i18n, chat.post_title).to_string()) value=title required=true error=field_error("title")/>
-                <TextField id="edit_post_description" label=tr(move || t_string!(i18n, chat.post_description).to_string()) value=description/>
-                <TextField id="edit_post_tags" label=tr(move || t_string!(i18n, chat.post_tags).to_string()) value=tags error=field_error("tags")/>
+                <PostFields title description tags error/>
                 <div class="actions">
                     <button type="button" class="small danger" on:click=delete.clone()>{t!(i18n, chat.delete_post)}</button>
                     <button type="button" class="small" on:click=move |_| close.run(())>{t!(i18n, chat.cancel)}</button>
@@ -1036,6 +1026,31 @@ fn JoinRoomDialog(close: Callback<()>) -> impl IntoView {
     }
 }
 
+/// Title, description and tags: the same fields to open a topic and to edit one, with the
+/// server's verdict on each.
+#[component]
+fn PostFields(
+    title: RwSignal<String>,
+    description: RwSignal<String>,
+    tags: RwSignal<String>,
+    error: RwSignal<Option<ApiError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let field_error = move |name: &'static str| {
+        Signal::derive(move || {
+            error
+                .get()
+                .and_then(|e| e.field(name))
+                .map(|c| crate::text::field_text(i18n, c))
+        })
+    };
+    view! {
+        <TextField id="post_title" label=tr(move || t_string!(i18n, chat.post_title).to_string()) value=title required=true error=field_error("title")/>
+        <TextField id="post_description" label=tr(move || t_string!(i18n, chat.post_description).to_string()) value=description/>
+        <TextField id="post_tags" label=tr(move || t_string!(i18n, chat.post_tags).to_string()) value=tags error=field_error("tags")/>
+    }
+}
+
 #[component]
 fn CreatePostDialog(room: RoomId, close: Callback<()>) -> impl IntoView {
     let chat = use_chat();
@@ -1068,21 +1083,11 @@ fn CreatePostDialog(room: RoomId, close: Callback<()>) -> impl IntoView {
             }
         });
     };
-    let field_error = move |name: &'static str| {
-        Signal::derive(move || {
-            error
-                .get()
-                .and_then(|e| e.field(name))
-                .map(|c| crate::text::field_text(i18n, c))
-        })
-    };
     view! {
         <Dialog title=tr(move || t_string!(i18n, chat.new_post).to_string()) close>
             <form on:submit=submit>
                 <Notice text=Signal::derive(move || error.get().map(|e| error_text(i18n, &e)))/>
-                <TextField id="post_title" label=tr(move || t_string!(i18n, chat.post_title).to_string()) value=title required=true error=field_error("title")/>
-                <TextField id="post_description" label=tr(move || t_string!(i18n, chat.post_description).to_string()) value=description/>
-                <TextField id="post_tags" label=tr(move || t_string!(i18n, chat.post_tags).to_string()) value=tags error=field_error("tags")/>
+                <PostFields title description tags error/>
                 <DialogActions close submit=tr(move || t_string!(i18n, chat.create).to_string())/>
             </form>
         </Dialog>
