@@ -124,10 +124,7 @@ async fn history_pages_by_cursor() {
 #[actix_web::test]
 async fn recall_leaves_a_placeholder_and_the_text_is_gone() {
     let app = spawn_app().await;
-    let li = app.user("lilei").await;
-    let han = app.user("hanmeimei").await;
-    let room = app.create_room(&li, "Tea club", "public").await;
-    app.join(&han, &room).await;
+    let (li, han, room) = app.two_members().await;
     let sent = app.say(&han, room.default_post, "oops, wrong room").await;
     let id = sent.body["id"].as_i64().unwrap();
 
@@ -191,10 +188,7 @@ async fn recall_leaves_a_placeholder_and_the_text_is_gone() {
 #[actix_web::test]
 async fn the_recall_window_closes_for_authors_not_admins() {
     let app = spawn_app_with(|c| c.recall_window_secs = 0).await;
-    let li = app.user("lilei").await;
-    let han = app.user("hanmeimei").await;
-    let room = app.create_room(&li, "Tea club", "public").await;
-    app.join(&han, &room).await;
+    let (li, han, room) = app.two_members().await;
     let sent = app.say(&han, room.default_post, "too late").await;
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let url = format!("/api/v1/messages/{}/recall", sent.body["id"]);
@@ -213,10 +207,7 @@ async fn the_recall_window_closes_for_authors_not_admins() {
 #[actix_web::test]
 async fn unread_counts_follow_sends_reads_and_recalls() {
     let app = spawn_app().await;
-    let li = app.user("lilei").await;
-    let han = app.user("hanmeimei").await;
-    let room = app.create_room(&li, "Tea club", "public").await;
-    app.join(&han, &room).await;
+    let (li, han, room) = app.two_members().await;
     let unread_of = |user: &crate::helpers::TestUser| {
         let app = &app;
         let access = user.access.clone();

@@ -277,6 +277,15 @@ impl TestApp {
         }
     }
 
+    /// The usual cast: Li owns the public room "Tea club", and Han has joined it.
+    pub async fn two_members(&self) -> (TestUser, TestUser, TestRoom) {
+        let li = self.user("lilei").await;
+        let han = self.user("hanmeimei").await;
+        let room = self.create_room(&li, "Tea club", "public").await;
+        self.join(&han, &room).await;
+        (li, han, room)
+    }
+
     /// Joins a public room by number; panics unless it worked.
     pub async fn join(&self, user: &TestUser, room: &TestRoom) {
         let reply = self

@@ -12,10 +12,7 @@ fn seq(frame: &Value) -> i64 {
 #[actix_web::test]
 async fn two_members_receive_each_others_messages_live() {
     let app = spawn_app().await;
-    let li = app.user("lilei").await;
-    let han = app.user("hanmeimei").await;
-    let room = app.create_room(&li, "Tea club", "public").await;
-    app.join(&han, &room).await;
+    let (li, han, room) = app.two_members().await;
     let mut li_ws = app.ws(&li, json!([])).await;
     let mut han_ws = app.ws(&han, json!([])).await;
     assert_eq!(han_ws.ready["rooms"][0]["room_id"], room.id);
@@ -37,10 +34,7 @@ async fn two_members_receive_each_others_messages_live() {
 #[actix_web::test]
 async fn a_reconnecting_client_gets_exactly_what_it_missed_in_order() {
     let app = spawn_app().await;
-    let li = app.user("lilei").await;
-    let han = app.user("hanmeimei").await;
-    let room = app.create_room(&li, "Tea club", "public").await;
-    app.join(&han, &room).await;
+    let (li, han, room) = app.two_members().await;
 
     let han_ws = app.ws(&han, json!([])).await;
     let cursor = han_ws.ready["rooms"][0]["seq"].as_i64().unwrap();
@@ -127,10 +121,7 @@ async fn outsiders_cannot_subscribe_or_probe_a_room() {
 #[actix_web::test]
 async fn a_removed_member_stops_receiving_at_once() {
     let app = spawn_app().await;
-    let li = app.user("lilei").await;
-    let han = app.user("hanmeimei").await;
-    let room = app.create_room(&li, "Tea club", "public").await;
-    app.join(&han, &room).await;
+    let (li, han, room) = app.two_members().await;
     let mut han_ws = app.ws(&han, json!([])).await;
     app.delete(
         &format!("/api/v1/rooms/{}/members/{}", room.id, han.id),
@@ -161,10 +152,7 @@ async fn joining_subscribes_open_sockets() {
 #[actix_web::test]
 async fn typing_and_presence_reach_the_room() {
     let app = spawn_app().await;
-    let li = app.user("lilei").await;
-    let han = app.user("hanmeimei").await;
-    let room = app.create_room(&li, "Tea club", "public").await;
-    app.join(&han, &room).await;
+    let (li, han, room) = app.two_members().await;
     let mut li_ws = app.ws(&li, json!([])).await;
     let mut han_ws = app.ws(&han, json!([])).await;
     // Li hears that Han came online.
@@ -208,10 +196,7 @@ async fn typing_and_presence_reach_the_room() {
 #[actix_web::test]
 async fn reading_updates_every_tab() {
     let app = spawn_app().await;
-    let li = app.user("lilei").await;
-    let han = app.user("hanmeimei").await;
-    let room = app.create_room(&li, "Tea club", "public").await;
-    app.join(&han, &room).await;
+    let (li, han, room) = app.two_members().await;
     app.say(&li, room.default_post, "one").await;
     let mut tab = app.ws(&han, json!([])).await;
     app.post(

@@ -43,10 +43,7 @@ async fn a_new_room_has_a_number_an_owner_and_a_default_post() {
 #[actix_web::test]
 async fn joining_a_public_room_by_number_posts_a_notice() {
     let app = spawn_app().await;
-    let li = app.user("lilei").await;
-    let han = app.user("hanmeimei").await;
-    let room = app.create_room(&li, "Tea club", "public").await;
-    app.join(&han, &room).await;
+    let (li, han, room) = app.two_members().await;
     // Joining twice is harmless.
     app.join(&han, &room).await;
 
@@ -287,10 +284,7 @@ async fn roles_decide_who_manages_the_room() {
 #[actix_web::test]
 async fn posts_have_unique_titles_tags_and_a_protected_default() {
     let app = spawn_app().await;
-    let li = app.user("lilei").await;
-    let han = app.user("hanmeimei").await;
-    let room = app.create_room(&li, "Tea club", "public").await;
-    app.join(&han, &room).await;
+    let (li, han, room) = app.two_members().await;
     let posts = format!("/api/v1/rooms/{}/posts", room.id);
 
     let created = app
