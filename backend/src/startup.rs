@@ -6,6 +6,7 @@ use crate::{
     db,
     error::{json_config, json_error_fallback, path_config, query_config},
     http::{self, OpenApiJson},
+    messages::writer::Writer,
     realtime::{Hub, socket},
     state::AppState,
 };
@@ -43,7 +44,9 @@ impl Application {
         let secret = jwt_secret(&config)?;
         let db = db::connect(&config.database_url()).await?;
         let auth = &config.auth;
+        let hub = Hub::start(config.socket_queue);
         let state = AppState {
+            writer: Writer::start(db.clone(), hub.clone()),
             db,
             tokens: Arc::new(tokens::TokenKeys::new(
                 secret.as_bytes(),
@@ -55,7 +58,7 @@ impl Application {
                 auth.max_concurrent_hashes,
             )?,
             login_throttle: Arc::new(LoginThrottle::new(auth)),
-            hub: Hub::start(config.socket_queue),
+            hub,
             sessions: Arc::default(),
             config: Arc::new(config),
         };

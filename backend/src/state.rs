@@ -6,6 +6,7 @@ use crate::{
         cache::SessionCache, password::PasswordHasher, throttle::LoginThrottle, tokens::TokenKeys,
     },
     config::Config,
+    messages::writer::Writer,
     realtime::Hub,
 };
 use sea_orm::DatabaseConnection;
@@ -20,4 +21,6 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     pub hub: Hub,
     pub sessions: Arc<SessionCache>,
+    /// Group commit of new messages.
+    pub writer: Writer,
 }

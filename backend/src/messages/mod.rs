@@ -4,6 +4,7 @@
 pub mod routes;
 pub mod service;
 pub mod unread;
+pub mod writer;
 
 use crate::{entities::message, rooms::summary};
 use api::{

@@ -1,9 +1,9 @@
 //! Sending, reading and recalling messages.
 
-use super::{kind_to_str, to_message, unread};
+use super::{kind_to_str, to_message, unread, writer::Draft};
 use crate::{
     auth::AuthUser,
-    entities::{message, post, read_marker, user},
+    entities::{message, post, read_marker, room_member, user},
     error::{AppError, AppResult},
     realtime::{Published, events},
     rooms::{self, service::require_member, store as room_store},
@@ -17,7 +17,7 @@ use api::{
 };
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{ExprTrait as _, OnConflict},
 };
 use time::{Duration, OffsetDateTime};
@@ -64,7 +64,7 @@ fn parse_body(raw: &str) -> Result<String, FieldCode> {
 }
 
 /// Sends a message. The same `client_id` again returns the first message and creates
-/// nothing (`created` is false then).
+/// nothing (`created` is false then). The write itself is group-committed (`writer`).
 pub async fn send(
     state: &AppState,
     auth: &AuthUser,
@@ -74,84 +74,57 @@ pub async fn send(
     let client_id = Uuid::parse_str(req.client_id.trim())
         .map_err(|_| AppError::field("client_id", FieldCode::InvalidChars))?;
     let body = parse_body(&req.body).map_err(|p| AppError::field("body", p))?;
-    let (post, _) = post_for_member(state, auth, post_id).await?;
-    let author = crate::users::store::by_id(&state.db, auth.user_id.0)
+    let (room_id, author) = sender_in_post(&state.db, auth.user_id, post_id)
         .await?
-        .ok_or(AppError::SessionEnded)?;
-    let now = OffsetDateTime::now_utc();
-    let txn = crate::db::write_txn(&state.db).await?;
-    let inserted = message::Entity::insert(message::ActiveModel {
-        room_id: Set(post.room_id),
-        post_id: Set(post.id),
-        author_id: Set(auth.user_id.0),
-        client_id: Set(Some(client_id)),
-        kind: Set(kind_to_str(MessageKind::Text).into()),
-        body: Set(Some(body.clone())),
-        created_at: Set(now),
-        recalled_at: Set(None),
-        recalled_by: Set(None),
-        ..Default::default()
-    })
-    .exec_with_returning(&txn)
-    .await;
-    let inserted = match inserted {
-        Ok(m) => m,
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            // A retry (or a retry racing the first send): the unique index on
-            // (author, client_id) says so; answer with the message that exists.
-            drop(txn);
-            let existing = by_client_id(&state.db, auth.user_id, client_id)
-                .await?
-                .ok_or(AppError::internal(err))?;
-            return replay(existing, &author, post_id, &body).map(|m| (m, false));
-        }
-        Err(err) => return Err(err.into()),
-    };
-    touch_post(&txn, post.id, now).await?;
-    let message = to_message(&inserted, &author);
-    let published = events::record(
-        &txn,
-        RoomId(post.room_id),
-        RoomEvent::MessageCreated {
-            message: message.clone(),
-        },
-    )
-    .await?;
-    // The sender has read everything up to what they just wrote.
-    set_marker(&txn, auth.user_id, post_id, inserted.id).await?;
-    txn.commit().await?;
-    state.hub.publish(vec![published]).await;
-    Ok((message, true))
+        .ok_or(AppError::NotFound)?;
+    state
+        .writer
+        .send(Draft {
+            room_id,
+            post_id,
+            author,
+            client_id,
+            body,
+        })
+        .await
 }
 
-fn replay(
-    existing: message::Model,
-    author: &user::Model,
-    post_id: PostId,
-    body: &str,
-) -> AppResult<Message> {
-    // Same key, different message: a client bug, not a retry.
-    if existing.post_id != post_id.0
-        || (existing.recalled_at.is_none() && existing.body.as_deref() != Some(body))
-    {
-        return Err(AppError::Rule {
-            code: ErrorCode::ClientIdConflict,
-            message: "this client_id was already used for another message",
-        });
-    }
-    Ok(to_message(&existing, author))
-}
-
-async fn by_client_id(
+/// The post's room and the caller's account, if the post exists and the caller is a member
+/// of its room: the whole check for a send, in one query.
+async fn sender_in_post(
     db: &impl ConnectionTrait,
-    author: UserId,
-    client_id: Uuid,
-) -> AppResult<Option<message::Model>> {
-    Ok(message::Entity::find()
-        .filter(message::Column::AuthorId.eq(author.0))
-        .filter(message::Column::ClientId.eq(client_id))
-        .one(db)
-        .await?)
+    user: UserId,
+    post_id: PostId,
+) -> AppResult<Option<(RoomId, user::Model)>> {
+    use sea_orm::{
+        FromQueryResult as _,
+        sea_query::{Asterisk, Expr, Query},
+    };
+    let query = Query::select()
+        .column((post::Entity, post::Column::RoomId))
+        .column((user::Entity, Asterisk))
+        .from(post::Entity)
+        .inner_join(
+            room_member::Entity,
+            Expr::col((room_member::Entity, room_member::Column::RoomId))
+                .equals((post::Entity, post::Column::RoomId)),
+        )
+        .inner_join(
+            user::Entity,
+            Expr::col((user::Entity, user::Column::Id))
+                .equals((room_member::Entity, room_member::Column::UserId)),
+        )
+        .and_where(Expr::col((post::Entity, post::Column::Id)).eq(post_id.0))
+        .and_where(Expr::col((room_member::Entity, room_member::Column::UserId)).eq(user.0))
+        .to_owned();
+    let Some(row) = db.query_one(&query).await? else {
+        return Ok(None);
+    };
+    let room_id: i64 = row.try_get("", "room_id")?;
+    Ok(Some((
+        RoomId(room_id),
+        user::Model::from_query_result(&row, "")?,
+    )))
 }
 
 async fn touch_post(db: &impl ConnectionTrait, post_id: i64, now: OffsetDateTime) -> AppResult<()> {
@@ -209,9 +182,22 @@ pub async fn history(
     after: Option<i64>,
     limit: Option<u64>,
 ) -> AppResult<MessagePage> {
-    post_for_member(state, auth, post_id).await?;
+    use sea_orm::sea_query::{Expr, Query};
     let limit = limit.unwrap_or(PAGE_DEFAULT).clamp(1, PAGE_MAX);
-    let mut select = message::Entity::find().filter(message::Column::PostId.eq(post_id.0));
+    // The page, its authors and the membership check in one query; only an empty page
+    // needs a second look to tell "no such post / not a member" (404) from "no messages".
+    let is_member = Query::select()
+        .expr(Expr::val(1))
+        .from(room_member::Entity)
+        .and_where(
+            Expr::col((room_member::Entity, room_member::Column::RoomId))
+                .equals((message::Entity, message::Column::RoomId)),
+        )
+        .and_where(Expr::col((room_member::Entity, room_member::Column::UserId)).eq(auth.user_id.0))
+        .to_owned();
+    let mut select = message::Entity::find()
+        .filter(message::Column::PostId.eq(post_id.0))
+        .filter(Expr::exists(is_member));
     let ascending = after.is_some() && before.is_none();
     if let Some(before) = before {
         select = select.filter(message::Column::Id.lt(before));
@@ -224,16 +210,22 @@ pub async fn history(
     } else {
         select.order_by_desc(message::Column::Id)
     };
-    let mut rows = select.limit(limit + 1).all(&state.db).await?;
+    let mut rows = select
+        .find_also_related(user::Entity)
+        .limit(limit + 1)
+        .all(&state.db)
+        .await?;
+    if rows.is_empty() {
+        post_for_member(state, auth, post_id).await?;
+    }
     let has_more = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     if !ascending {
         rows.reverse();
     }
-    let authors = room_store::users(&state.db, rows.iter().map(|m| m.author_id)).await?;
     let messages = rows
         .iter()
-        .filter_map(|m| authors.get(&m.author_id).map(|a| to_message(m, a)))
+        .filter_map(|(m, author)| author.as_ref().map(|a| to_message(m, a)))
         .collect();
     Ok(MessagePage { messages, has_more })
 }

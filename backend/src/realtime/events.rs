@@ -37,36 +37,60 @@ pub async fn record(
     room_id: RoomId,
     event: RoomEvent,
 ) -> AppResult<Published> {
+    record_many(db, room_id, vec![event])
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::internal("no event recorded"))
+}
+
+/// Records `events` as the room's next ones, in order, with one `seq` increment and one
+/// insert however many there are (the group commit of new messages uses this).
+pub async fn record_many(
+    db: &impl ConnectionTrait,
+    room_id: RoomId,
+    events: Vec<RoomEvent>,
+) -> AppResult<Vec<Published>> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
     let bump = Query::update()
         .table(room::Entity)
         .value(
             room::Column::LastSeq,
-            Expr::col(room::Column::LastSeq).add(1),
+            Expr::col(room::Column::LastSeq).add(events.len() as i64),
         )
         .and_where(Expr::col(room::Column::Id).eq(room_id.0))
         .returning_col(room::Column::LastSeq)
         .to_owned();
     let row = db.query_one(&bump).await?.ok_or(AppError::NotFound)?;
-    let seq: i64 = row.try_get_by_index(0)?;
-    let frame = serde_json::to_string(&ServerFrame::Event {
-        room_id,
-        seq,
-        event,
-    })
-    .map_err(AppError::internal)?;
-    room_event::Entity::insert(room_event::ActiveModel {
-        room_id: Set(room_id.0),
-        seq: Set(seq),
-        payload: Set(frame.clone()),
-        created_at: Set(OffsetDateTime::now_utc()),
-    })
-    .exec_without_returning(db)
-    .await?;
-    Ok(Published {
-        room_id,
-        seq,
-        frame: frame.into(),
-    })
+    let last: i64 = row.try_get_by_index(0)?;
+    let first = last - events.len() as i64 + 1;
+    let now = OffsetDateTime::now_utc();
+    let mut published = Vec::with_capacity(events.len());
+    let mut rows = Vec::with_capacity(events.len());
+    for (seq, event) in (first..).zip(events) {
+        let frame = serde_json::to_string(&ServerFrame::Event {
+            room_id,
+            seq,
+            event,
+        })
+        .map_err(AppError::internal)?;
+        rows.push(room_event::ActiveModel {
+            room_id: Set(room_id.0),
+            seq: Set(seq),
+            payload: Set(frame.clone()),
+            created_at: Set(now),
+        });
+        published.push(Published {
+            room_id,
+            seq,
+            frame: frame.into(),
+        });
+    }
+    room_event::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    Ok(published)
 }
 
 /// At most this many events are read from the database per query while replaying.

@@ -281,3 +281,79 @@ async fn unread_counts_follow_sends_reads_and_recalls() {
     .await;
     assert_eq!(unread_of(&han).await, 0);
 }
+
+/// Many sends at once are committed together (group commit); each still gets its own
+/// answer, retries inside the same burst create nothing, and the room's events come out
+/// gap-free in the order of the message ids.
+#[actix_web::test]
+async fn a_burst_of_concurrent_sends_is_committed_whole_and_in_order() {
+    let app = spawn_app().await;
+    let (li, han, room) = app.two_members().await;
+    let mut watcher = app.ws(&li, json!([])).await;
+    let ids: Vec<String> = (0..40).map(|_| uuid::Uuid::new_v4().to_string()).collect();
+    let sends = (0..60).map(|i| {
+        let (app, ids) = (&app, &ids);
+        let (user, text) = if i % 2 == 0 {
+            (&li, "li")
+        } else {
+            (&han, "han")
+        };
+        // Sends 40..59 repeat the client ids of sends 0..19 (same author, same text).
+        let id = &ids[if i < 40 { i } else { i - 40 }];
+        async move {
+            let body = format!("{text} {}", if i < 40 { i } else { i - 40 });
+            app.send_with_id(user, room.default_post, id, &body).await
+        }
+    });
+    let replies = futures_util::future::join_all(sends).await;
+    let mut created = std::collections::BTreeSet::new();
+    for (i, reply) in replies.iter().enumerate() {
+        let status = reply.status.as_u16();
+        assert!(status == 201 || status == 200, "send {i}: {:?}", reply.body);
+        created.insert(reply.body["id"].as_i64().unwrap());
+    }
+    assert_eq!(created.len(), 40, "one message per client id");
+    for i in 0..20 {
+        assert_eq!(replies[i].body["id"], replies[i + 40].body["id"]);
+    }
+    let fresh = replies.iter().filter(|r| r.status.as_u16() == 201).count();
+    assert_eq!(fresh, 40, "exactly one of each pair created the message");
+
+    let mut events = Vec::new();
+    for _ in 0..40 {
+        events.push(watcher.next_of("event").await);
+    }
+    let seqs: Vec<i64> = events.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
+    let first = seqs[0];
+    assert_eq!(seqs, (first..first + 40).collect::<Vec<_>>(), "gap-free");
+    let event_ids: Vec<i64> = events
+        .iter()
+        .map(|e| e["event"]["message"]["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        event_ids,
+        created.iter().copied().collect::<Vec<_>>(),
+        "seq order is id order"
+    );
+    watcher
+        .assert_no("event", std::time::Duration::from_millis(200))
+        .await;
+
+    let page = app.history(&han, room.default_post, "?limit=100").await;
+    let texts = page.body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["kind"] == "text")
+        .count();
+    assert_eq!(texts, 40);
+    // Each sender has read what they wrote: nothing of their own counts as unread.
+    let rooms = app.get("/api/v1/rooms", Some(&li.access)).await;
+    let unread = rooms.body.as_array().unwrap()[0]["unread"]
+        .as_i64()
+        .unwrap();
+    assert!(
+        unread <= 20,
+        "only Han's messages after Li's last can be unread: {unread}"
+    );
+}

@@ -1,0 +1,275 @@
+//! Group commit for new messages. Every send is checked by its own request (membership,
+//! body), then handed to one writer task per server, which takes whatever sends are waiting
+//! (up to `MAX_BATCH`) and writes them in a single transaction: one multi-row insert of the
+//! messages, one activity update of their posts, one `seq` increment and one event insert
+//! per room, one upsert of the senders' read markers, one commit. A database's cost is per
+//! transaction and per statement far more than per row, so a busy server commits many
+//! messages for the price of one, while a quiet one still commits each send at once (the
+//! writer never waits to fill a batch).
+//!
+//! Order and idempotency are the same as for single writes: within a room, messages take
+//! consecutive `seq`s in the order of their ids; a `client_id` seen before (in an earlier
+//! batch or earlier in the same one) creates nothing and answers with the first message.
+//! If a batch fails as a whole (a post deleted between its check and the write, say), its
+//! sends are written again one by one, so one bad send never fails the others.
+
+use super::{kind_to_str, to_message};
+use crate::{
+    entities::{message, post, read_marker, user},
+    error::{AppError, AppResult},
+    realtime::{Hub, Published, events},
+};
+use api::{
+    ErrorCode, PostId, RoomId,
+    messages::{Message, MessageKind},
+    ws::RoomEvent,
+};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    sea_query::{Alias, Expr, ExprTrait as _, OnConflict},
+};
+use std::collections::{BTreeMap, HashMap};
+use time::OffsetDateTime;
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
+
+/// The most sends written in one transaction.
+const MAX_BATCH: usize = 256;
+/// Sends waiting for the writer; requests wait (briefly) when it is full.
+const QUEUE: usize = 4096;
+
+/// A checked send, ready to write.
+#[derive(Debug)]
+pub struct Draft {
+    pub room_id: RoomId,
+    pub post_id: PostId,
+    pub author: user::Model,
+    pub client_id: Uuid,
+    pub body: String,
+}
+
+/// The message, and whether this send created it (`false`: a retry of an earlier send).
+pub type Outcome = AppResult<(Message, bool)>;
+
+struct Job {
+    draft: Draft,
+    reply: oneshot::Sender<Outcome>,
+}
+
+/// The handle requests use; cloned into every worker.
+#[derive(Clone)]
+pub struct Writer {
+    tx: mpsc::Sender<Job>,
+}
+
+impl Writer {
+    /// Starts the writer task on the current runtime.
+    pub fn start(db: DatabaseConnection, hub: Hub) -> Self {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        tokio::spawn(run(db, hub, rx));
+        Self { tx }
+    }
+
+    /// Writes `draft` (with whatever else is waiting) and answers once it is committed and
+    /// published to the hub.
+    pub async fn send(&self, draft: Draft) -> Outcome {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Job { draft, reply })
+            .await
+            .map_err(|_| AppError::internal("the message writer has stopped"))?;
+        answer
+            .await
+            .map_err(|_| AppError::internal("the message writer dropped a send"))?
+    }
+}
+
+async fn run(db: DatabaseConnection, hub: Hub, mut rx: mpsc::Receiver<Job>) {
+    let mut jobs = Vec::with_capacity(MAX_BATCH);
+    while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+        commit(&db, &hub, std::mem::take(&mut jobs)).await;
+    }
+}
+
+async fn commit(db: &DatabaseConnection, hub: &Hub, jobs: Vec<Job>) {
+    let drafts: Vec<&Draft> = jobs.iter().map(|j| &j.draft).collect();
+    match write(db, &drafts).await {
+        Ok((outcomes, published)) => {
+            hub.publish(published).await;
+            for (job, outcome) in jobs.into_iter().zip(outcomes) {
+                let _ = job.reply.send(outcome);
+            }
+        }
+        Err(err) if jobs.len() > 1 => {
+            tracing::warn!(%err, sends = jobs.len(), "batch failed; writing its sends one by one");
+            for job in jobs {
+                let outcome = match write(db, &[&job.draft]).await {
+                    Ok((mut outcomes, published)) => {
+                        hub.publish(published).await;
+                        outcomes
+                            .pop()
+                            .unwrap_or_else(|| Err(AppError::internal("no outcome")))
+                    }
+                    Err(err) => Err(err),
+                };
+                let _ = job.reply.send(outcome);
+            }
+        }
+        Err(err) => {
+            for job in jobs {
+                let _ = job.reply.send(Err(AppError::internal(&err)));
+            }
+        }
+    }
+}
+
+/// Writes `drafts` in one transaction: an outcome per draft, in order, and the events to
+/// publish once committed.
+async fn write(
+    db: &DatabaseConnection,
+    drafts: &[&Draft],
+) -> AppResult<(Vec<Outcome>, Vec<Published>)> {
+    let now = OffsetDateTime::now_utc();
+    let txn = crate::db::write_txn(db).await?;
+    // Retries (the same author and client_id as an existing message) insert nothing and
+    // return nothing; RETURNING's order is unspecified, so rows are matched by that key.
+    let mut inserted: HashMap<(i64, Uuid), message::Model> =
+        message::Entity::insert_many(drafts.iter().map(|d| message::ActiveModel {
+            room_id: Set(d.room_id.0),
+            post_id: Set(d.post_id.0),
+            author_id: Set(d.author.id),
+            client_id: Set(Some(d.client_id)),
+            kind: Set(kind_to_str(MessageKind::Text).into()),
+            body: Set(Some(d.body.clone())),
+            created_at: Set(now),
+            recalled_at: Set(None),
+            recalled_by: Set(None),
+            ..Default::default()
+        }))
+        .on_conflict(
+            OnConflict::columns([message::Column::AuthorId, message::Column::ClientId])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_with_returning(&txn)
+        .await?
+        .into_iter()
+        .filter_map(|m| m.client_id.map(|c| ((m.author_id, c), m)))
+        .collect();
+
+    let mut outcomes = Vec::with_capacity(drafts.len());
+    let mut created: Vec<(message::Model, &user::Model)> = Vec::new();
+    let mut first_of: HashMap<(i64, Uuid), message::Model> = HashMap::new();
+    for draft in drafts {
+        let key = (draft.author.id, draft.client_id);
+        if let Some(m) = inserted.remove(&key) {
+            first_of.insert(key, m.clone());
+            outcomes.push(Ok(Slot::Created(m.id)));
+            created.push((m, &draft.author));
+            continue;
+        }
+        let existing = match first_of.get(&key) {
+            Some(m) => Some(m.clone()),
+            None => {
+                message::Entity::find()
+                    .filter(message::Column::AuthorId.eq(draft.author.id))
+                    .filter(message::Column::ClientId.eq(draft.client_id))
+                    .one(&txn)
+                    .await?
+            }
+        };
+        let existing =
+            existing.ok_or_else(|| AppError::internal("a send neither inserted nor found"))?;
+        outcomes.push(replay(&existing, draft).map(Slot::Repeat));
+    }
+
+    let mut published = Vec::new();
+    let mut messages: HashMap<i64, Message> = HashMap::new();
+    if !created.is_empty() {
+        created.sort_by_key(|(m, _)| m.id);
+        let mut posts: Vec<i64> = created.iter().map(|(m, _)| m.post_id).collect();
+        posts.sort_unstable();
+        posts.dedup();
+        post::Entity::update_many()
+            .col_expr(post::Column::LastActivityAt, Expr::value(now))
+            .filter(post::Column::Id.is_in(posts))
+            .exec(&txn)
+            .await?;
+
+        let mut by_room: BTreeMap<i64, Vec<RoomEvent>> = BTreeMap::new();
+        for (m, author) in &created {
+            let message = to_message(m, author);
+            messages.insert(m.id, message.clone());
+            by_room
+                .entry(m.room_id)
+                .or_default()
+                .push(RoomEvent::MessageCreated { message });
+        }
+        for (room_id, events) in by_room {
+            published.extend(events::record_many(&txn, RoomId(room_id), events).await?);
+        }
+
+        // The senders have read everything up to what they just wrote.
+        let mut markers: HashMap<(i64, i64), i64> = HashMap::new();
+        for (m, _) in &created {
+            let upto = markers.entry((m.author_id, m.post_id)).or_default();
+            *upto = std::cmp::max(*upto, m.id);
+        }
+        read_marker::Entity::insert_many(markers.into_iter().map(|((user_id, post_id), upto)| {
+            read_marker::ActiveModel {
+                user_id: Set(user_id),
+                post_id: Set(post_id),
+                last_read_id: Set(upto),
+            }
+        }))
+        .on_conflict(
+            OnConflict::columns([read_marker::Column::UserId, read_marker::Column::PostId])
+                .update_column(read_marker::Column::LastReadId)
+                .action_and_where(
+                    Expr::col((read_marker::Entity, read_marker::Column::LastReadId)).lt(
+                        Expr::col((Alias::new("excluded"), read_marker::Column::LastReadId)),
+                    ),
+                )
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+
+    // Created sends answer with their message; retries with the message they repeat.
+    let outcomes = outcomes
+        .into_iter()
+        .map(|slot| match slot? {
+            Slot::Repeat(existing) => Ok((existing, false)),
+            Slot::Created(id) => messages
+                .remove(&id)
+                .map(|m| (m, true))
+                .ok_or_else(|| AppError::internal("a created message went missing")),
+        })
+        .collect();
+    Ok((outcomes, published))
+}
+
+/// What became of one draft inside the transaction.
+enum Slot {
+    /// Inserted with this id.
+    Created(i64),
+    /// A retry: the message it repeats.
+    Repeat(Message),
+}
+
+/// The answer to a repeated `client_id`: the first message, if this is really a retry of it.
+fn replay(existing: &message::Model, draft: &Draft) -> AppResult<Message> {
+    // Same key, different message: a client bug, not a retry.
+    if existing.post_id != draft.post_id.0
+        || (existing.recalled_at.is_none() && existing.body.as_deref() != Some(&draft.body))
+    {
+        return Err(AppError::Rule {
+            code: ErrorCode::ClientIdConflict,
+            message: "this client_id was already used for another message",
+        });
+    }
+    Ok(to_message(existing, &draft.author))
+}
