@@ -7,7 +7,7 @@ use crate::{
     measure::{self, Server},
     socket,
 };
-use futures_util::StreamExt as _;
+use futures_util::{SinkExt as _, StreamExt as _};
 use hdrhistogram::Histogram;
 use rand::Rng as _;
 use std::{
@@ -20,6 +20,31 @@ use std::{
 };
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::Message;
+
+/// The server a run drives: Teahouse, or the socket.io peer of the side-by-side comparison
+/// (`bench/peer/socketio`), which answers the same send route and emits frames of the same
+/// shape inside socket.io's envelope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Protocol {
+    Teahouse,
+    Socketio,
+}
+
+/// Rooms for the socket.io peer: nothing to register, the room is just a number.
+pub fn peer_setup(rooms: usize, members: usize) -> Vec<RoomSetup> {
+    (0..rooms)
+        .map(|r| RoomSetup {
+            post: r as i64 + 1,
+            members: (0..members)
+                .map(|m| Account {
+                    username: format!("peer_{r}_{m}"),
+                    password: String::new(),
+                    access: String::new(),
+                })
+                .collect(),
+        })
+        .collect()
+}
 
 /// One room of the run: its chat post and its members (the first owns it).
 #[derive(Clone, Debug)]
@@ -129,6 +154,7 @@ pub async fn run(
     rate_per_room: f64,
     seconds: f64,
     stalled: usize,
+    protocol: Protocol,
 ) -> Result<Outcome, Error> {
     let run_id: u32 = rand::rng().random();
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -140,21 +166,39 @@ pub async fn run(
     let mut index = 0;
     for room in rooms {
         for member in &room.members {
-            let mut ws = socket::connect(server_addr, index, None).await?;
+            let ws = match protocol {
+                Protocol::Teahouse => {
+                    let mut ws = socket::connect(server_addr, index, None).await?;
+                    socket::authenticate(&mut ws, &member.access, Vec::new()).await?;
+                    ws
+                }
+                Protocol::Socketio => {
+                    socket::connect_socketio(server_addr, index, room.post).await?
+                }
+            };
             index += 1;
-            socket::authenticate(&mut ws, &member.access, Vec::new()).await?;
             let stop = stop_rx.clone();
             let delivered = delivered.clone();
             let start_cell = start_cell.clone();
-            readers.push(tokio::spawn(read(ws, run_id, stop, delivered, start_cell)));
+            readers.push(tokio::spawn(read(
+                ws, run_id, stop, delivered, start_cell, protocol,
+            )));
         }
     }
     let mut stalled_sockets = Vec::new();
     for room in rooms {
         for _ in 0..stalled {
-            let mut ws = socket::connect(server_addr, index, Some(2048)).await?;
+            let ws = match protocol {
+                Protocol::Teahouse => {
+                    let mut ws = socket::connect(server_addr, index, Some(2048)).await?;
+                    socket::authenticate(&mut ws, &room.members[0].access, Vec::new()).await?;
+                    ws
+                }
+                Protocol::Socketio => {
+                    socket::connect_socketio(server_addr, index, room.post).await?
+                }
+            };
             index += 1;
-            socket::authenticate(&mut ws, &room.members[0].access, Vec::new()).await?;
             stalled_sockets.push(ws);
         }
     }
@@ -168,15 +212,19 @@ pub async fn run(
     let sent = Arc::new(AtomicU64::new(0));
     let errors = Arc::new(AtomicU64::new(0));
     let mut senders = Vec::new();
-    for room in rooms {
+    let interval = Duration::from_secs_f64(1.0 / rate_per_room);
+    for (r, room) in rooms.iter().enumerate() {
         let (client, room) = (client.clone(), room.clone());
         let (sent, errors) = (sent.clone(), errors.clone());
+        // Rooms are out of phase with each other (room r starts r/rooms of an interval
+        // late), as independent rooms are: in step, every room's message would land in
+        // the same instant and the figures would measure that burst instead.
+        let phase = interval.mul_f64(r as f64 / rooms.len() as f64);
         senders.push(tokio::spawn(async move {
-            let interval = Duration::from_secs_f64(1.0 / rate_per_room);
             let mut in_flight = Vec::new();
             let mut i: u32 = 0;
             loop {
-                let scheduled = start + interval * i;
+                let scheduled = start + phase + interval * i;
                 if scheduled >= end {
                     break;
                 }
@@ -274,6 +322,7 @@ async fn read(
     mut stop: watch::Receiver<bool>,
     delivered: Arc<AtomicU64>,
     start: Arc<std::sync::OnceLock<Instant>>,
+    protocol: Protocol,
 ) -> ReaderResult {
     let mut result = ReaderResult {
         delivered: 0,
@@ -291,7 +340,19 @@ async fn read(
                     if matches!(msg, None | Some(Err(_))) { break; }
                     continue;
                 };
-                let Some((seq, offset)) = scan(&text, &marker) else { continue };
+                let frame = match protocol {
+                    Protocol::Teahouse => text.as_str(),
+                    // engine.io ping ("2") wants a pong; events are `42["event",{…}]`.
+                    Protocol::Socketio if text.as_str() == "2" => {
+                        let _ = ws.send(Message::text("3")).await;
+                        continue;
+                    }
+                    Protocol::Socketio => match text.strip_prefix(r#"42["event","#) {
+                        Some(rest) => rest.strip_suffix(']').unwrap_or(rest),
+                        None => continue,
+                    },
+                };
+                let Some((seq, offset)) = scan(frame, &marker) else { continue };
                 match last_seq {
                     Some(last) if seq <= last => { result.repeats += 1; continue; }
                     Some(last) if seq > last + 1 => result.gaps += (seq - last - 1) as u64,

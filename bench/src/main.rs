@@ -35,6 +35,10 @@ struct Cli {
     /// Generator threads (the machine has 2 cores, shared with the server).
     #[arg(long, default_value_t = 1)]
     threads: usize,
+    /// The server under test: Teahouse, or the socket.io peer (`bench/peer/socketio`; fanout
+    /// and slow-consumer only) for the side-by-side comparison.
+    #[arg(long, value_enum, default_value_t = fanout::Protocol::Teahouse)]
+    protocol: fanout::Protocol,
     #[command(subcommand)]
     scenario: Scenario,
 }
@@ -145,6 +149,19 @@ async fn run(cli: Cli) -> Result<bool, Error> {
         Some(s) => println!("server pid {} (CPU and memory from /proc)", s.pid),
         None => println!("server pid not found: no CPU or memory figures"),
     }
+    let protocol = cli.protocol;
+    let setup_rooms = async |rooms: usize, members: usize| match protocol {
+        fanout::Protocol::Teahouse => fanout::setup(&client, &prefix(), rooms, members).await,
+        fanout::Protocol::Socketio => Ok(fanout::peer_setup(rooms, members)),
+    };
+    if protocol == fanout::Protocol::Socketio
+        && !matches!(
+            cli.scenario,
+            Scenario::Fanout { .. } | Scenario::SlowConsumer { .. }
+        )
+    {
+        return Err("--protocol socketio runs only fanout and slow-consumer".into());
+    }
     match cli.scenario {
         Scenario::Fanout {
             rooms,
@@ -152,11 +169,12 @@ async fn run(cli: Cli) -> Result<bool, Error> {
             rates,
             seconds,
         } => {
-            let setup = fanout::setup(&client, &prefix(), rooms, members).await?;
+            let setup = setup_rooms(rooms, members).await?;
             println!("fanout: {rooms} rooms × {members} members connected over WebSocket");
             let mut clean = true;
             for rate in rates {
-                let outcome = fanout::run(&client, addr, server, &setup, rate, seconds, 0).await?;
+                let outcome =
+                    fanout::run(&client, addr, server, &setup, rate, seconds, 0, protocol).await?;
                 outcome.print(&format!("fanout {rate} msg/s/room"));
                 clean &= outcome.clean();
             }
@@ -168,10 +186,12 @@ async fn run(cli: Cli) -> Result<bool, Error> {
             rate,
             seconds,
         } => {
-            let setup = fanout::setup(&client, &prefix(), rooms, members).await?;
-            let baseline = fanout::run(&client, addr, server, &setup, rate, seconds, 0).await?;
+            let setup = setup_rooms(rooms, members).await?;
+            let baseline =
+                fanout::run(&client, addr, server, &setup, rate, seconds, 0, protocol).await?;
             baseline.print("slow-consumer baseline");
-            let slowed = fanout::run(&client, addr, server, &setup, rate, seconds, 1).await?;
+            let slowed =
+                fanout::run(&client, addr, server, &setup, rate, seconds, 1, protocol).await?;
             slowed.print("slow-consumer with one stalled socket per room");
             if let (Some(a), Some(b)) = (&baseline.latency, &slowed.latency) {
                 let (p_a, p_b) = (
@@ -207,7 +227,17 @@ async fn run(cli: Cli) -> Result<bool, Error> {
         } => login(&client, addr, server, seconds, concurrency).await,
         Scenario::Smoke => {
             let setup = fanout::setup(&client, &prefix(), 2, 10).await?;
-            let outcome = fanout::run(&client, addr, server, &setup, 20.0, 3.0, 0).await?;
+            let outcome = fanout::run(
+                &client,
+                addr,
+                server,
+                &setup,
+                20.0,
+                3.0,
+                0,
+                fanout::Protocol::Teahouse,
+            )
+            .await?;
             outcome.print("smoke fanout");
             let (ok, _, _, _) = ingress(&client, None, 500, 16, true).await?;
             let clean = outcome.clean() && outcome.sent > 0 && ok;
@@ -496,7 +526,8 @@ async fn login(
 
     // A light fan-out, alone and then while logins run.
     let setup = fanout::setup(client, &prefix(), 2, 20).await?;
-    let alone = fanout::run(client, addr, server, &setup, 10.0, seconds, 0).await?;
+    let teahouse = fanout::Protocol::Teahouse;
+    let alone = fanout::run(client, addr, server, &setup, 10.0, seconds, 0, teahouse).await?;
     alone.print("login: fan-out alone");
 
     let accounts: Vec<_> = {
@@ -522,7 +553,7 @@ async fn login(
         }));
     }
     let started = Instant::now();
-    let during = fanout::run(client, addr, server, &setup, 10.0, seconds, 0).await?;
+    let during = fanout::run(client, addr, server, &setup, 10.0, seconds, 0, teahouse).await?;
     for w in workers {
         w.await?;
     }

@@ -57,3 +57,36 @@ pub async fn authenticate(ws: &mut Ws, token: &str, cursors: Vec<RoomCursor>) ->
     }
     Err("socket closed before ready".into())
 }
+
+/// Opens socket number `index` to a socket.io server (engine.io v4 over WebSocket only),
+/// completes its handshake and joins room `post`: the peer in the side-by-side comparison.
+pub async fn connect_socketio(server: SocketAddr, index: usize, post: i64) -> Result<Ws, Error> {
+    let socket = TcpSocket::new_v4()?;
+    let source = Ipv4Addr::new(127, 0, 0, 2 + (index % 8) as u8);
+    socket.bind(SocketAddr::from((source, 0)))?;
+    let stream = socket.connect(server).await?;
+    let url = format!("ws://{server}/socket.io/?EIO=4&transport=websocket");
+    let (mut ws, _) = client_async_with_config(url, stream, Some(config())).await?;
+    // engine.io "open", then the socket.io namespace connect, then our join.
+    expect_prefix(&mut ws, "0{").await?;
+    ws.send(Message::text("40")).await?;
+    expect_prefix(&mut ws, "40").await?;
+    ws.send(Message::text(format!(r#"42["join",{post}]"#)))
+        .await?;
+    expect_prefix(&mut ws, r#"42["joined""#).await?;
+    Ok(ws)
+}
+
+async fn expect_prefix(ws: &mut Ws, prefix: &str) -> Result<(), Error> {
+    while let Some(msg) = ws.next().await {
+        if let Message::Text(text) = msg? {
+            if text.starts_with(prefix) {
+                return Ok(());
+            }
+            if text.as_str() == "2" {
+                ws.send(Message::text("3")).await?;
+            }
+        }
+    }
+    Err(format!("socket closed before {prefix:?}").into())
+}
