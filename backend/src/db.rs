@@ -6,33 +6,47 @@ use std::time::Duration;
 
 /// How long a SQLite writer waits for the lock before giving up with "database is locked".
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-/// How much of a SQLite database file is memory-mapped for reading.
-const SQLITE_MMAP_SIZE: u64 = 1 << 30;
 /// How long a request waits for a pooled connection before failing with 503.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Connects and runs pending migrations. SQLite gets WAL (readers never block the
 /// writer), foreign keys on, a busy timeout, `synchronous = NORMAL` (durable across
-/// application crashes; WAL's recommended setting) and memory-mapped reads.
+/// application crashes; WAL's recommended setting).
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let db = Database::connect(options(url, if is_sqlite(url) { 8 } else { 16 })).await?;
+    migrate(&db).await?;
+    Ok(db)
+}
+
+/// The message writer's own connection (`messages::writer`), so that its commits never
+/// queue behind requests waiting for the shared pool. An in-memory SQLite database exists
+/// only in its own connections, so there the writer shares `shared`.
+pub async fn connect_writer(
+    url: &str,
+    shared: &DatabaseConnection,
+) -> Result<DatabaseConnection, DbErr> {
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        return Ok(shared.clone());
+    }
+    let mut options = options(url, 1);
+    options.min_connections(1);
+    Database::connect(options).await
+}
+
+fn options(url: &str, max_connections: u32) -> ConnectOptions {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .sqlx_logging(false)
         .acquire_timeout(ACQUIRE_TIMEOUT)
-        .max_connections(if is_sqlite(url) { 8 } else { 16 })
+        .max_connections(max_connections)
         .map_sqlx_sqlite_opts(|opts| {
             use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
             opts.journal_mode(SqliteJournalMode::Wal)
                 .foreign_keys(true)
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 .synchronous(SqliteSynchronous::Normal)
-                // Reads map the database file instead of a `pread` per page not in the
-                // connection's own cache (the OS page cache is shared by all connections).
-                .pragma("mmap_size", SQLITE_MMAP_SIZE.to_string())
         });
-    let db = Database::connect(options).await?;
-    migrate(&db).await?;
-    Ok(db)
+    options
 }
 
 /// Applies every migration not yet applied.

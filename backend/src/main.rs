@@ -4,6 +4,9 @@ use clap::{Parser, Subcommand};
 use std::{io::Write as _, process::ExitCode};
 use teahouse::{config::Config, startup::Application, telemetry};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "teahouse", version, about = "A self-hosted chat server")]
 struct Cli {

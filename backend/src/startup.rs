@@ -45,8 +45,9 @@ impl Application {
         let db = db::connect(&config.database_url()).await?;
         let auth = &config.auth;
         let hub = Hub::start(config.socket_queue);
+        let writer_db = db::connect_writer(&config.database_url(), &db).await?;
         let state = AppState {
-            writer: Writer::start(db.clone(), hub.clone()),
+            writer: Writer::start(writer_db, hub.clone()),
             db,
             tokens: Arc::new(tokens::TokenKeys::new(
                 secret.as_bytes(),

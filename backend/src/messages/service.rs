@@ -182,22 +182,9 @@ pub async fn history(
     after: Option<i64>,
     limit: Option<u64>,
 ) -> AppResult<MessagePage> {
-    use sea_orm::sea_query::{Expr, Query};
+    post_for_member(state, auth, post_id).await?;
     let limit = limit.unwrap_or(PAGE_DEFAULT).clamp(1, PAGE_MAX);
-    // The page, its authors and the membership check in one query; only an empty page
-    // needs a second look to tell "no such post / not a member" (404) from "no messages".
-    let is_member = Query::select()
-        .expr(Expr::val(1))
-        .from(room_member::Entity)
-        .and_where(
-            Expr::col((room_member::Entity, room_member::Column::RoomId))
-                .equals((message::Entity, message::Column::RoomId)),
-        )
-        .and_where(Expr::col((room_member::Entity, room_member::Column::UserId)).eq(auth.user_id.0))
-        .to_owned();
-    let mut select = message::Entity::find()
-        .filter(message::Column::PostId.eq(post_id.0))
-        .filter(Expr::exists(is_member));
+    let mut select = message::Entity::find().filter(message::Column::PostId.eq(post_id.0));
     let ascending = after.is_some() && before.is_none();
     if let Some(before) = before {
         select = select.filter(message::Column::Id.lt(before));
@@ -210,22 +197,16 @@ pub async fn history(
     } else {
         select.order_by_desc(message::Column::Id)
     };
-    let mut rows = select
-        .find_also_related(user::Entity)
-        .limit(limit + 1)
-        .all(&state.db)
-        .await?;
-    if rows.is_empty() {
-        post_for_member(state, auth, post_id).await?;
-    }
+    let mut rows = select.limit(limit + 1).all(&state.db).await?;
     let has_more = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     if !ascending {
         rows.reverse();
     }
+    let authors = room_store::users(&state.db, rows.iter().map(|m| m.author_id)).await?;
     let messages = rows
         .iter()
-        .filter_map(|(m, author)| author.as_ref().map(|a| to_message(m, a)))
+        .filter_map(|m| authors.get(&m.author_id).map(|a| to_message(m, a)))
         .collect();
     Ok(MessagePage { messages, has_more })
 }

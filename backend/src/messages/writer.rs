@@ -94,7 +94,14 @@ async fn run(db: DatabaseConnection, hub: Hub, mut rx: mpsc::Receiver<Job>) {
 
 async fn commit(db: &DatabaseConnection, hub: &Hub, jobs: Vec<Job>) {
     let drafts: Vec<&Draft> = jobs.iter().map(|j| &j.draft).collect();
-    match write(db, &drafts).await {
+    let started = std::time::Instant::now();
+    let written = write(db, &drafts).await;
+    tracing::debug!(
+        sends = drafts.len(),
+        elapsed_us = started.elapsed().as_micros() as u64,
+        "batch written"
+    );
+    match written {
         Ok((outcomes, published)) => {
             hub.publish(published).await;
             for (job, outcome) in jobs.into_iter().zip(outcomes) {
