@@ -145,6 +145,26 @@ impl Outcome {
     }
 }
 
+/// A member's socket, ready to receive `post`'s room: authenticated on Teahouse, joined
+/// on the socket.io peer.
+async fn open(
+    protocol: Protocol,
+    server: SocketAddr,
+    index: usize,
+    recv_buffer: Option<u32>,
+    token: &str,
+    post: i64,
+) -> Result<socket::Ws, Error> {
+    match protocol {
+        Protocol::Teahouse => {
+            let mut ws = socket::connect(server, index, recv_buffer).await?;
+            socket::authenticate(&mut ws, token, Vec::new()).await?;
+            Ok(ws)
+        }
+        Protocol::Socketio => socket::connect_socketio(server, index, recv_buffer, post).await,
+    }
+}
+
 /// Every member connects; `stalled` extra sockets per room connect and never read.
 #[allow(clippy::too_many_arguments)] // one call per scenario, each naming every knob
 pub async fn run(
@@ -167,16 +187,15 @@ pub async fn run(
     let mut index = 0;
     for room in rooms {
         for member in &room.members {
-            let ws = match protocol {
-                Protocol::Teahouse => {
-                    let mut ws = socket::connect(server_addr, index, None).await?;
-                    socket::authenticate(&mut ws, &member.access, Vec::new()).await?;
-                    ws
-                }
-                Protocol::Socketio => {
-                    socket::connect_socketio(server_addr, index, room.post).await?
-                }
-            };
+            let ws = open(
+                protocol,
+                server_addr,
+                index,
+                None,
+                &member.access,
+                room.post,
+            )
+            .await?;
             index += 1;
             let stop = stop_rx.clone();
             let delivered = delivered.clone();
@@ -189,16 +208,8 @@ pub async fn run(
     let mut stalled_sockets = Vec::new();
     for room in rooms {
         for _ in 0..stalled {
-            let ws = match protocol {
-                Protocol::Teahouse => {
-                    let mut ws = socket::connect(server_addr, index, Some(2048)).await?;
-                    socket::authenticate(&mut ws, &room.members[0].access, Vec::new()).await?;
-                    ws
-                }
-                Protocol::Socketio => {
-                    socket::connect_socketio(server_addr, index, room.post).await?
-                }
-            };
+            let owner = &room.members[0].access;
+            let ws = open(protocol, server_addr, index, Some(2048), owner, room.post).await?;
             index += 1;
             stalled_sockets.push(ws);
         }

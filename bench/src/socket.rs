@@ -21,19 +21,28 @@ fn config() -> WebSocketConfig {
         .max_write_buffer_size(64 * 1024)
 }
 
-/// Opens socket number `index` to `server` (host:port), from source 127.0.0.(2 + index % 8).
-pub async fn connect(
+/// TCP connection number `index` to `server` (host:port), from source 127.0.0.(2 + index % 8).
+async fn tcp(
     server: SocketAddr,
     index: usize,
     recv_buffer: Option<u32>,
-) -> Result<Ws, Error> {
+) -> Result<TcpStream, Error> {
     let socket = TcpSocket::new_v4()?;
     let source = Ipv4Addr::new(127, 0, 0, 2 + (index % 8) as u8);
     socket.bind(SocketAddr::from((source, 0)))?;
     if let Some(size) = recv_buffer {
         socket.set_recv_buffer_size(size)?;
     }
-    let stream = socket.connect(server).await?;
+    Ok(socket.connect(server).await?)
+}
+
+/// Opens Teahouse socket number `index` to `server`.
+pub async fn connect(
+    server: SocketAddr,
+    index: usize,
+    recv_buffer: Option<u32>,
+) -> Result<Ws, Error> {
+    let stream = tcp(server, index, recv_buffer).await?;
     let url = format!("ws://{server}/api/v1/ws");
     let (ws, _) = client_async_with_config(url, stream, Some(config())).await?;
     Ok(ws)
@@ -60,11 +69,13 @@ pub async fn authenticate(ws: &mut Ws, token: &str, cursors: Vec<RoomCursor>) ->
 
 /// Opens socket number `index` to a socket.io server (engine.io v4 over WebSocket only),
 /// completes its handshake and joins room `post`: the peer in the side-by-side comparison.
-pub async fn connect_socketio(server: SocketAddr, index: usize, post: i64) -> Result<Ws, Error> {
-    let socket = TcpSocket::new_v4()?;
-    let source = Ipv4Addr::new(127, 0, 0, 2 + (index % 8) as u8);
-    socket.bind(SocketAddr::from((source, 0)))?;
-    let stream = socket.connect(server).await?;
+pub async fn connect_socketio(
+    server: SocketAddr,
+    index: usize,
+    recv_buffer: Option<u32>,
+    post: i64,
+) -> Result<Ws, Error> {
+    let stream = tcp(server, index, recv_buffer).await?;
     let url = format!("ws://{server}/socket.io/?EIO=4&transport=websocket");
     let (mut ws, _) = client_async_with_config(url, stream, Some(config())).await?;
     // engine.io "open", then the socket.io namespace connect, then our join.

@@ -127,13 +127,18 @@ async fn sender_in_post(
     )))
 }
 
-async fn touch_post(db: &impl ConnectionTrait, post_id: i64, now: OffsetDateTime) -> AppResult<()> {
+/// Marks the posts as active at `now` (the order of the topic list), in one statement.
+pub(super) async fn touch_posts(
+    db: &impl ConnectionTrait,
+    post_ids: Vec<i64>,
+    now: OffsetDateTime,
+) -> AppResult<()> {
     post::Entity::update_many()
         .col_expr(
             post::Column::LastActivityAt,
             sea_orm::sea_query::Expr::value(now),
         )
-        .filter(post::Column::Id.eq(post_id))
+        .filter(post::Column::Id.is_in(post_ids))
         .exec(db)
         .await?;
     Ok(())
@@ -165,7 +170,7 @@ pub async fn system_notice(
     })
     .exec_with_returning(db)
     .await?;
-    touch_post(db, default_post.id, now).await?;
+    touch_posts(db, vec![default_post.id], now).await?;
     let message = to_message(&inserted, about);
     Ok(vec![
         events::record(db, room_id, RoomEvent::MessageCreated { message }).await?,
@@ -291,7 +296,7 @@ pub async fn mark_read(
             .flatten()
             .unwrap_or(0),
     };
-    set_marker(&state.db, auth.user_id, post_id, upto).await?;
+    set_markers(&state.db, [(auth.user_id, post_id, upto)]).await?;
     let room_id = RoomId(post.room_id);
     let counts = unread::room(&state.db, auth.user_id, room_id, member.read_floor).await?;
     let counts = Unread {
@@ -310,19 +315,21 @@ pub async fn mark_read(
     Ok(counts)
 }
 
-/// Sets the marker to `upto` unless it is already further, in one statement.
-async fn set_marker(
+/// Sets each (reader, post) marker to `upto` unless it is already further, in one
+/// statement. A pair must not appear twice (PostgreSQL refuses to update a row twice in
+/// one upsert).
+pub(super) async fn set_markers(
     db: &impl ConnectionTrait,
-    user: UserId,
-    post: PostId,
-    upto: i64,
+    markers: impl IntoIterator<Item = (UserId, PostId, i64)>,
 ) -> AppResult<()> {
     use sea_orm::sea_query::{Alias, Expr};
-    read_marker::Entity::insert(read_marker::ActiveModel {
-        user_id: Set(user.0),
-        post_id: Set(post.0),
-        last_read_id: Set(upto),
-    })
+    read_marker::Entity::insert_many(markers.into_iter().map(|(user, post, upto)| {
+        read_marker::ActiveModel {
+            user_id: Set(user.0),
+            post_id: Set(post.0),
+            last_read_id: Set(upto),
+        }
+    }))
     .on_conflict(
         OnConflict::columns([read_marker::Column::UserId, read_marker::Column::PostId])
             .update_column(read_marker::Column::LastReadId)

@@ -13,21 +13,24 @@
 //! If a batch fails as a whole (a post deleted between its check and the write, say), its
 //! sends are written again one by one, so one bad send never fails the others.
 
-use super::{kind_to_str, to_message};
+use super::{
+    kind_to_str,
+    service::{set_markers, touch_posts},
+    to_message,
+};
 use crate::{
-    entities::{message, post, read_marker, user},
+    entities::{message, user},
     error::{AppError, AppResult},
     realtime::{Hub, Published, events},
 };
 use api::{
-    ErrorCode, PostId, RoomId,
+    ErrorCode, PostId, RoomId, UserId,
     messages::{Message, MessageKind},
     ws::RoomEvent,
 };
 use sea_orm::{
-    ActiveValue::Set,
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    sea_query::{Alias, Expr, ExprTrait as _, OnConflict},
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    sea_query::OnConflict,
 };
 use std::collections::{BTreeMap, HashMap};
 use time::OffsetDateTime;
@@ -124,8 +127,9 @@ async fn commit(db: &DatabaseConnection, hub: &Hub, jobs: Vec<Job>) {
             }
         }
         Err(err) => {
-            for job in jobs {
-                let _ = job.reply.send(Err(AppError::internal(&err)));
+            // A batch of one: its own error, as it is (a pool timeout stays a 503).
+            if let Some(job) = jobs.into_iter().next() {
+                let _ = job.reply.send(Err(err));
             }
         }
     }
@@ -198,11 +202,7 @@ async fn write(
         let mut posts: Vec<i64> = created.iter().map(|(m, _)| m.post_id).collect();
         posts.sort_unstable();
         posts.dedup();
-        post::Entity::update_many()
-            .col_expr(post::Column::LastActivityAt, Expr::value(now))
-            .filter(post::Column::Id.is_in(posts))
-            .exec(&txn)
-            .await?;
+        touch_posts(&txn, posts, now).await?;
 
         let mut by_room: BTreeMap<i64, Vec<RoomEvent>> = BTreeMap::new();
         for (m, author) in &created {
@@ -223,24 +223,12 @@ async fn write(
             let upto = markers.entry((m.author_id, m.post_id)).or_default();
             *upto = std::cmp::max(*upto, m.id);
         }
-        read_marker::Entity::insert_many(markers.into_iter().map(|((user_id, post_id), upto)| {
-            read_marker::ActiveModel {
-                user_id: Set(user_id),
-                post_id: Set(post_id),
-                last_read_id: Set(upto),
-            }
-        }))
-        .on_conflict(
-            OnConflict::columns([read_marker::Column::UserId, read_marker::Column::PostId])
-                .update_column(read_marker::Column::LastReadId)
-                .action_and_where(
-                    Expr::col((read_marker::Entity, read_marker::Column::LastReadId)).lt(
-                        Expr::col((Alias::new("excluded"), read_marker::Column::LastReadId)),
-                    ),
-                )
-                .to_owned(),
+        set_markers(
+            &txn,
+            markers
+                .into_iter()
+                .map(|((user, post), upto)| (UserId(user), PostId(post), upto)),
         )
-        .exec_without_returning(&txn)
         .await?;
     }
     txn.commit().await?;
