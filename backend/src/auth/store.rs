@@ -69,20 +69,7 @@ pub async fn end_session(
     id: Uuid,
     reason: EndReason,
 ) -> Result<(), DbErr> {
-    session::Entity::update_many()
-        .col_expr(
-            session::Column::RevokedAt,
-            Expr::value(OffsetDateTime::now_utc()),
-        )
-        .col_expr(
-            session::Column::RevokedReason,
-            Expr::value(reason_str(reason)),
-        )
-        .filter(session::Column::Id.eq(id))
-        .filter(session::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(())
+    revoke(db, vec![id], reason).await
 }
 
 /// Ends every open session of `user_id` except `keep`; returns the ones it ended.
@@ -102,6 +89,12 @@ pub async fn end_other_sessions(
     if ids.is_empty() {
         return Ok(ids);
     }
+    revoke(db, ids.clone(), reason).await?;
+    Ok(ids)
+}
+
+/// Marks the sessions ended now, with `reason`, unless they already were.
+async fn revoke(db: &impl ConnectionTrait, ids: Vec<Uuid>, reason: EndReason) -> Result<(), DbErr> {
     session::Entity::update_many()
         .col_expr(
             session::Column::RevokedAt,
@@ -111,11 +104,11 @@ pub async fn end_other_sessions(
             session::Column::RevokedReason,
             Expr::value(reason_str(reason)),
         )
-        .filter(session::Column::Id.is_in(ids.clone()))
+        .filter(session::Column::Id.is_in(ids))
         .filter(session::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
-    Ok(ids)
+    Ok(())
 }
 
 pub async fn insert_refresh_token(
