@@ -78,6 +78,16 @@ pub enum ErrorCode {
     DefaultPostProtected,
     /// 403: the time to recall this message has passed.
     RecallExpired,
+    /// 409: you are friends already.
+    AlreadyFriends,
+    /// 409: too many friend requests are waiting for an answer; cancel some first.
+    FriendRequestLimit,
+    /// 403: one of you blocked the other.
+    Blocked,
+    /// 403: this person takes private messages from friends only.
+    NotFriends,
+    /// 422: you cannot do this to yourself (befriend, block, chat privately).
+    SelfNotAllowed,
     /// 413: the body is larger than this endpoint accepts.
     PayloadTooLarge,
     /// 415: the body is not `application/json`.
@@ -104,7 +114,11 @@ impl ErrorCode {
             | Self::InvalidCredentials
             | Self::InvalidRefreshToken
             | Self::RefreshTokenReused => 401,
-            Self::WrongPassword | Self::Forbidden | Self::RecallExpired => 403,
+            Self::WrongPassword
+            | Self::Forbidden
+            | Self::RecallExpired
+            | Self::Blocked
+            | Self::NotFriends => 403,
             Self::NotFound | Self::RouteNotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::UsernameTaken
@@ -113,10 +127,12 @@ impl ErrorCode {
             | Self::PostTitleTaken
             | Self::ClientIdConflict
             | Self::OwnerMustTransfer
-            | Self::DefaultPostProtected => 409,
+            | Self::DefaultPostProtected
+            | Self::AlreadyFriends
+            | Self::FriendRequestLimit => 409,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
-            Self::ValidationFailed => 422,
+            Self::ValidationFailed | Self::SelfNotAllowed => 422,
             Self::RateLimited => 429,
             Self::Internal => 500,
             Self::Unavailable => 503,
@@ -148,6 +164,11 @@ impl ErrorCode {
             Self::OwnerMustTransfer => "owner_must_transfer",
             Self::DefaultPostProtected => "default_post_protected",
             Self::RecallExpired => "recall_expired",
+            Self::AlreadyFriends => "already_friends",
+            Self::FriendRequestLimit => "friend_request_limit",
+            Self::Blocked => "blocked",
+            Self::NotFriends => "not_friends",
+            Self::SelfNotAllowed => "self_not_allowed",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::ValidationFailed => "validation_failed",

@@ -4,8 +4,12 @@
 
 /// Accounts: registration, login, token refresh, logout.
 pub mod auth;
+/// The contact list: every conversation with its unread count and last message.
+pub mod conversations;
 /// The one error body every endpoint returns, with its stable codes.
 pub mod error;
+/// Friends, friend requests, blocks, private chats and presence.
+pub mod friends;
 /// Typed identifiers.
 pub mod ids;
 /// Messages: sending, history pages, recall, read markers.

@@ -1,4 +1,4 @@
-use crate::{PostId, RoomId, UserId};
+use crate::{PostId, RoomId, UserId, friends::Presence};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -123,8 +123,10 @@ pub struct Member {
     pub role: RoomRole,
     #[serde(with = "time::serde::rfc3339")]
     pub joined_at: OffsetDateTime,
-    /// Has a socket open right now.
-    pub online: bool,
+    pub presence: Presence,
+    /// When they were last online (`presence` offline only).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub last_seen_at: Option<OffsetDateTime>,
 }
 
 /// `PUT /rooms/{id}/members/{user_id}/role`.

@@ -18,6 +18,10 @@ pub const PHONE_DIGITS_MAX: usize = 15;
 pub const DISPLAY_NAME_MAX: usize = 64;
 pub const BIO_MAX: usize = 500;
 pub const LOCATION_MAX: usize = 64;
+/// The note that goes with a friend request.
+pub const GREETING_MAX: usize = 200;
+/// A user search needs at least this many characters (a number needs one digit).
+pub const SEARCH_MIN: usize = 2;
 
 /// What is wrong with a username, if anything (length is counted in characters).
 pub fn username_problem(username: &str) -> Option<FieldCode> {

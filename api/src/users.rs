@@ -70,6 +70,18 @@ impl Gender {
     ];
 }
 
+/// Who may open a private chat with me.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DirectMessages {
+    /// Friends only.
+    #[default]
+    Friends,
+    /// Friends, and people who share a room with me.
+    RoomMembers,
+}
+
 /// My own account, with the private fields.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -81,6 +93,9 @@ pub struct Me {
     #[serde(flatten)]
     pub profile: Profile,
     pub role: Role,
+    /// Appear offline to everyone.
+    pub invisible: bool,
+    pub direct_messages: DirectMessages,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
@@ -125,6 +140,10 @@ pub struct EditProfile {
     pub gender: Option<Gender>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zodiac: Option<Zodiac>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invisible: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct_messages: Option<DirectMessages>,
 }
 
 /// `GET /health`.

@@ -3,6 +3,7 @@
 
 use crate::{
     ErrorCode, MessageId, PostId, RoomId, UserId,
+    friends::{FriendEvent, UserPresence},
     messages::Message,
     posts::Post,
     rooms::{Room, RoomRole, UserSummary},
@@ -43,7 +44,20 @@ pub enum ClientFrame {
     Typing {
         post_id: PostId,
     },
+    /// Whether the person at this client is active (input in the last 5 minutes) or away.
+    /// Send on every change; a socket starts out active.
+    Presence {
+        status: Activity,
+    },
     Ping,
+}
+
+/// What a client reports about its user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Activity {
+    Active,
+    Away,
 }
 
 /// Server → client.
@@ -75,10 +89,15 @@ pub enum ServerFrame {
         post_id: PostId,
         user: UserSummary,
     },
-    /// Who is online in a room now (sent on subscribe and whenever it changes).
-    Online {
-        room_id: RoomId,
-        user_ids: Vec<UserId>,
+    /// Presence of my friends and of people in my rooms. The first one after `ready` lists
+    /// everyone online or away (anyone missing is offline); later ones carry changes,
+    /// batched, at most one frame per interval.
+    Presence {
+        users: Vec<UserPresence>,
+    },
+    /// A friend request arrived or was answered, or a friendship began or ended.
+    Friends {
+        event: FriendEvent,
     },
     /// I became a member of a room (joined, or a request was approved): its events follow
     /// from `seq` on.

@@ -30,6 +30,14 @@ pub struct Config {
     /// Frames that may wait for one socket; a socket further behind is disconnected and
     /// resumes from the database.
     pub socket_queue: usize,
+    /// Presence changes are sent at most once per this many milliseconds, batched per
+    /// recipient, so a reconnect storm cannot flood anyone.
+    pub presence_interval_ms: u64,
+    /// Someone whose last socket closed shows as offline only after this many
+    /// milliseconds, so a reload or a reconnect shows no change at all.
+    pub presence_offline_grace_ms: u64,
+    /// Friend requests one person may have waiting for an answer at once.
+    pub friend_request_cap: u64,
     pub auth: AuthConfig,
 }
 
@@ -88,6 +96,9 @@ impl Default for Config {
             jwt_secret: None,
             recall_window_secs: 120,
             socket_queue: 512,
+            presence_interval_ms: 1000,
+            presence_offline_grace_ms: 10_000,
+            friend_request_cap: 50,
             auth: AuthConfig::default(),
         }
     }

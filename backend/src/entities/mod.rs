@@ -1,6 +1,9 @@
 //! sea-orm entities: the tables as the server sees them. Never serialised to clients;
 //! each feature maps them to its `api` type.
 
+pub mod block;
+pub mod friend_request;
+pub mod friendship;
 pub mod join_request;
 pub mod message;
 pub mod post;

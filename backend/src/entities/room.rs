@@ -14,6 +14,11 @@ pub struct Model {
     pub visibility: String,
     pub owner_id: i64,
     pub last_seq: i64,
+    /// `group`, or `direct` for a private chat between two people.
+    pub kind: String,
+    /// `"<smaller user id>:<larger user id>"` for a private chat: one per pair.
+    #[sea_orm(unique)]
+    pub direct_key: Option<String>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }

@@ -21,6 +21,9 @@ pub struct Model {
     pub gender: String,
     pub zodiac: String,
     pub role: String,
+    pub last_seen_at: Option<OffsetDateTime>,
+    pub invisible: bool,
+    pub direct_messages: String,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }
