@@ -7,7 +7,7 @@ use crate::{
     error::{json_config, json_error_fallback, path_config, query_config},
     http::{self, OpenApiJson},
     messages::writer::Writer,
-    realtime::{Hub, socket},
+    realtime::{Hub, PresenceTiming, socket},
     state::AppState,
 };
 use actix_web::{
@@ -44,7 +44,13 @@ impl Application {
         let secret = jwt_secret(&config)?;
         let db = db::connect(&config.database_url()).await?;
         let auth = &config.auth;
-        let hub = Hub::start(config.socket_queue);
+        let hub = Hub::start(
+            config.socket_queue,
+            PresenceTiming {
+                interval: Duration::from_millis(config.presence_interval_ms),
+                offline_grace: Duration::from_millis(config.presence_offline_grace_ms),
+            },
+        );
         let writer_db = db::connect_writer(&config.database_url(), &db).await?;
         let state = AppState {
             writer: Writer::start(writer_db, hub.clone()),

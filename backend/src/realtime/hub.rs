@@ -3,9 +3,17 @@
 //! queue with `try_send`, and a socket whose queue is full is dropped from the hub (its task
 //! sees the queue close and tells the client to reconnect and resume), so one slow reader
 //! never slows a room.
+//!
+//! Presence lives here too. Each person's status (online if any socket is active, away if
+//! all report away, offline without sockets or when invisible) goes to their friends and
+//! to the sockets in their rooms — nobody else. Changes are collected and sent on a timer
+//! (`presence_interval_ms`), one frame per recipient per interval however many people
+//! changed, and a person whose last socket closed is announced offline only after a grace
+//! (`presence_offline_grace_ms`), so a reload or a reconnect storm announces nothing.
 
 use api::{
     RoomId, UserId,
+    friends::{Presence, UserPresence},
     ws::{EndReason, ServerFrame},
 };
 use bytestring::ByteString;
@@ -15,7 +23,9 @@ use std::{
         Arc,
         atomic::{AtomicU64, Ordering},
     },
+    time::{Duration, Instant},
 };
+use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
@@ -49,7 +59,25 @@ enum Command {
         user_id: UserId,
         session_id: Uuid,
         rooms: Vec<RoomId>,
+        presence: PresenceSetup,
         tx: mpsc::Sender<Outbound>,
+    },
+    Activity {
+        conn: ConnId,
+        away: bool,
+    },
+    Invisible {
+        user_id: UserId,
+        invisible: bool,
+    },
+    Friends {
+        a: UserId,
+        b: UserId,
+        friends: bool,
+    },
+    Presence {
+        user_ids: Vec<UserId>,
+        reply: oneshot::Sender<Vec<UserPresence>>,
     },
     Subscribe {
         conn: ConnId,
@@ -89,10 +117,22 @@ enum Command {
         session_ids: Vec<Uuid>,
         reason: EndReason,
     },
-    Online {
-        room_id: RoomId,
-        reply: oneshot::Sender<Vec<UserId>>,
-    },
+}
+
+/// What the hub needs to know about a person's presence when their socket connects.
+#[derive(Debug, Default)]
+pub struct PresenceSetup {
+    pub friends: Vec<UserId>,
+    pub invisible: bool,
+    /// From the database: when they were last online.
+    pub last_seen: Option<OffsetDateTime>,
+}
+
+/// How presence is paced (`Config::presence_interval_ms`, `presence_offline_grace_ms`).
+#[derive(Clone, Copy, Debug)]
+pub struct PresenceTiming {
+    pub interval: Duration,
+    pub offline_grace: Duration,
 }
 
 #[derive(Clone)]
@@ -107,9 +147,9 @@ pub struct Hub {
 
 impl Hub {
     /// Starts the hub task on the current runtime.
-    pub fn start(socket_queue: usize) -> Self {
+    pub fn start(socket_queue: usize, timing: PresenceTiming) -> Self {
         let (commands, rx) = mpsc::channel(COMMAND_QUEUE);
-        tokio::spawn(State::default().run(rx));
+        tokio::spawn(State::new(timing).run(rx));
         Self {
             commands,
             next_conn: Arc::new(AtomicU64::new(1)),
@@ -122,12 +162,14 @@ impl Hub {
         let _ = self.commands.send(command).await;
     }
 
-    /// Registers a socket in its rooms. Returns its id and its queue.
+    /// Registers a socket in its rooms. Returns its id and its queue; the first frame in
+    /// the queue is the presence of everyone it may see.
     pub async fn connect(
         &self,
         user_id: UserId,
         session_id: Uuid,
         rooms: Vec<RoomId>,
+        presence: PresenceSetup,
     ) -> (ConnId, mpsc::Receiver<Outbound>) {
         let conn = self.next_conn.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = mpsc::channel(self.socket_queue);
@@ -136,10 +178,34 @@ impl Hub {
             user_id,
             session_id,
             rooms,
+            presence,
             tx,
         })
         .await;
         (conn, rx)
+    }
+
+    /// The client of this socket reports its user active or away.
+    pub async fn activity(&self, conn: ConnId, away: bool) {
+        self.send(Command::Activity { conn, away }).await;
+    }
+
+    /// The user turned invisible mode on or off.
+    pub async fn invisible(&self, user_id: UserId, invisible: bool) {
+        self.send(Command::Invisible { user_id, invisible }).await;
+    }
+
+    /// `a` and `b` became friends (`true`) or stopped being friends: presence follows.
+    pub async fn friends(&self, a: UserId, b: UserId, friends: bool) {
+        self.send(Command::Friends { a, b, friends }).await;
+    }
+
+    /// What these people's friends see of them now. People the hub does not know are
+    /// offline with no `last_seen_at` (the caller has it from the database).
+    pub async fn presence(&self, user_ids: Vec<UserId>) -> Vec<UserPresence> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Command::Presence { user_ids, reply }).await;
+        answer.await.unwrap_or_default()
     }
 
     /// Adds one more room to a connected socket (a membership that appeared while it connected).
@@ -211,13 +277,6 @@ impl Hub {
             .await;
         }
     }
-
-    /// Who has a socket open in a room.
-    pub async fn online(&self, room_id: RoomId) -> Vec<UserId> {
-        let (reply, answer) = oneshot::channel();
-        self.send(Command::Online { room_id, reply }).await;
-        answer.await.unwrap_or_default()
-    }
 }
 
 fn serialise(frame: &ServerFrame) -> Option<ByteString> {
@@ -235,19 +294,58 @@ struct Conn {
     session_id: Uuid,
     rooms: HashSet<RoomId>,
     tx: mpsc::Sender<Outbound>,
+    away: bool,
 }
 
-#[derive(Default)]
+/// A person with sockets, or whose last socket closed less than the grace ago.
+struct Person {
+    conns: HashSet<ConnId>,
+    /// Every room they are in: whom to tell, also after the last socket closed.
+    rooms: HashSet<RoomId>,
+    friends: HashSet<UserId>,
+    invisible: bool,
+    last_seen: Option<OffsetDateTime>,
+    /// When the last socket closed.
+    left_at: Option<Instant>,
+    /// What the others were last told.
+    announced: Presence,
+}
+
 struct State {
     conns: HashMap<ConnId, Conn>,
     rooms: HashMap<RoomId, HashSet<ConnId>>,
-    users: HashMap<UserId, HashSet<ConnId>>,
+    people: HashMap<UserId, Person>,
+    /// People whose presence may have changed since the last announcement.
+    dirty: HashSet<UserId>,
+    /// People without sockets who are not announced offline yet.
+    in_grace: HashSet<UserId>,
+    timing: PresenceTiming,
 }
 
 impl State {
+    fn new(timing: PresenceTiming) -> Self {
+        Self {
+            conns: HashMap::new(),
+            rooms: HashMap::new(),
+            people: HashMap::new(),
+            dirty: HashSet::new(),
+            in_grace: HashSet::new(),
+            timing,
+        }
+    }
+
     async fn run(mut self, mut commands: mpsc::Receiver<Command>) {
-        while let Some(command) = commands.recv().await {
-            self.handle(command);
+        let mut presence =
+            tokio::time::interval(self.timing.interval.max(Duration::from_millis(1)));
+        presence.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                command = commands.recv() => match command {
+                    Some(command) => self.handle(command),
+                    None => break,
+                },
+                _ = presence.tick() => self.announce_presence(),
+            }
         }
     }
 
@@ -258,9 +356,9 @@ impl State {
                 user_id,
                 session_id,
                 rooms,
+                presence,
                 tx,
             } => {
-                let first_socket = !self.users.contains_key(&user_id);
                 self.conns.insert(
                     conn,
                     Conn {
@@ -268,25 +366,70 @@ impl State {
                         session_id,
                         rooms: HashSet::new(),
                         tx,
+                        away: false,
                     },
                 );
-                self.users.entry(user_id).or_default().insert(conn);
+                let person = self.people.entry(user_id).or_insert_with(|| Person {
+                    conns: HashSet::new(),
+                    rooms: HashSet::new(),
+                    friends: HashSet::new(),
+                    invisible: presence.invisible,
+                    last_seen: presence.last_seen,
+                    left_at: None,
+                    announced: Presence::Offline,
+                });
+                person.conns.insert(conn);
+                person.left_at = None;
+                self.in_grace.remove(&user_id);
+                person.friends = presence.friends.into_iter().collect();
+                person.invisible = presence.invisible;
+                person.rooms.extend(rooms.iter().copied());
                 for room_id in rooms {
                     self.join(conn, room_id);
-                    if first_socket {
-                        self.announce_online(room_id);
-                    } else {
-                        self.send_online_to(conn, room_id);
-                    }
                 }
+                self.dirty.insert(user_id);
+                self.send_snapshot(conn);
             }
             Command::Subscribe { conn, room_id, seq } => {
                 if self.join(conn, room_id) {
                     self.deliver(conn, Outbound::Subscribed { room_id, seq });
-                    self.announce_online(room_id);
+                    if let Some(user_id) = self.conns.get(&conn).map(|c| c.user_id) {
+                        self.met_in_room(user_id, room_id);
+                    }
                 }
             }
             Command::Disconnect { conn } => self.drop_conn(conn),
+            Command::Activity { conn, away } => {
+                if let Some(c) = self.conns.get_mut(&conn) {
+                    c.away = away;
+                    self.dirty.insert(c.user_id);
+                }
+            }
+            Command::Invisible { user_id, invisible } => {
+                if let Some(person) = self.people.get_mut(&user_id) {
+                    person.invisible = invisible;
+                    self.dirty.insert(user_id);
+                }
+            }
+            Command::Friends { a, b, friends } => {
+                for (me, other) in [(a, b), (b, a)] {
+                    if let Some(person) = self.people.get_mut(&me) {
+                        if friends {
+                            person.friends.insert(other);
+                        } else {
+                            person.friends.remove(&other);
+                        }
+                    }
+                }
+                if friends {
+                    self.introduce(a, b);
+                    self.introduce(b, a);
+                }
+            }
+            Command::Presence { user_ids, reply } => {
+                let answer = user_ids.into_iter().map(|u| self.presence_of(u)).collect();
+                let _ = reply.send(answer);
+            }
             Command::Event {
                 room_id,
                 seq,
@@ -324,6 +467,9 @@ impl State {
                 user_id,
                 seq,
             } => {
+                if let Some(person) = self.people.get_mut(&user_id) {
+                    person.rooms.insert(room_id);
+                }
                 let mut joined = false;
                 for conn in self.user_conns(user_id) {
                     if self.join(conn, room_id) {
@@ -332,19 +478,26 @@ impl State {
                     }
                 }
                 if joined {
-                    self.announce_online(room_id);
+                    self.met_in_room(user_id, room_id);
                 }
             }
             Command::MemberRemoved { room_id, user_id } => {
+                if let Some(person) = self.people.get_mut(&user_id) {
+                    person.rooms.remove(&room_id);
+                }
                 for conn in self.user_conns(user_id) {
                     if self.leave(conn, room_id) {
                         self.deliver(conn, Outbound::Unsubscribed { room_id });
                     }
                 }
-                self.announce_online(room_id);
             }
             Command::RoomDeleted { room_id } => {
                 for conn in self.members(room_id) {
+                    if let Some(user_id) = self.conns.get(&conn).map(|c| c.user_id)
+                        && let Some(person) = self.people.get_mut(&user_id)
+                    {
+                        person.rooms.remove(&room_id);
+                    }
                     if self.leave(conn, room_id) {
                         self.deliver(conn, Outbound::Unsubscribed { room_id });
                     }
@@ -367,9 +520,6 @@ impl State {
                     self.drop_conn(conn);
                 }
             }
-            Command::Online { room_id, reply } => {
-                let _ = reply.send(self.online(room_id));
-            }
         }
     }
 
@@ -381,9 +531,9 @@ impl State {
     }
 
     fn user_conns(&self, user_id: UserId) -> Vec<ConnId> {
-        self.users
+        self.people
             .get(&user_id)
-            .map(|c| c.iter().copied().collect())
+            .map(|p| p.conns.iter().copied().collect())
             .unwrap_or_default()
     }
 
@@ -434,15 +584,18 @@ impl State {
         let Some(c) = self.conns.remove(&conn) else {
             return;
         };
-        let last_socket = match self.users.get_mut(&c.user_id) {
-            Some(conns) => {
-                conns.remove(&conn);
-                conns.is_empty()
+        if let Some(person) = self.people.get_mut(&c.user_id) {
+            person.conns.remove(&conn);
+            if person.conns.is_empty() {
+                person.left_at = Some(Instant::now());
+                if !person.invisible {
+                    person.last_seen = Some(OffsetDateTime::now_utc());
+                }
+                if person.announced != Presence::Offline {
+                    self.in_grace.insert(c.user_id);
+                }
             }
-            None => true,
-        };
-        if last_socket {
-            self.users.remove(&c.user_id);
+            self.dirty.insert(c.user_id);
         }
         for room_id in &c.rooms {
             if let Some(conns) = self.rooms.get_mut(room_id) {
@@ -452,48 +605,205 @@ impl State {
                 }
             }
         }
-        if last_socket {
-            for room_id in c.rooms {
-                self.announce_online(room_id);
+    }
+
+    /// What others are told about `user_id` now (as last announced).
+    fn presence_of(&self, user_id: UserId) -> UserPresence {
+        match self.people.get(&user_id) {
+            Some(person) => UserPresence {
+                user_id,
+                status: person.announced,
+                last_seen_at: match person.announced {
+                    Presence::Offline => person.last_seen,
+                    _ => None,
+                },
+            },
+            None => UserPresence {
+                user_id,
+                status: Presence::Offline,
+                last_seen_at: None,
+            },
+        }
+    }
+
+    /// The status `user_id` should have now, from their sockets.
+    fn actual(&self, person: &Person) -> Presence {
+        if person.invisible || person.conns.is_empty() {
+            Presence::Offline
+        } else if person
+            .conns
+            .iter()
+            .any(|c| self.conns.get(c).is_some_and(|c| !c.away))
+        {
+            Presence::Online
+        } else {
+            Presence::Away
+        }
+    }
+
+    /// The sockets that may see `user_id`'s presence: their rooms' and their friends'.
+    fn watchers(&self, user_id: UserId) -> HashSet<ConnId> {
+        let mut out = HashSet::new();
+        let Some(person) = self.people.get(&user_id) else {
+            return out;
+        };
+        for room_id in &person.rooms {
+            if let Some(conns) = self.rooms.get(room_id) {
+                out.extend(conns.iter().copied());
+            }
+        }
+        for friend in &person.friends {
+            if let Some(p) = self.people.get(friend) {
+                out.extend(p.conns.iter().copied());
+            }
+        }
+        for own in &person.conns {
+            out.remove(own);
+        }
+        out
+    }
+
+    /// Sends everyone whose presence changed to whoever may see it: one frame per socket.
+    fn announce_presence(&mut self) {
+        if self.dirty.is_empty() {
+            return;
+        }
+        let now = Instant::now();
+        let mut changed = Vec::new();
+        for user_id in std::mem::take(&mut self.dirty) {
+            let Some(person) = self.people.get(&user_id) else {
+                continue;
+            };
+            if person.conns.is_empty()
+                && person
+                    .left_at
+                    .is_some_and(|left| now < left + self.timing.offline_grace)
+            {
+                // Maybe only a reload: decide after the grace.
+                self.dirty.insert(user_id);
+                continue;
+            }
+            let status = self.actual(person);
+            if status != person.announced {
+                changed.push((user_id, status));
+            } else if status == Presence::Offline && person.conns.is_empty() {
+                // Never announced (invisible, or gone within one interval): forget them.
+                self.in_grace.remove(&user_id);
+                self.people.remove(&user_id);
+            }
+        }
+        let mut frames: HashMap<ConnId, Vec<UserPresence>> = HashMap::new();
+        for (user_id, status) in &changed {
+            if let Some(person) = self.people.get_mut(user_id) {
+                person.announced = *status;
+            }
+            let presence = self.presence_of(*user_id);
+            for conn in self.watchers(*user_id) {
+                frames.entry(conn).or_default().push(presence.clone());
+            }
+        }
+        // People gone for good are forgotten once the others were told.
+        for (user_id, status) in &changed {
+            if *status == Presence::Offline {
+                self.in_grace.remove(user_id);
+                if self.people.get(user_id).is_some_and(|p| p.conns.is_empty()) {
+                    self.people.remove(user_id);
+                }
+            }
+        }
+        for (conn, users) in frames {
+            if let Some(frame) = serialise(&ServerFrame::Presence { users }) {
+                self.deliver(conn, Outbound::Frame(frame));
             }
         }
     }
 
-    fn online(&self, room_id: RoomId) -> Vec<UserId> {
-        let mut users: Vec<UserId> = self
-            .rooms
-            .get(&room_id)
-            .map(|conns| {
-                conns
-                    .iter()
-                    .filter_map(|c| self.conns.get(c).map(|c| c.user_id))
-                    .collect()
-            })
-            .unwrap_or_default();
-        users.sort();
-        users.dedup();
-        users
+    /// The first presence frame of a socket: everyone it may see who is not offline.
+    fn send_snapshot(&mut self, conn: ConnId) {
+        let Some(c) = self.conns.get(&conn) else {
+            return;
+        };
+        let mut seen: HashSet<UserId> = HashSet::new();
+        for room_id in &c.rooms {
+            if let Some(conns) = self.rooms.get(room_id) {
+                seen.extend(
+                    conns
+                        .iter()
+                        .filter_map(|c| self.conns.get(c).map(|c| c.user_id)),
+                );
+            }
+        }
+        if let Some(person) = self.people.get(&c.user_id) {
+            seen.extend(person.friends.iter().copied());
+        }
+        // Those in the grace after their last socket closed are still shown as before.
+        for user_id in &self.in_grace {
+            if self
+                .people
+                .get(user_id)
+                .is_some_and(|p| !p.rooms.is_disjoint(&c.rooms))
+            {
+                seen.insert(*user_id);
+            }
+        }
+        seen.remove(&c.user_id);
+        let mut users: Vec<UserPresence> = seen
+            .into_iter()
+            .map(|u| self.presence_of(u))
+            .filter(|p| p.status != Presence::Offline)
+            .collect();
+        users.sort_by_key(|p| p.user_id);
+        if let Some(frame) = serialise(&ServerFrame::Presence { users }) {
+            self.deliver(conn, Outbound::Frame(frame));
+        }
     }
 
-    fn online_frame(&self, room_id: RoomId) -> Option<ByteString> {
-        serialise(&ServerFrame::Online {
-            room_id,
-            user_ids: self.online(room_id),
-        })
+    /// `user_id` is newly in `room_id`: they and the room's sockets learn each other's
+    /// presence now (nobody's status changed, so no announcement would carry it).
+    fn met_in_room(&mut self, user_id: UserId, room_id: RoomId) {
+        let room_conns = self.members(room_id);
+        let others: HashSet<UserId> = room_conns
+            .iter()
+            .filter_map(|c| self.conns.get(c).map(|c| c.user_id))
+            .filter(|u| *u != user_id)
+            .collect();
+        let mut users: Vec<UserPresence> = others
+            .into_iter()
+            .map(|u| self.presence_of(u))
+            .filter(|p| p.status != Presence::Offline)
+            .collect();
+        if !users.is_empty() {
+            users.sort_by_key(|p| p.user_id);
+            if let Some(frame) = serialise(&ServerFrame::Presence { users }) {
+                for conn in self.user_conns(user_id) {
+                    self.deliver(conn, Outbound::Frame(frame.clone()));
+                }
+            }
+        }
+        let me = self.presence_of(user_id);
+        if me.status != Presence::Offline
+            && let Some(frame) = serialise(&ServerFrame::Presence { users: vec![me] })
+        {
+            for conn in room_conns {
+                if self.conns.get(&conn).is_some_and(|c| c.user_id != user_id) {
+                    self.deliver(conn, Outbound::Frame(frame.clone()));
+                }
+            }
+        }
     }
 
-    /// Tells everyone in a room who is online now.
-    fn announce_online(&mut self, room_id: RoomId) {
-        if let Some(frame) = self.online_frame(room_id) {
-            for conn in self.members(room_id) {
+    /// Tells `to`'s sockets `about`'s presence, if it is anything but offline.
+    fn introduce(&mut self, to: UserId, about: UserId) {
+        let presence = self.presence_of(about);
+        if presence.status == Presence::Offline {
+            return;
+        }
+        if let Some(frame) = serialise(&ServerFrame::Presence {
+            users: vec![presence],
+        }) {
+            for conn in self.user_conns(to) {
                 self.deliver(conn, Outbound::Frame(frame.clone()));
             }
-        }
-    }
-
-    fn send_online_to(&mut self, conn: ConnId, room_id: RoomId) {
-        if let Some(frame) = self.online_frame(room_id) {
-            self.deliver(conn, Outbound::Frame(frame));
         }
     }
 }

@@ -9,4 +9,33 @@ pub mod hub;
 pub mod socket;
 
 pub use events::Published;
-pub use hub::Hub;
+pub use hub::{Hub, PresenceSetup, PresenceTiming};
+
+use crate::entities::user;
+use api::{
+    UserId,
+    friends::{Presence, UserPresence},
+};
+use std::collections::HashMap;
+
+/// What others see of these people now: the hub's status, and for those offline the last
+/// time they were seen (the hub's if it still remembers them, else the database's).
+pub async fn presence_of<'a>(
+    hub: &Hub,
+    users: impl IntoIterator<Item = &'a user::Model>,
+) -> HashMap<UserId, UserPresence> {
+    let users: Vec<&user::Model> = users.into_iter().collect();
+    let from_hub = hub
+        .presence(users.iter().map(|u| UserId(u.id)).collect())
+        .await;
+    users
+        .into_iter()
+        .zip(from_hub)
+        .map(|(user, mut presence)| {
+            if presence.status == Presence::Offline && presence.last_seen_at.is_none() {
+                presence.last_seen_at = user.last_seen_at;
+            }
+            (UserId(user.id), presence)
+        })
+        .collect()
+}

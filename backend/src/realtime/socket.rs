@@ -6,7 +6,10 @@
 //! before it, reads the missing ones from the database first (they are committed: a
 //! higher `seq` can only exist after the lower one's transaction released the room row).
 
-use super::hub::{ConnId, Outbound};
+use super::{
+    PresenceSetup,
+    hub::{ConnId, Outbound},
+};
 use crate::{
     auth::{self, AuthUser},
     entities::post,
@@ -19,7 +22,7 @@ use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReaso
 use api::{
     ErrorCode, PostId, RoomId,
     rooms::UserSummary,
-    ws::{ClientFrame, PROTOCOL_VERSION, RoomCursor, ServerFrame, close},
+    ws::{Activity, ClientFrame, PROTOCOL_VERSION, RoomCursor, ServerFrame, close},
 };
 use futures_util::StreamExt as _;
 use sea_orm::EntityTrait;
@@ -100,6 +103,13 @@ async fn run(state: Arc<AppState>, mut ws: Session, mut stream: AggregatedMessag
     let reason = socket.serve(cursors, &mut stream).await;
     // Every way out of the loop ends here: leave the hub, then close.
     socket.state.hub.disconnect(socket.conn).await;
+    // Not while the runtime shuts down (its tasks are then polled outside of it).
+    if tokio::runtime::Handle::try_current().is_ok()
+        && let Err(err) =
+            crate::users::store::seen_now(&socket.state.db, socket.auth.user_id.0).await
+    {
+        tracing::warn!(error = %err, "could not store last seen");
+    }
     let _ = socket.ws.close(reason).await;
 }
 
@@ -171,11 +181,15 @@ impl Socket {
     /// in between can be missed: it is either in the replay or in the queue (or both, and
     /// the duplicate is dropped).
     async fn open(state: Arc<AppState>, ws: Session, auth: AuthUser) -> Result<Self, Session> {
-        let user = match crate::users::store::by_id(&state.db, auth.user_id.0).await {
-            Ok(Some(u)) => crate::rooms::summary(&u),
+        let account = match crate::users::store::by_id(&state.db, auth.user_id.0).await {
+            Ok(Some(u)) => u,
             _ => return Err(ws),
         };
+        let user = crate::rooms::summary(&account);
         let Ok(before) = room_store::memberships_with_seq(&state.db, auth.user_id).await else {
+            return Err(ws);
+        };
+        let Ok(friends) = crate::friends::store::friend_ids(&state.db, auth.user_id).await else {
             return Err(ws);
         };
         let (conn, queue) = state
@@ -184,6 +198,11 @@ impl Socket {
                 auth.user_id,
                 auth.session_id,
                 before.iter().map(|(room, _)| *room).collect(),
+                PresenceSetup {
+                    friends,
+                    invisible: account.invisible,
+                    last_seen: account.last_seen_at,
+                },
             )
             .await;
         let mut socket = Self {
@@ -304,6 +323,13 @@ impl Socket {
             ClientFrame::Resume { cursors } => self.resume(cursors).await.map_err(|()| None),
             ClientFrame::Typing { post_id } => {
                 self.typing(post_id).await;
+                Ok(())
+            }
+            ClientFrame::Presence { status } => {
+                self.state
+                    .hub
+                    .activity(self.conn, status == Activity::Away)
+                    .await;
                 Ok(())
             }
             ClientFrame::Auth { .. } => {

@@ -41,6 +41,8 @@ pub fn to_me(user: &user::Model) -> Me {
         phone: user.phone.clone(),
         profile: profile(user),
         role: enum_from_str::<Role>(&user.role),
+        invisible: user.invisible,
+        direct_messages: enum_from_str(&user.direct_messages),
         created_at: user.created_at,
     }
 }

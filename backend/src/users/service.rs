@@ -71,9 +71,17 @@ pub async fn edit(state: &AppState, auth: &AuthUser, edit: EditProfile) -> AppRe
             .zodiac
             .map(|z| Set(enum_to_str(&z)))
             .unwrap_or_default(),
+        invisible: edit.invisible.map(Set).unwrap_or_default(),
+        direct_messages: edit
+            .direct_messages
+            .map(|d| Set(enum_to_str(&d)))
+            .unwrap_or_default(),
         updated_at: Set(OffsetDateTime::now_utc()),
         ..Default::default()
     };
     let updated = user::Entity::update(change).exec(&state.db).await?;
+    if let Some(invisible) = edit.invisible {
+        state.hub.invisible(auth.user_id, invisible).await;
+    }
     Ok(to_me(&updated))
 }

@@ -41,3 +41,50 @@ pub async fn taken(
 pub async fn any_user(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
     Ok(user::Entity::find().count(db).await? > 0)
 }
+
+/// Remembers that `id` was online until now, unless they are invisible (whose last seen
+/// stays where it was, so it gives nothing away).
+pub async fn seen_now(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::LastSeenAt,
+            sea_orm::sea_query::Expr::value(time::OffsetDateTime::now_utc()),
+        )
+        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::Invisible.eq(false))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Accounts whose username or display name contains `query` (case-insensitively), or
+/// whose number is `query`; at most `limit`, exact matches first.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    query: &str,
+    limit: u64,
+) -> Result<Vec<user::Model>, DbErr> {
+    use sea_orm::{
+        QueryOrder, QuerySelect,
+        sea_query::{Expr, ExprTrait as _, Func, LikeExpr},
+    };
+    let key = super::domain::login_key(query);
+    let escaped = key
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let pattern = || LikeExpr::new(format!("%{escaped}%")).escape('\\');
+    let mut any = Condition::any()
+        .add(Expr::col(user::Column::UsernameKey).like(pattern()))
+        .add(Expr::expr(Func::lower(Expr::col(user::Column::DisplayName))).like(pattern()));
+    if let Ok(number) = query.trim().parse::<i64>() {
+        any = any.add(user::Column::Id.eq(number));
+    }
+    user::Entity::find()
+        .filter(any)
+        .order_by_desc(Expr::col(user::Column::UsernameKey).eq(key.clone()))
+        .order_by_asc(user::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
