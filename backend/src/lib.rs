@@ -3,6 +3,8 @@
 
 /// Accounts and sessions: register, login, refresh, logout, password change, `AuthUser`.
 pub mod auth;
+/// Private chats (rooms of two) and the contact list.
+pub mod chats;
 /// Typed configuration: defaults < teahouse.toml < environment.
 pub mod config;
 /// Connecting to SQLite/PostgreSQL and running migrations.
@@ -11,6 +13,8 @@ pub mod db;
 pub mod entities;
 /// `AppError`, the one error type, and its JSON body.
 pub mod error;
+/// Finding people, friend requests, friendships, blocks.
+pub mod friends;
 /// The route table, OpenAPI document, docs UI, response headers, and the SPA files.
 pub mod http;
 /// Messages: send (idempotent), history, recall, read markers, unread counts.

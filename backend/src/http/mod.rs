@@ -4,7 +4,9 @@
 pub mod headers;
 pub mod spa;
 
-use crate::{auth, error::AppError, messages, posts, rooms, state::AppState, users};
+use crate::{
+    auth, chats, error::AppError, friends, messages, posts, rooms, state::AppState, users,
+};
 use actix_web::{HttpResponse, get, web};
 use api::{ErrorBody, users::Health};
 use utoipa::{
@@ -86,7 +88,20 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
         .service(messages::routes::send)
         .service(messages::routes::history)
         .service(messages::routes::recall)
-        .service(messages::routes::mark_read);
+        .service(messages::routes::mark_read)
+        .service(friends::routes::search)
+        .service(friends::routes::list)
+        .service(friends::routes::unfriend)
+        .service(friends::routes::pending)
+        .service(friends::routes::request)
+        .service(friends::routes::accept)
+        .service(friends::routes::reject)
+        .service(friends::routes::cancel)
+        .service(friends::routes::blocks)
+        .service(friends::routes::block)
+        .service(friends::routes::unblock)
+        .service(chats::routes::open)
+        .service(chats::routes::conversations);
 }
 
 /// The OpenAPI document for everything `api_routes` mounts.

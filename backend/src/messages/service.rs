@@ -3,7 +3,7 @@
 use super::{kind_to_str, to_message, unread, writer::Draft};
 use crate::{
     auth::AuthUser,
-    entities::{message, post, read_marker, room_member, user},
+    entities::{message, post, read_marker, room, room_member, user},
     error::{AppError, AppResult},
     realtime::{Published, events},
     rooms::{self, service::require_member, store as room_store},
@@ -74,9 +74,12 @@ pub async fn send(
     let client_id = Uuid::parse_str(req.client_id.trim())
         .map_err(|_| AppError::field("client_id", FieldCode::InvalidChars))?;
     let body = parse_body(&req.body).map_err(|p| AppError::field("body", p))?;
-    let (room_id, author) = sender_in_post(&state.db, auth.user_id, post_id)
+    let (room_id, author, direct) = sender_in_post(&state.db, auth.user_id, post_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    if direct {
+        crate::chats::service::check_send(&state.db, room_id, auth.user_id).await?;
+    }
     state
         .writer
         .send(Draft {
@@ -89,21 +92,31 @@ pub async fn send(
         .await
 }
 
-/// The post's room and the caller's account, if the post exists and the caller is a member
-/// of its room: the whole check for a send, in one query.
+/// The post's room, the caller's account, and whether the room is a private chat, if the
+/// post exists and the caller is a member of its room: the whole check for a send in a
+/// group room, in one query.
 async fn sender_in_post(
     db: &impl ConnectionTrait,
     user: UserId,
     post_id: PostId,
-) -> AppResult<Option<(RoomId, user::Model)>> {
+) -> AppResult<Option<(RoomId, user::Model, bool)>> {
     use sea_orm::{
         FromQueryResult as _,
         sea_query::{Asterisk, Expr, Query},
     };
     let query = Query::select()
         .column((post::Entity, post::Column::RoomId))
+        .expr_as(
+            Expr::col((room::Entity, room::Column::Kind)),
+            sea_orm::sea_query::Alias::new("room_kind"),
+        )
         .column((user::Entity, Asterisk))
         .from(post::Entity)
+        .inner_join(
+            room::Entity,
+            Expr::col((room::Entity, room::Column::Id))
+                .equals((post::Entity, post::Column::RoomId)),
+        )
         .inner_join(
             room_member::Entity,
             Expr::col((room_member::Entity, room_member::Column::RoomId))
@@ -121,9 +134,11 @@ async fn sender_in_post(
         return Ok(None);
     };
     let room_id: i64 = row.try_get("", "room_id")?;
+    let kind: String = row.try_get("", "room_kind")?;
     Ok(Some((
         RoomId(room_id),
         user::Model::from_query_result(&row, "")?,
+        kind == crate::rooms::KIND_DIRECT,
     )))
 }
 

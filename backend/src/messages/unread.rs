@@ -1,7 +1,7 @@
 //! Unread counts: messages by others, not recalled, after the reader's marker (or, for a
 //! post never opened, after the newest message when they joined the room).
 
-use crate::entities::{message, read_marker};
+use crate::entities::{message, read_marker, room_member};
 use api::{PostId, RoomId, UserId};
 use sea_orm::{
     ConnectionTrait, DbErr, FromQueryResult,
@@ -25,8 +25,24 @@ pub async fn room(
     counts(
         db,
         user,
-        floor,
+        Expr::val(floor),
         Expr::col((message::Entity, message::Column::RoomId)).eq(room.0),
+        false,
+    )
+    .await
+}
+
+/// Unread messages per post over every room the reader is in, in one query.
+pub async fn everywhere(
+    db: &impl ConnectionTrait,
+    user: UserId,
+) -> Result<HashMap<PostId, i64>, DbErr> {
+    counts(
+        db,
+        user,
+        Expr::col((room_member::Entity, room_member::Column::ReadFloor)),
+        Expr::col((room_member::Entity, room_member::Column::UserId)).eq(user.0),
+        true,
     )
     .await
 }
@@ -41,20 +57,33 @@ pub async fn post(
     let counts = counts(
         db,
         user,
-        floor,
+        Expr::val(floor),
         Expr::col((message::Entity, message::Column::PostId)).eq(post.0),
+        false,
     )
     .await?;
     Ok(counts.get(&post).copied().unwrap_or(0))
 }
 
+/// `floor`: where counting starts for a post without a read marker; `memberships`: join
+/// the reader's `room_members` rows (for a floor per room).
 async fn counts(
     db: &impl ConnectionTrait,
     user: UserId,
-    floor: i64,
+    floor: Expr,
     scope: Expr,
+    memberships: bool,
 ) -> Result<HashMap<PostId, i64>, DbErr> {
-    let query = Query::select()
+    let mut query = Query::select();
+    if memberships {
+        query.join(
+            JoinType::InnerJoin,
+            room_member::Entity,
+            Expr::col((room_member::Entity, room_member::Column::RoomId))
+                .equals((message::Entity, message::Column::RoomId)),
+        );
+    }
+    let query = query
         .expr_as(
             Expr::col((message::Entity, message::Column::PostId)),
             Alias::new("post_id"),
@@ -78,7 +107,7 @@ async fn counts(
         .and_where(
             Expr::col((message::Entity, message::Column::Id)).gt(Func::coalesce([
                 Expr::col((read_marker::Entity, read_marker::Column::LastReadId)),
-                Expr::val(floor),
+                floor,
             ])),
         )
         .group_by_col((message::Entity, message::Column::PostId))

@@ -7,7 +7,10 @@ use crate::{
     error::{AppError, AppResult},
     messages::unread,
     realtime::events,
-    rooms::{role_from_str, service::require_member},
+    rooms::{
+        role_from_str,
+        service::{require_group_member, require_member},
+    },
     state::AppState,
     users::domain::{login_key, parse_profile_text},
 };
@@ -146,7 +149,7 @@ pub async fn create(
     room_id: RoomId,
     req: CreatePost,
 ) -> AppResult<Post> {
-    require_member(&state.db, room_id, auth.user_id).await?;
+    require_group_member(&state.db, room_id, auth.user_id).await?;
     let mut problems = BTreeMap::new();
     let title = parse_title(&req.title)
         .map_err(|p| problems.insert("title".into(), p))
@@ -207,7 +210,7 @@ async fn post_with_role(
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let member = require_member(&state.db, RoomId(post.room_id), auth.user_id).await?;
+    let member = require_group_member(&state.db, RoomId(post.room_id), auth.user_id).await?;
     let is_author = post.author_id == Some(auth.user_id.0);
     Ok((post, role_from_str(&member.role), is_author))
 }

@@ -10,6 +10,11 @@ use api::{
     rooms::{Room, RoomRole, UserSummary, Visibility},
 };
 
+/// `rooms.kind` of a group room (with posts, roles, a number to join by).
+pub const KIND_GROUP: &str = "group";
+/// `rooms.kind` of a private chat between two people.
+pub const KIND_DIRECT: &str = "direct";
+
 pub fn summary(user: &user::Model) -> UserSummary {
     UserSummary {
         id: UserId(user.id),

@@ -30,7 +30,7 @@ use time::OffsetDateTime;
 pub const ROOM_NAME_MAX: usize = 64;
 pub const ROOM_DESCRIPTION_MAX: usize = 500;
 /// Room numbers are 8 digits: easy to say aloud, too many to guess.
-const ROOM_NUMBERS: std::ops::Range<i64> = 10_000_000..100_000_000;
+pub(crate) const ROOM_NUMBERS: std::ops::Range<i64> = 10_000_000..100_000_000;
 /// The default post's stored title; clients show it in their own language.
 pub const DEFAULT_POST_TITLE: &str = "chat";
 
@@ -43,6 +43,18 @@ pub async fn require_member(
     store::member(db, room, user)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// The caller's membership of a group room, or 404: private chats have no room
+/// settings, roles, posts to create or a way to leave.
+pub async fn require_group_member(
+    db: &impl ConnectionTrait,
+    room: RoomId,
+    user: UserId,
+) -> AppResult<room_member::Model> {
+    let member = require_member(db, room, user).await?;
+    store::group(db, room).await?.ok_or(AppError::NotFound)?;
+    Ok(member)
 }
 
 /// The caller's role is at least `least`, or 403.
@@ -142,7 +154,7 @@ pub async fn create(state: &AppState, auth: &AuthUser, req: CreateRoom) -> AppRe
     Err(AppError::internal("could not find a free room number"))
 }
 
-async fn insert_member(
+pub(crate) async fn insert_member(
     db: &impl ConnectionTrait,
     room: RoomId,
     user: UserId,
@@ -165,6 +177,9 @@ async fn insert_member(
 pub async fn list_mine(state: &AppState, auth: &AuthUser) -> AppResult<Vec<MyRoom>> {
     let mut rooms = Vec::new();
     for (membership, room) in store::my_rooms(&state.db, auth.user_id).await? {
+        if room.kind != super::KIND_GROUP {
+            continue;
+        }
         rooms.push(my_room(state, &membership, &room).await?);
     }
     rooms.sort_by(|a, b| b.seq.cmp(&a.seq).then(b.room.id.cmp(&a.room.id)));
@@ -210,7 +225,7 @@ pub async fn discover(state: &AppState, query: &str) -> AppResult<Vec<Room>> {
 
 /// A room's card: for members, and for anyone if it is public.
 pub async fn get(state: &AppState, auth: &AuthUser, id: RoomId) -> AppResult<Room> {
-    let room = store::room(&state.db, id)
+    let room = store::group(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     if room.visibility != "public" {
@@ -220,7 +235,7 @@ pub async fn get(state: &AppState, auth: &AuthUser, id: RoomId) -> AppResult<Roo
 }
 
 pub async fn edit(state: &AppState, auth: &AuthUser, id: RoomId, req: EditRoom) -> AppResult<Room> {
-    let member = require_member(&state.db, id, auth.user_id).await?;
+    let member = require_group_member(&state.db, id, auth.user_id).await?;
     require_role(&member, RoomRole::Admin)?;
     let mut problems = BTreeMap::new();
     let mut change = room::ActiveModel {
@@ -253,7 +268,7 @@ pub async fn edit(state: &AppState, auth: &AuthUser, id: RoomId, req: EditRoom) 
 
 /// Deletes the room and everything in it. Owner only.
 pub async fn delete(state: &AppState, auth: &AuthUser, id: RoomId) -> AppResult<()> {
-    let member = require_member(&state.db, id, auth.user_id).await?;
+    let member = require_group_member(&state.db, id, auth.user_id).await?;
     require_role(&member, RoomRole::Owner)?;
     room::Entity::delete_by_id(id.0).exec(&state.db).await?;
     state.hub.room_deleted(id).await;
@@ -366,7 +381,7 @@ async fn remove_member(
 }
 
 pub async fn leave(state: &AppState, auth: &AuthUser, id: RoomId) -> AppResult<()> {
-    let member = require_member(&state.db, id, auth.user_id).await?;
+    let member = require_group_member(&state.db, id, auth.user_id).await?;
     if super::role_from_str(&member.role) == RoomRole::Owner {
         return Err(AppError::Rule {
             code: ErrorCode::OwnerMustTransfer,
@@ -379,20 +394,24 @@ pub async fn leave(state: &AppState, auth: &AuthUser, id: RoomId) -> AppResult<(
 /// Members, online first, then by role and name.
 pub async fn members(state: &AppState, auth: &AuthUser, id: RoomId) -> AppResult<Vec<Member>> {
     require_member(&state.db, id, auth.user_id).await?;
-    let online = state.hub.online(id).await;
-    let mut members: Vec<Member> = store::members(&state.db, id)
-        .await?
+    let rows = store::members(&state.db, id).await?;
+    let presence = crate::realtime::presence_of(&state.hub, rows.iter().map(|(_, u)| u)).await;
+    let mut members: Vec<Member> = rows
         .into_iter()
-        .map(|(m, u)| Member {
-            online: online.contains(&UserId(u.id)),
-            user: summary(&u),
-            role: super::role_from_str(&m.role),
-            joined_at: m.joined_at,
+        .map(|(m, u)| {
+            let presence = presence.get(&UserId(u.id));
+            Member {
+                presence: presence.map(|p| p.status).unwrap_or_default(),
+                last_seen_at: presence.and_then(|p| p.last_seen_at),
+                user: summary(&u),
+                role: super::role_from_str(&m.role),
+                joined_at: m.joined_at,
+            }
         })
         .collect();
     members.sort_by(|a, b| {
-        b.online
-            .cmp(&a.online)
+        a.presence
+            .cmp(&b.presence)
             .then(b.role.cmp(&a.role))
             .then_with(|| {
                 a.user
@@ -412,7 +431,7 @@ pub async fn set_role(
     target: UserId,
     req: SetRole,
 ) -> AppResult<()> {
-    let me = require_member(&state.db, id, auth.user_id).await?;
+    let me = require_group_member(&state.db, id, auth.user_id).await?;
     require_role(&me, RoomRole::Owner)?;
     if req.role == RoomRole::Owner {
         return Err(AppError::field("role", FieldCode::InvalidChars));
@@ -463,7 +482,7 @@ pub async fn remove(
     id: RoomId,
     target: UserId,
 ) -> AppResult<()> {
-    let me = require_member(&state.db, id, auth.user_id).await?;
+    let me = require_group_member(&state.db, id, auth.user_id).await?;
     let my_role = require_role(&me, RoomRole::Admin)?;
     let them = store::member(&state.db, id, target)
         .await?
@@ -481,7 +500,7 @@ pub async fn transfer(
     id: RoomId,
     req: TransferRoom,
 ) -> AppResult<()> {
-    let me = require_member(&state.db, id, auth.user_id).await?;
+    let me = require_group_member(&state.db, id, auth.user_id).await?;
     require_role(&me, RoomRole::Owner)?;
     store::member(&state.db, id, req.user_id)
         .await?
@@ -530,7 +549,7 @@ pub async fn requests(
     auth: &AuthUser,
     id: RoomId,
 ) -> AppResult<Vec<JoinRequest>> {
-    let me = require_member(&state.db, id, auth.user_id).await?;
+    let me = require_group_member(&state.db, id, auth.user_id).await?;
     require_role(&me, RoomRole::Admin)?;
     Ok(store::join_requests(&state.db, id)
         .await?
@@ -551,7 +570,7 @@ pub async fn answer_request(
     user: UserId,
     approve: bool,
 ) -> AppResult<()> {
-    let me = require_member(&state.db, id, auth.user_id).await?;
+    let me = require_group_member(&state.db, id, auth.user_id).await?;
     require_role(&me, RoomRole::Admin)?;
     let deleted = join_request::Entity::delete_many()
         .filter(join_request::Column::RoomId.eq(id.0))

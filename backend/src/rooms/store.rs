@@ -13,12 +13,21 @@ pub async fn room(db: &impl ConnectionTrait, id: RoomId) -> Result<Option<room::
     room::Entity::find_by_id(id.0).one(db).await
 }
 
+/// A group room (not a private chat).
+pub async fn group(db: &impl ConnectionTrait, id: RoomId) -> Result<Option<room::Model>, DbErr> {
+    room::Entity::find_by_id(id.0)
+        .filter(room::Column::Kind.eq(super::KIND_GROUP))
+        .one(db)
+        .await
+}
+
 pub async fn by_number(
     db: &impl ConnectionTrait,
     number: i64,
 ) -> Result<Option<room::Model>, DbErr> {
     room::Entity::find()
         .filter(room::Column::Number.eq(number))
+        .filter(room::Column::Kind.eq(super::KIND_GROUP))
         .one(db)
         .await
 }
@@ -135,7 +144,9 @@ pub async fn public_rooms(
     query: &str,
     limit: u64,
 ) -> Result<Vec<room::Model>, DbErr> {
-    let mut select = room::Entity::find().filter(room::Column::Visibility.eq("public"));
+    let mut select = room::Entity::find()
+        .filter(room::Column::Visibility.eq("public"))
+        .filter(room::Column::Kind.eq(super::KIND_GROUP));
     let query = query.trim();
     if !query.is_empty() {
         let like = format!("%{}%", query.replace(['\\', '%', '_'], ""));

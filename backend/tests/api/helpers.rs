@@ -78,6 +78,9 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
     // Real argon2id, with cheaper parameters: the cost is not what these tests test.
     config.auth.argon2_memory_kib = 1024;
     config.auth.argon2_iterations = 1;
+    // Presence paced for tests: announced within 20 ms, offline 150 ms after the last socket.
+    config.presence_interval_ms = 20;
+    config.presence_offline_grace_ms = 150;
     customise(&mut config);
     let app = Application::build(config.clone())
         .await
@@ -431,6 +434,22 @@ impl WsClient {
             let frame = self.next().await;
             if frame["type"] == kind {
                 return frame;
+            }
+        }
+    }
+
+    /// Waits until a presence frame says `user_id` has `status`; returns that entry.
+    pub async fn presence(&mut self, user_id: i64, status: &str) -> Value {
+        loop {
+            let frame = self.next_of("presence").await;
+            if let Some(entry) = frame["users"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|u| u["user_id"] == user_id)
+                && entry["status"] == status
+            {
+                return entry.clone();
             }
         }
     }

@@ -8,6 +8,7 @@
 mod accounts;
 mod chat;
 mod errors;
+mod friends;
 mod helpers;
 mod openapi;
 mod profile;

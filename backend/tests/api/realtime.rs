@@ -156,12 +156,7 @@ async fn typing_and_presence_reach_the_room() {
     let mut li_ws = app.ws(&li, json!([])).await;
     let mut han_ws = app.ws(&han, json!([])).await;
     // Li hears that Han came online.
-    loop {
-        let online = li_ws.next_of("online").await;
-        if online["user_ids"].as_array().unwrap().len() == 2 {
-            break;
-        }
-    }
+    li_ws.presence(han.id, "online").await;
     let members = app
         .get(
             &format!("/api/v1/rooms/{}/members", room.id),
@@ -174,7 +169,7 @@ async fn typing_and_presence_reach_the_room() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|m| m["online"] == true)
+            .all(|m| m["presence"] == "online")
     );
 
     han_ws
@@ -185,12 +180,8 @@ async fn typing_and_presence_reach_the_room() {
     assert_eq!(typing["post_id"], room.default_post);
 
     han_ws.close().await;
-    loop {
-        let online = li_ws.next_of("online").await;
-        if online["user_ids"] == json!([li.id]) {
-            break;
-        }
-    }
+    let gone = li_ws.presence(han.id, "offline").await;
+    assert!(gone["last_seen_at"].is_string());
 }
 
 #[actix_web::test]
@@ -336,16 +327,7 @@ async fn a_slow_socket_is_dropped_without_slowing_the_room() {
     app.join(&sloth, &room).await;
     let mut han_ws = app.ws(&han, json!([])).await;
     let _stalled = stalled_socket(&app, &sloth.access).await;
-    loop {
-        let online = han_ws.next_of("online").await;
-        if online["user_ids"]
-            .as_array()
-            .unwrap()
-            .contains(&json!(sloth.id))
-        {
-            break;
-        }
-    }
+    han_ws.presence(sloth.id, "online").await;
 
     // Big messages fill the stalled socket's buffers and then its queue; Han keeps up the
     // whole time and receives every one, in order.
@@ -371,11 +353,12 @@ async fn a_slow_socket_is_dropped_without_slowing_the_room() {
                     );
                     break;
                 }
-                Some("online")
-                    if !frame["user_ids"]
+                Some("presence")
+                    if frame["users"]
                         .as_array()
                         .unwrap()
-                        .contains(&json!(sloth.id)) =>
+                        .iter()
+                        .any(|u| u["user_id"] == sloth.id && u["status"] == "offline") =>
                 {
                     dropped = true
                 }

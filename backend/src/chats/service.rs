@@ -1,0 +1,279 @@
+//! Opening private chats, the rule for writing in them, and the contact list.
+
+use crate::{
+    auth::AuthUser,
+    entities::{message, post, room, room_member, user},
+    error::{AppError, AppResult},
+    friends::store as friends_store,
+    messages::{kind_from_str, unread},
+    rooms::{
+        self, KIND_DIRECT,
+        service::{DEFAULT_POST_TITLE, ROOM_NUMBERS, insert_member},
+        store as room_store,
+    },
+    state::AppState,
+    users,
+};
+use api::{
+    ErrorCode, MessageId, PostId, RoomId, UserId,
+    conversations::{Conversation, ConversationKind, LastMessage, excerpt},
+    friends::{DirectChat, OpenChat},
+    rooms::RoomRole,
+    users::DirectMessages,
+};
+use rand::Rng as _;
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, SqlErr,
+    sea_query::{Expr, ExprTrait as _, Query},
+};
+use std::collections::HashMap;
+use time::OffsetDateTime;
+
+fn direct_key(a: UserId, b: UserId) -> String {
+    format!("{}:{}", std::cmp::min(a.0, b.0), std::cmp::max(a.0, b.0))
+}
+
+/// Whether `me` may write privately to `them`: never when either blocked the other;
+/// always between friends; otherwise only if they take messages from people who share a
+/// room with them, and we do.
+pub async fn check_contact(
+    db: &impl ConnectionTrait,
+    me: UserId,
+    them: &user::Model,
+) -> AppResult<()> {
+    let them_id = UserId(them.id);
+    if friends_store::blocked_either(db, me, them_id).await? {
+        return Err(AppError::Rule {
+            code: ErrorCode::Blocked,
+            message: "one of you blocked the other",
+        });
+    }
+    if friends_store::friendship(db, me, them_id).await?.is_some() {
+        return Ok(());
+    }
+    let policy: DirectMessages = users::enum_from_str(&them.direct_messages);
+    if policy == DirectMessages::RoomMembers && friends_store::share_a_room(db, me, them_id).await?
+    {
+        return Ok(());
+    }
+    Err(AppError::Rule {
+        code: ErrorCode::NotFriends,
+        message: "this person takes private messages from friends only",
+    })
+}
+
+/// The rule for a send into a private chat: the other member must still be someone I may
+/// write to.
+pub async fn check_send(
+    db: &impl ConnectionTrait,
+    room_id: RoomId,
+    sender: UserId,
+) -> AppResult<()> {
+    let peer = room_member::Entity::find()
+        .filter(room_member::Column::RoomId.eq(room_id.0))
+        .filter(room_member::Column::UserId.ne(sender.0))
+        .one(db)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    let peer = users::store::by_id(db, peer.user_id)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    check_contact(db, sender, &peer).await
+}
+
+async fn existing(
+    state: &AppState,
+    key: &str,
+    peer: &user::Model,
+) -> AppResult<Option<DirectChat>> {
+    let Some(room) = room::Entity::find()
+        .filter(room::Column::DirectKey.eq(key))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let post = room_store::default_post(&state.db, RoomId(room.id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Some(DirectChat {
+        room_id: RoomId(room.id),
+        post_id: PostId(post.id),
+        seq: room.last_seq,
+        peer: rooms::summary(peer),
+    }))
+}
+
+/// The private chat with someone, created on first use. Creating one needs the right to
+/// write to them (`check_contact`); an existing one is always returned to its members.
+pub async fn open(state: &AppState, auth: &AuthUser, req: OpenChat) -> AppResult<DirectChat> {
+    if req.user_id == auth.user_id {
+        return Err(AppError::Rule {
+            code: ErrorCode::SelfNotAllowed,
+            message: "you cannot chat privately with yourself",
+        });
+    }
+    let peer = users::store::by_id(&state.db, req.user_id.0)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let key = direct_key(auth.user_id, req.user_id);
+    if let Some(chat) = existing(state, &key, &peer).await? {
+        return Ok(chat);
+    }
+    check_contact(&state.db, auth.user_id, &peer).await?;
+    let now = OffsetDateTime::now_utc();
+    for _ in 0..8 {
+        let txn = crate::db::write_txn(&state.db).await?;
+        let inserted = room::Entity::insert(room::ActiveModel {
+            number: Set(rand::rng().random_range(ROOM_NUMBERS)),
+            name: Set(String::new()),
+            description: Set(None),
+            visibility: Set("private".into()),
+            owner_id: Set(auth.user_id.0),
+            last_seq: Set(0),
+            kind: Set(KIND_DIRECT.into()),
+            direct_key: Set(Some(key.clone())),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .exec_with_returning(&txn)
+        .await;
+        let room = match inserted {
+            Ok(room) => room,
+            Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                drop(txn);
+                // Either the other person opened it at the same moment, or the number was taken.
+                if let Some(chat) = existing(state, &key, &peer).await? {
+                    return Ok(chat);
+                }
+                continue;
+            }
+            Err(err) => return Err(err.into()),
+        };
+        let room_id = RoomId(room.id);
+        for member in [auth.user_id, req.user_id] {
+            insert_member(&txn, room_id, member, RoomRole::Member, 0).await?;
+        }
+        let post = post::Entity::insert(post::ActiveModel {
+            room_id: Set(room.id),
+            title: Set(DEFAULT_POST_TITLE.into()),
+            title_key: Set(DEFAULT_POST_TITLE.into()),
+            description: Set(None),
+            is_default: Set(true),
+            author_id: Set(None),
+            created_at: Set(now),
+            last_activity_at: Set(now),
+            ..Default::default()
+        })
+        .exec_with_returning(&txn)
+        .await?;
+        txn.commit().await?;
+        for member in [auth.user_id, req.user_id] {
+            state.hub.member_added(room_id, member, 0).await;
+        }
+        return Ok(DirectChat {
+            room_id,
+            post_id: PostId(post.id),
+            seq: 0,
+            peer: rooms::summary(&peer),
+        });
+    }
+    Err(AppError::internal("could not find a free room number"))
+}
+
+/// Every post of every group room I am in and every private chat, newest activity first,
+/// with unread counts and the last message.
+pub async fn conversations(state: &AppState, auth: &AuthUser) -> AppResult<Vec<Conversation>> {
+    let db = &state.db;
+    let memberships = room_store::my_rooms(db, auth.user_id).await?;
+    let rooms: HashMap<i64, room::Model> =
+        memberships.into_iter().map(|(_, r)| (r.id, r)).collect();
+    let posts = post::Entity::find()
+        .filter(post::Column::RoomId.is_in(rooms.keys().copied()))
+        .all(db)
+        .await?;
+    // The newest message of each post, in one query.
+    let newest = Query::select()
+        .expr(Expr::col(message::Column::Id).max())
+        .from(message::Entity)
+        .and_where(Expr::col(message::Column::PostId).is_in(posts.iter().map(|p| p.id)))
+        .group_by_col(message::Column::PostId)
+        .to_owned();
+    let last: HashMap<i64, message::Model> = message::Entity::find()
+        .filter(message::Column::Id.in_subquery(newest))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.post_id, m))
+        .collect();
+    let direct: Vec<i64> = rooms
+        .values()
+        .filter(|r| r.kind == KIND_DIRECT)
+        .map(|r| r.id)
+        .collect();
+    let peers: HashMap<i64, i64> = room_member::Entity::find()
+        .select_only()
+        .column(room_member::Column::RoomId)
+        .column(room_member::Column::UserId)
+        .filter(room_member::Column::RoomId.is_in(direct))
+        .filter(room_member::Column::UserId.ne(auth.user_id.0))
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let people = room_store::users(
+        db,
+        last.values()
+            .map(|m| m.author_id)
+            .chain(peers.values().copied()),
+    )
+    .await?;
+    let unread = unread::everywhere(db, auth.user_id).await?;
+
+    let mut out: Vec<Conversation> = posts
+        .into_iter()
+        .filter_map(|p| {
+            let room = rooms.get(&p.room_id)?;
+            let is_direct = room.kind == KIND_DIRECT;
+            let peer = if is_direct {
+                Some(rooms::summary(people.get(peers.get(&room.id)?)?))
+            } else {
+                None
+            };
+            let last_message = last.get(&p.id).and_then(|m| {
+                Some(LastMessage {
+                    id: MessageId(m.id),
+                    author: rooms::summary(people.get(&m.author_id)?),
+                    kind: kind_from_str(&m.kind),
+                    recalled: m.recalled_at.is_some(),
+                    excerpt: m.body.as_deref().map(excerpt),
+                    created_at: m.created_at,
+                })
+            });
+            Some(Conversation {
+                kind: if is_direct {
+                    ConversationKind::Direct
+                } else {
+                    ConversationKind::Post
+                },
+                room_id: RoomId(room.id),
+                post_id: PostId(p.id),
+                room_name: (!is_direct).then(|| room.name.clone()),
+                post_title: (!is_direct && !p.is_default).then(|| p.title.clone()),
+                peer,
+                last_message,
+                unread: unread.get(&PostId(p.id)).copied().unwrap_or(0),
+                last_activity_at: p.last_activity_at,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.last_activity_at
+            .cmp(&a.last_activity_at)
+            .then(b.post_id.cmp(&a.post_id))
+    });
+    Ok(out)
+}
