@@ -11,6 +11,7 @@ use crate::{
 };
 use api::{
     PostId, RoomId,
+    friends::Presence,
     messages::{Message, MessageKind},
     posts::{CreatePost, Post},
     rooms::{
@@ -168,8 +169,17 @@ fn RoomView(room: RoomId, post: PostId) -> impl IntoView {
             .with(|p| p.iter().find(|p| p.post.id == post).map(|p| p.post.clone()))
     });
     let online_count = move || {
-        chat.online
-            .with(|o| o.get(&room).map(Vec::len).unwrap_or(0))
+        let me = chat.me();
+        chat.presence.with(|p| {
+            chat.members.with(|m| {
+                m.iter()
+                    .filter(|m| {
+                        Some(m.user.id) == me
+                            || p.get(&m.user.id).is_some_and(|s| *s != Presence::Offline)
+                    })
+                    .count()
+            })
+        })
     };
     view! {
         <div class="room-view">
@@ -551,19 +561,22 @@ fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>) -> impl IntoView {
     let editing = RwSignal::new(false);
     let navigate = use_navigate();
     let members = move || {
-        let online = chat
-            .online
-            .with(|o| o.get(&room).cloned().unwrap_or_default());
-        let mut list: Vec<(Member, bool)> = chat
+        let me = chat.me();
+        let presence = chat.presence.get();
+        let mut list: Vec<(Member, Presence)> = chat
             .members
             .get()
             .into_iter()
             .map(|m| {
-                let on = online.contains(&m.user.id);
-                (m, on)
+                let status = if Some(m.user.id) == me {
+                    Presence::Online
+                } else {
+                    presence.get(&m.user.id).copied().unwrap_or_default()
+                };
+                (m, status)
             })
             .collect();
-        list.sort_by(|(a, a_on), (b, b_on)| b_on.cmp(a_on).then(b.role.cmp(&a.role)));
+        list.sort_by(|(a, a_on), (b, b_on)| a_on.cmp(b_on).then(b.role.cmp(&a.role)));
         list
     };
     let act = move |path: String, role: Option<RoomRole>| {
@@ -607,7 +620,7 @@ fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>) -> impl IntoView {
             <h2>{t!(i18n, chat.members)}</h2>
             <Notice text=Signal::derive(move || error.get().map(|e| error_text(i18n, &e)))/>
             <ul>
-                {move || members().into_iter().map(|(m, online)| {
+                {move || members().into_iter().map(|(m, status)| {
                     let user = m.user.id;
                     let role = m.role;
                     let base = format!("/rooms/{room}/members/{user}");
@@ -615,7 +628,12 @@ fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>) -> impl IntoView {
                     let is_me = chat.me() == Some(user);
                     view! {
                         <li class="member">
-                            <span class="dot" class:on=online aria-label=move || if online { t_string!(i18n, chat.online) } else { t_string!(i18n, chat.offline) }></span>
+                            <span class="dot" class:on=status == Presence::Online class:away=status == Presence::Away
+                                aria-label=move || match status {
+                                    Presence::Online => t_string!(i18n, chat.online),
+                                    Presence::Away => t_string!(i18n, chat.away),
+                                    Presence::Offline => t_string!(i18n, chat.offline),
+                                }></span>
                             <span class="member-name">{m.user.name().to_owned()}</span>
                             <span class="role">{move || match role {
                                 RoomRole::Owner => t_string!(i18n, chat.role_owner),

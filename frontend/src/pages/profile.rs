@@ -5,7 +5,7 @@ use crate::{
     state::session::use_session,
     text::{error_text, field_text, from_wire_name, tr, wire_name},
 };
-use api::users::{EditProfile, Gender, Me, Role, Zodiac};
+use api::users::{DirectMessages, EditProfile, Gender, Me, Role, Zodiac};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_i18n::I18nContext;
 
@@ -76,6 +76,8 @@ fn EditForm(me: Me) -> impl IntoView {
     let location = RwSignal::new(me.profile.location.clone().unwrap_or_default());
     let gender = RwSignal::new(me.profile.gender);
     let zodiac = RwSignal::new(me.profile.zodiac);
+    let invisible = RwSignal::new(me.invisible);
+    let room_members_may_write = RwSignal::new(me.direct_messages == DirectMessages::RoomMembers);
     let pending = RwSignal::new(false);
     let result = RwSignal::new(None::<Result<(), ApiError>>);
 
@@ -89,6 +91,12 @@ fn EditForm(me: Me) -> impl IntoView {
             location: Some(location.get_untracked()),
             gender: Some(gender.get_untracked()),
             zodiac: Some(zodiac.get_untracked()),
+            invisible: Some(invisible.get_untracked()),
+            direct_messages: Some(if room_members_may_write.get_untracked() {
+                DirectMessages::RoomMembers
+            } else {
+                DirectMessages::Friends
+            }),
         };
         spawn_local(async move {
             match session.patch::<Me>("/me", &body).await {
@@ -153,6 +161,17 @@ fn EditForm(me: Me) -> impl IntoView {
                         </select>
                     </div>
                 </div>
+                <fieldset class="privacy">
+                    <legend>{t!(i18n, profile.privacy)}</legend>
+                    <label class="check">
+                        <input type="checkbox" id="invisible" bind:checked=invisible/>
+                        {t!(i18n, profile.invisible)}
+                    </label>
+                    <label class="check">
+                        <input type="checkbox" id="room_members_may_write" bind:checked=room_members_may_write/>
+                        {t!(i18n, profile.room_members_may_write)}
+                    </label>
+                </fieldset>
                 <Notice text=saved success=true/>
                 <button type="submit" class="primary" disabled=move || pending.get()>{t!(i18n, profile.save)}</button>
             </form>

@@ -5,6 +5,7 @@
 use crate::{client::ApiError, state::session::Session};
 use api::{
     MessageId, PostId, RoomId, UserId,
+    friends::Presence,
     messages::{Message, MessagePage, SendMessage},
     posts::PostListItem,
     rooms::{Member, MyRoom, UserSummary},
@@ -47,7 +48,8 @@ pub struct Chat {
     pub timeline: RwSignal<Vec<Message>>,
     pub has_older: RwSignal<bool>,
     pub pending: RwSignal<Vec<Pending>>,
-    pub online: RwSignal<HashMap<RoomId, Vec<UserId>>>,
+    /// Presence of friends and co-members as the socket reports it (missing: offline).
+    pub presence: RwSignal<HashMap<UserId, Presence>>,
     pub typing: RwSignal<Vec<(RoomId, PostId, UserSummary, f64)>>,
     pub members: RwSignal<Vec<Member>>,
     /// The last `seq` processed per room: sent as cursors when the socket reconnects.
@@ -80,7 +82,7 @@ impl Chat {
             timeline: RwSignal::new(Vec::new()),
             has_older: RwSignal::new(false),
             pending: RwSignal::new(Vec::new()),
-            online: RwSignal::new(HashMap::new()),
+            presence: RwSignal::new(HashMap::new()),
             typing: RwSignal::new(Vec::new()),
             members: RwSignal::new(Vec::new()),
             cursors: StoredValue::new(HashMap::new()),
@@ -335,6 +337,8 @@ impl Chat {
         match frame {
             ServerFrame::Ready { rooms, .. } => {
                 self.connection.set(Connection::Online);
+                // The presence frame that follows lists everyone not offline.
+                self.presence.set(HashMap::new());
                 self.cursors.update_value(|c| {
                     for r in rooms {
                         c.entry(r.room_id).or_insert(r.seq);
@@ -382,11 +386,14 @@ impl Chat {
                     self.open_post.set(None);
                 }
             }
-            ServerFrame::Online { room_id, user_ids } => {
-                self.online.update(|o| {
-                    o.insert(room_id, user_ids);
+            ServerFrame::Presence { users } => {
+                self.presence.update(|p| {
+                    for user in users {
+                        p.insert(user.user_id, user.status);
+                    }
                 });
             }
+            ServerFrame::Friends { .. } => {}
             ServerFrame::Typing {
                 room_id,
                 post_id,
