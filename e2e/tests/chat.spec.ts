@@ -1,30 +1,17 @@
-import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { loggedInPage, snap } from "./support";
+import type { Page } from "@playwright/test";
 
-// Accounts are made over the API (registration has its own test); each browser context
-// then starts logged in with that account's tokens.
-async function loggedInPage(browser: Browser, request: APIRequestContext, username: string): Promise<Page> {
-  const response = await request.post("/api/v1/auth/register", {
-    data: { username, email: `${username}@example.com`, password: "green-tea-at-dusk" },
-  });
-  expect(response.status()).toBe(201);
-  const session = await response.json();
-  const context = await browser.newContext();
-  await context.addInitScript((tokens) => {
-    window.localStorage.setItem("teahouse.tokens", JSON.stringify(tokens));
-  }, { access: session.access_token, refresh: session.refresh_token });
-  const page = await context.newPage();
-  await page.goto("/rooms");
-  return page;
-}
-
-async function snap(page: Page, name: string) {
-  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+// These tests work with rooms: show the rooms rather than the contact list.
+async function roomsTab(...pages: Page[]) {
+  for (const page of pages) await page.getByRole("tab", { name: "Rooms" }).click();
 }
 
 test("two people chat live, recall, unread badges, and an offline message arrives once", async ({ browser, request }) => {
   const suffix = Date.now().toString(36);
   const li = await loggedInPage(browser, request, `li_${suffix}`);
   const han = await loggedInPage(browser, request, `han_${suffix}`);
+  await roomsTab(li, han);
 
   // Li creates a room; its number is shown in the header.
   await li.getByRole("button", { name: "New room" }).click();
@@ -95,6 +82,7 @@ test("topics with tags, and managing a room", async ({ browser, request }) => {
   const suffix = Date.now().toString(36);
   const li = await loggedInPage(browser, request, `owner_${suffix}`);
   const han = await loggedInPage(browser, request, `member_${suffix}`);
+  await roomsTab(li, han);
   li.on("dialog", (d) => d.accept());
 
   await li.getByRole("button", { name: "New room" }).click();

@@ -4,8 +4,13 @@ use crate::{
     components::header::Header,
     i18n::*,
     pages::{
-        GuestOnly, Home, NotFound, RequireLogin, chat::ChatPage, login::LoginPage,
-        password::PasswordPage, profile::ProfilePage, register::RegisterPage,
+        GuestOnly, Home, NotFound, RequireLogin,
+        chat::ChatPage,
+        friends::{FriendsPage, RequestPrompt},
+        login::LoginPage,
+        password::PasswordPage,
+        profile::ProfilePage,
+        register::RegisterPage,
     },
     state::{chat::Chat, session::Session, theme},
     ws,
@@ -39,6 +44,7 @@ fn Shell() -> impl IntoView {
             chat.reload_rooms();
         } else {
             ws::stop();
+            chat.friends.clear();
             chat.rooms.set(Vec::new());
             chat.pending.set(Vec::new());
             chat.cursors.set_value(Default::default());
@@ -51,13 +57,20 @@ fn Shell() -> impl IntoView {
             chat.tick.update(|t| *t += 1);
             if chat.tick.get_untracked().is_multiple_of(5) && logged_in.get_untracked() {
                 chat.retry_pending();
+                ws::check_idle();
             }
         },
         Duration::from_secs(1),
     );
+    // Any input means the person is here (for presence: away after 5 minutes without).
+    ws::active();
+    for event in ["keydown", "pointerdown", "pointermove", "wheel", "focus"] {
+        let _ = window_event_listener_untyped(event, |_| ws::active());
+    }
     view! {
         <Router>
             <Header/>
+            <RequestPrompt/>
             <main class="page">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home/>
@@ -65,6 +78,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/register") view=|| view! { <GuestOnly><RegisterPage/></GuestOnly> }/>
                     <Route path=path!("/rooms") view=|| view! { <RequireLogin><ChatPage/></RequireLogin> }/>
                     <Route path=path!("/rooms/:room_id/:post_id") view=|| view! { <RequireLogin><ChatPage/></RequireLogin> }/>
+                    <Route path=path!("/friends") view=|| view! { <RequireLogin><FriendsPage/></RequireLogin> }/>
                     <Route path=path!("/me") view=|| view! { <RequireLogin><ProfilePage/></RequireLogin> }/>
                     <Route path=path!("/me/password") view=|| view! { <RequireLogin><PasswordPage/></RequireLogin> }/>
                 </Routes>

@@ -6,7 +6,7 @@ use crate::state::chat::{Chat, Connection};
 use api::{
     PostId,
     users::Me,
-    ws::{ClientFrame, RoomCursor, ServerFrame, close},
+    ws::{Activity, ClientFrame, RoomCursor, ServerFrame, close},
 };
 use leptos::{prelude::*, task::spawn_local};
 use std::{cell::RefCell, time::Duration};
@@ -48,6 +48,48 @@ pub fn stop() {
 /// Sends a typing notice (ignored when offline).
 pub fn typing(post_id: PostId) {
     send(&ClientFrame::Typing { post_id });
+}
+
+/// No input for this long makes the person away.
+const AWAY_AFTER_MS: f64 = 5.0 * 60.0 * 1000.0;
+
+thread_local! {
+    /// When the person last did something here, and whether the server was told "away".
+    static ACTIVITY: RefCell<(f64, bool)> = const { RefCell::new((0.0, false)) };
+}
+
+/// Input happened (a key, the pointer, the tab shown): active again if away.
+pub fn active() {
+    let now = crate::state::chat::js_sys_now();
+    let was_away = ACTIVITY.with(|a| {
+        let mut a = a.borrow_mut();
+        a.0 = now;
+        std::mem::replace(&mut a.1, false)
+    });
+    if was_away {
+        send(&ClientFrame::Presence {
+            status: Activity::Active,
+        });
+    }
+}
+
+/// Called on a timer: reports "away" once after `AWAY_AFTER_MS` without input.
+pub fn check_idle() {
+    let now = crate::state::chat::js_sys_now();
+    let turn_away = ACTIVITY.with(|a| {
+        let mut a = a.borrow_mut();
+        if !a.1 && now - a.0 > AWAY_AFTER_MS {
+            a.1 = true;
+            true
+        } else {
+            false
+        }
+    });
+    if turn_away {
+        send(&ClientFrame::Presence {
+            status: Activity::Away,
+        });
+    }
 }
 
 fn send(frame: &ClientFrame) {
@@ -108,6 +150,15 @@ fn open(chat: Chat, attempt: u32) {
             token: token.clone(),
             cursors,
         }) {
+            let _ = auth_socket.send_with_str(&json);
+        }
+        // A new socket starts active; say so again if the person is away.
+        let away = ACTIVITY.with(|a| a.borrow().1);
+        if away
+            && let Ok(json) = serde_json::to_string(&ClientFrame::Presence {
+                status: Activity::Away,
+            })
+        {
             let _ = auth_socket.send_with_str(&json);
         }
     });

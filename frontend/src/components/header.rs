@@ -3,6 +3,7 @@
 use crate::{
     i18n::*,
     state::{
+        chat::use_chat,
         session::use_session,
         theme::{Theme, use_theme},
     },
@@ -16,6 +17,8 @@ pub fn Header() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let logged_in = session.logged_in();
+    let friends = use_chat().friends;
+    let waiting = move || friends.incoming_count();
     let logout = move |_| {
         let navigate = navigate.clone();
         spawn_local(async move {
@@ -38,6 +41,12 @@ pub fn Header() -> impl IntoView {
                     }
                 >
                     <A href="/rooms">{t!(i18n, nav.rooms)}</A>
+                    <A href="/friends">
+                        {t!(i18n, nav.friends)}
+                        {move || (waiting() > 0).then(|| view! {
+                            <span class="badge" aria-label=move || t_string!(i18n, contacts.prompt_title, count = waiting())>{waiting()}</span>
+                        })}
+                    </A>
                     <A href="/me">{t!(i18n, nav.profile)}</A>
                     <A href="/me/password">{t!(i18n, nav.password)}</A>
                     <button type="button" class="link" on:click=logout.clone()>{t!(i18n, nav.logout)}</button>

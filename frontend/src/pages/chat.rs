@@ -5,17 +5,19 @@ use crate::{
     client::ApiError,
     components::form::{Notice, TextField},
     i18n::*,
-    state::chat::{Connection, Pending, RECALL_WINDOW_SECS, js_sys_now, use_chat},
+    state::chat::{Chat, Connection, Pending, RECALL_WINDOW_SECS, js_sys_now, use_chat},
     text::{error_text, tr},
     ws,
 };
 use api::{
-    PostId, RoomId,
-    friends::Presence,
+    PostId, RoomId, UserId,
+    conversations::{Conversation, PreviewWords},
+    friends::{DirectChat, OpenChat, Presence, RequestResult, SendFriendRequest},
     messages::{Message, MessageKind},
     posts::{CreatePost, Post},
     rooms::{
-        CreateRoom, JoinResult, JoinRoom, Member, MyRoom, Room, RoomRole, SetRole, Visibility,
+        CreateRoom, JoinResult, JoinRoom, Member, MyRoom, Room, RoomRole, SetRole, UserSummary,
+        Visibility,
     },
 };
 use leptos::{ev, html, prelude::*, task::spawn_local};
@@ -51,6 +53,14 @@ pub fn ChatPage() -> impl IntoView {
             navigate("/rooms", Default::default());
         }
     });
+    // The other person, when the open room is a private chat. A memo, so that the view is
+    // rebuilt only when this changes, not on every change to the contact list.
+    let peer = Memo::new(move |_| {
+        selected
+            .get()
+            .and_then(|(room, _)| chat.friends.direct(room))
+            .and_then(|c| c.peer)
+    });
     let show_rooms = RwSignal::new(false);
     view! {
         <div class="chat" class:show-rooms=move || show_rooms.get()>
@@ -60,9 +70,10 @@ pub fn ChatPage() -> impl IntoView {
                 <button type="button" class="rooms-toggle" on:click=move |_| show_rooms.update(|s| *s = !*s)>
                     {move || t_string!(use_i18n(), chat.show_rooms)}
                 </button>
-                {move || match selected.get() {
-                    Some((room, post)) => view! { <RoomView room post/> }.into_any(),
-                    None => view! { <EmptyState/> }.into_any(),
+                {move || match (selected.get(), peer.get()) {
+                    (Some((_, post)), Some(peer)) => view! { <DirectView post peer/> }.into_any(),
+                    (Some((room, post)), None) => view! { <RoomView room post/> }.into_any(),
+                    (None, _) => view! { <EmptyState/> }.into_any(),
                 }}
             </section>
         </div>
@@ -90,7 +101,10 @@ fn EmptyState() -> impl IntoView {
     let chat = use_chat();
     view! {
         <div class="empty">
-            {move || if chat.rooms_loaded.get() && chat.rooms.with(Vec::is_empty) {
+            {move || if chat.rooms_loaded.get()
+                && chat.rooms.with(Vec::is_empty)
+                && chat.friends.conversations.with(Vec::is_empty)
+            {
                 t_string!(i18n, chat.no_rooms)
             } else {
                 t_string!(i18n, chat.pick_room)
@@ -104,18 +118,43 @@ fn RoomsSidebar(on_pick: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let chat = use_chat();
     let dialog = RwSignal::new(None::<&'static str>);
+    let show_chats = Signal::derive(move || !chat.rooms_tab.get());
+    let chats_unread = move || {
+        chat.friends
+            .conversations
+            .with(|c| c.iter().map(|c| c.unread).sum::<i64>())
+    };
     view! {
         <nav class="rooms" aria-label=move || t_string!(i18n, chat.rooms)>
-            <div class="rooms-head">
-                <h2>{t!(i18n, chat.rooms)}</h2>
-                <button type="button" class="small" on:click=move |_| dialog.set(Some("create"))>{t!(i18n, chat.new_room)}</button>
-                <button type="button" class="small" on:click=move |_| dialog.set(Some("join"))>{t!(i18n, chat.join_room)}</button>
+            <div class="tabs" role="tablist">
+                <button type="button" role="tab" id="tab-chats" aria-selected=move || show_chats.get().to_string()
+                    on:click=move |_| chat.rooms_tab.set(false)>
+                    {t!(i18n, contacts.chats)}
+                    {move || (chats_unread() > 0).then(|| view! { <span class="badge">{badge(chats_unread())}</span> })}
+                </button>
+                <button type="button" role="tab" id="tab-rooms" aria-selected=move || (!show_chats.get()).to_string()
+                    on:click=move |_| chat.rooms_tab.set(true)>{t!(i18n, chat.rooms)}</button>
             </div>
-            <ul>
-                <For each=move || chat.rooms.get() key=|r| (r.room.id, r.unread, r.room.name.clone()) let:room>
-                    <RoomLink room on_pick/>
-                </For>
-            </ul>
+            <Show when=move || show_chats.get() fallback=move || view! {
+                <div class="rooms-head">
+                    <button type="button" class="small" on:click=move |_| dialog.set(Some("create"))>{t!(i18n, chat.new_room)}</button>
+                    <button type="button" class="small" on:click=move |_| dialog.set(Some("join"))>{t!(i18n, chat.join_room)}</button>
+                </div>
+                <ul>
+                    <For each=move || chat.rooms.get() key=|r| (r.room.id, r.unread, r.room.name.clone()) let:room>
+                        <RoomLink room on_pick/>
+                    </For>
+                </ul>
+            }>
+                <ul class="conversations" aria-labelledby="tab-chats">
+                    <For each=move || chat.friends.conversations.get() key=|c| (c.post_id, c.unread, c.last_message.as_ref().map(|m| (m.id, m.recalled)), c.last_activity_at) let:conversation>
+                        <ConversationLink conversation on_pick/>
+                    </For>
+                </ul>
+                <Show when=move || chat.friends.conversations.with(Vec::is_empty)>
+                    <p class="muted small-text pad">{t!(i18n, contacts.no_chats)}</p>
+                </Show>
+            </Show>
         </nav>
         {move || match dialog.get() {
             Some("create") => Some(view! { <CreateRoomDialog close=Callback::new(move |_| dialog.set(None))/> }.into_any()),
@@ -142,6 +181,154 @@ fn RoomLink(room: MyRoom, on_pick: Callback<()>) -> impl IntoView {
             </A>
         </li>
     }
+}
+
+fn badge(n: i64) -> String {
+    if n > 99 {
+        "99+".to_string()
+    } else {
+        n.to_string()
+    }
+}
+
+/// One line of the contact list: who or where, the last message, unread count.
+#[component]
+fn ConversationLink(conversation: Conversation, on_pick: Callback<()>) -> impl IntoView {
+    let chat = use_chat();
+    let i18n = use_i18n();
+    let Conversation {
+        room_id,
+        post_id,
+        unread,
+        ..
+    } = conversation;
+    let href = format!("/rooms/{room_id}/{post_id}");
+    let active = move || chat.open_post.get() == Some(post_id);
+    let group = conversation.peer.is_none();
+    let peer = conversation.peer.as_ref().map(|p| p.id);
+    let title = match (
+        &conversation.peer,
+        &conversation.room_name,
+        &conversation.post_title,
+    ) {
+        (Some(peer), _, _) => peer.name().to_owned(),
+        (None, Some(room), Some(post)) => format!("{room} · {post}"),
+        (None, Some(room), None) => room.clone(),
+        _ => String::new(),
+    };
+    let last = conversation.last_message.clone();
+    let preview = move || {
+        last.as_ref()
+            .map(|m| {
+                let words = PreviewWords {
+                    recalled: t_string!(i18n, contacts.recalled),
+                    joined: t_string!(i18n, contacts.joined),
+                    left: t_string!(i18n, contacts.left),
+                };
+                m.preview(group, &words)
+            })
+            .unwrap_or_default()
+    };
+    let status = move || {
+        peer.map(|p| {
+            chat.presence
+                .with(|s| s.get(&p).copied().unwrap_or_default())
+        })
+    };
+    view! {
+        <li>
+            <A href=href attr:class=move || if active() { "conversation active" } else { "conversation" } on:click=move |_| on_pick.run(())>
+                <span class="conversation-title">
+                    {move || status().map(|s| view! { <PresenceDot status=s/> })}
+                    <span class="room-name">{title}</span>
+                </span>
+                <span class="preview muted">{preview}</span>
+                {(unread > 0).then(|| view! {
+                    <span class="badge" aria-label=format!("{unread} unread")>{badge(unread)}</span>
+                })}
+            </A>
+        </li>
+    }
+}
+
+#[component]
+pub fn PresenceDot(status: Presence) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <span class="dot" class:on=status == Presence::Online class:away=status == Presence::Away
+            role="img"
+            aria-label=move || match status {
+                Presence::Online => t_string!(i18n, chat.online),
+                Presence::Away => t_string!(i18n, chat.away),
+                Presence::Offline => t_string!(i18n, chat.offline),
+            }></span>
+    }
+}
+
+/// A private chat: the other person, their presence, the timeline and the composer.
+#[component]
+fn DirectView(post: PostId, peer: UserSummary) -> impl IntoView {
+    let chat = use_chat();
+    let i18n = use_i18n();
+    let peer_id = peer.id;
+    let status = move || {
+        chat.presence
+            .with(|s| s.get(&peer_id).copied().unwrap_or_default())
+    };
+    view! {
+        <div class="room-view direct">
+            <header class="room-head">
+                <div class="direct-head">
+                    {move || view! { <PresenceDot status=status()/> }}
+                    <h1>{peer.name().to_owned()}</h1>
+                    <span class="muted small-text">{move || match status() {
+                        Presence::Online => t_string!(i18n, chat.online),
+                        Presence::Away => t_string!(i18n, chat.away),
+                        Presence::Offline => t_string!(i18n, chat.offline),
+                    }}</span>
+                </div>
+            </header>
+            <section class="post-view">
+                <Timeline post my_role=Signal::derive(|| RoomRole::Member)/>
+                <TypingLine post/>
+                <Composer post/>
+            </section>
+        </div>
+    }
+}
+
+/// Goes to a path; a `Copy` handle, so list items and event handlers can share it.
+pub type Navigator = StoredValue<Box<dyn Fn(&str)>, LocalStorage>;
+
+/// A `Navigator` for this component's router.
+pub fn navigator() -> Navigator {
+    let navigate = use_navigate();
+    StoredValue::new_local(Box::new(move |path: &str| {
+        navigate(path, Default::default())
+    }))
+}
+
+/// Opens (or creates) the private chat with someone and goes there.
+pub fn open_private_chat(
+    chat: Chat,
+    navigate: Navigator,
+    user: UserId,
+    error: RwSignal<Option<ApiError>>,
+) {
+    spawn_local(async move {
+        match chat
+            .session
+            .post_json::<DirectChat>("/chats", &OpenChat { user_id: user })
+            .await
+        {
+            Ok(direct) => {
+                chat.friends.reload_conversations();
+                let path = format!("/rooms/{}/{}", direct.room_id, direct.post_id);
+                navigate.with_value(|go| go(&path));
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    });
 }
 
 #[component]
@@ -559,6 +746,8 @@ fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>) -> impl IntoView {
     let i18n = use_i18n();
     let error = RwSignal::new(None::<ApiError>);
     let editing = RwSignal::new(false);
+    let sent = RwSignal::new(Vec::<UserId>::new());
+    let to_chat = navigator();
     let navigate = use_navigate();
     let members = move || {
         let me = chat.me();
@@ -628,13 +817,23 @@ fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>) -> impl IntoView {
                     let is_me = chat.me() == Some(user);
                     view! {
                         <li class="member">
-                            <span class="dot" class:on=status == Presence::Online class:away=status == Presence::Away
-                                aria-label=move || match status {
-                                    Presence::Online => t_string!(i18n, chat.online),
-                                    Presence::Away => t_string!(i18n, chat.away),
-                                    Presence::Offline => t_string!(i18n, chat.offline),
-                                }></span>
+                            <PresenceDot status/>
                             <span class="member-name">{m.user.name().to_owned()}</span>
+                            <Show when=move || !is_me>
+                                <button type="button" class="link tiny" title=move || t_string!(i18n, contacts.message)
+                                    on:click=move |_| open_private_chat(chat, to_chat, user, error)>{t!(i18n, contacts.message)}</button>
+                                <Show when=move || !chat.friends.friends.with(|f| f.iter().any(|f| f.user.id == user))>
+                                    <button type="button" class="link tiny" on:click=move |_| {
+                                        spawn_local(async move {
+                                            let body = SendFriendRequest { user_id: user, greeting: None };
+                                            match chat.session.post_json::<RequestResult>("/friends/requests", &body).await {
+                                                Ok(_) => { chat.friends.reload_requests(); chat.friends.reload_friends(); sent.update(|s| s.push(user)); }
+                                                Err(e) => error.set(Some(e)),
+                                            }
+                                        });
+                                    }>{move || if sent.with(|s| s.contains(&user)) { t_string!(i18n, contacts.request_sent) } else { t_string!(i18n, contacts.add_friend) }}</button>
+                                </Show>
+                            </Show>
                             <span class="role">{move || match role {
                                 RoomRole::Owner => t_string!(i18n, chat.role_owner),
                                 RoomRole::Admin => t_string!(i18n, chat.role_admin),

@@ -1,6 +1,7 @@
 //! Route-level screens.
 
 pub mod chat;
+pub mod friends;
 pub mod login;
 pub mod password;
 pub mod profile;

@@ -2,7 +2,10 @@
 //! timeline, messages waiting to be sent, who is online and typing, and the connection.
 //! The socket (`crate::ws`) and the pages write here; views derive from it.
 
-use crate::{client::ApiError, state::session::Session};
+use crate::{
+    client::ApiError,
+    state::{friends::Friends, session::Session},
+};
 use api::{
     MessageId, PostId, RoomId, UserId,
     friends::Presence,
@@ -39,6 +42,8 @@ pub struct Pending {
 #[derive(Clone, Copy)]
 pub struct Chat {
     pub session: Session,
+    /// Friends, requests and the contact list, fed by the same socket.
+    pub friends: Friends,
     pub rooms: RwSignal<Vec<MyRoom>>,
     pub rooms_loaded: RwSignal<bool>,
     pub connection: RwSignal<Connection>,
@@ -52,6 +57,8 @@ pub struct Chat {
     pub presence: RwSignal<HashMap<UserId, Presence>>,
     pub typing: RwSignal<Vec<(RoomId, PostId, UserSummary, f64)>>,
     pub members: RwSignal<Vec<Member>>,
+    /// The sidebar shows my rooms rather than the contact list (kept while logged in).
+    pub rooms_tab: RwSignal<bool>,
     /// The last `seq` processed per room: sent as cursors when the socket reconnects.
     pub cursors: StoredValue<HashMap<RoomId, i64>>,
     /// Bumped every second, so "is typing" and recall buttons expire without events.
@@ -73,6 +80,7 @@ impl Chat {
     pub fn provide(session: Session) -> Self {
         let chat = Self {
             session,
+            friends: Friends::new(session),
             rooms: RwSignal::new(Vec::new()),
             rooms_loaded: RwSignal::new(false),
             connection: RwSignal::new(Connection::Connecting),
@@ -85,6 +93,7 @@ impl Chat {
             presence: RwSignal::new(HashMap::new()),
             typing: RwSignal::new(Vec::new()),
             members: RwSignal::new(Vec::new()),
+            rooms_tab: RwSignal::new(false),
             cursors: StoredValue::new(HashMap::new()),
             tick: RwSignal::new(0),
             reloads: StoredValue::new([0; 3]),
@@ -241,6 +250,7 @@ impl Chat {
                 p.unread = post_unread;
             }
         });
+        self.friends.set_unread(post, post_unread);
     }
 
     /// Queues a message and tries to send it. It stays pending (and is retried with the
@@ -339,6 +349,7 @@ impl Chat {
                 self.connection.set(Connection::Online);
                 // The presence frame that follows lists everyone not offline.
                 self.presence.set(HashMap::new());
+                self.friends.reload();
                 self.cursors.update_value(|c| {
                     for r in rooms {
                         c.entry(r.room_id).or_insert(r.seq);
@@ -375,25 +386,32 @@ impl Chat {
                     c.insert(room_id, seq);
                 });
                 self.reload_rooms();
+                self.friends.reload_conversations();
             }
             ServerFrame::RoomRemoved { room_id } => {
                 self.cursors.update_value(|c| {
                     c.remove(&room_id);
                 });
                 self.rooms.update(|r| r.retain(|r| r.room.id != room_id));
+                self.friends
+                    .conversations
+                    .update(|c| c.retain(|c| c.room_id != room_id));
                 if self.open_room.get_untracked() == Some(room_id) {
                     self.open_room.set(None);
                     self.open_post.set(None);
                 }
             }
             ServerFrame::Presence { users } => {
+                for user in &users {
+                    self.friends.presence_changed(user);
+                }
                 self.presence.update(|p| {
                     for user in users {
                         p.insert(user.user_id, user.status);
                     }
                 });
             }
-            ServerFrame::Friends { .. } => {}
+            ServerFrame::Friends { event } => self.friends.apply(self.me(), event),
             ServerFrame::Typing {
                 room_id,
                 post_id,
@@ -430,6 +448,7 @@ impl Chat {
                     && message.kind == api::messages::MessageKind::Text;
                 let viewing = self.open_post.get_untracked() == Some(message.post_id);
                 let post_id = message.post_id;
+                self.friends.message(&message, true, from_other && !viewing);
                 if viewing {
                     self.add_to_timeline(message);
                     if from_other {
@@ -451,6 +470,9 @@ impl Chat {
             }
             RoomEvent::MessageRecalled { message } => {
                 let viewing = self.open_post.get_untracked() == Some(message.post_id);
+                let from_other = Some(message.author.id) != self.me();
+                self.friends
+                    .message(&message, false, from_other && !viewing);
                 self.add_to_timeline(message);
                 if !viewing {
                     // It may have been unread: take the server's counts.
@@ -461,6 +483,7 @@ impl Chat {
             RoomEvent::PostCreated { .. }
             | RoomEvent::PostEdited { .. }
             | RoomEvent::PostDeleted { .. } => {
+                self.friends.reload_conversations();
                 if self.open_room.get_untracked() == Some(room_id) {
                     self.reload_posts();
                 }
@@ -478,11 +501,14 @@ impl Chat {
                 }
                 self.reload_rooms();
             }
-            RoomEvent::RoomEdited { room } => self.rooms.update(|rooms| {
-                if let Some(r) = rooms.iter_mut().find(|r| r.room.id == room_id) {
-                    r.room = room;
-                }
-            }),
+            RoomEvent::RoomEdited { room } => {
+                self.rooms.update(|rooms| {
+                    if let Some(r) = rooms.iter_mut().find(|r| r.room.id == room_id) {
+                        r.room = room;
+                    }
+                });
+                self.friends.reload_conversations();
+            }
         }
     }
 

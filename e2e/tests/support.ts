@@ -1,0 +1,26 @@
+import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+
+/** The password every test account gets. */
+export const PASSWORD = "green-tea-at-dusk";
+
+// Accounts are made over the API (registration has its own test); each browser context
+// then starts logged in with that account's tokens.
+export async function loggedInPage(browser: Browser, request: APIRequestContext, username: string): Promise<Page> {
+  const response = await request.post("/api/v1/auth/register", {
+    data: { username, email: `${username}@example.com`, password: PASSWORD },
+  });
+  expect(response.status()).toBe(201);
+  const session = await response.json();
+  const context = await browser.newContext();
+  await context.addInitScript((tokens) => {
+    window.localStorage.setItem("teahouse.tokens", JSON.stringify(tokens));
+  }, { access: session.access_token, refresh: session.refresh_token });
+  const page = await context.newPage();
+  await page.goto("/rooms");
+  return page;
+}
+
+// Screenshots of each screen are kept as test artifacts (e2e/test-results, not committed).
+export async function snap(page: Page, name: string) {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+}

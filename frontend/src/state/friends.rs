@@ -1,0 +1,191 @@
+//! Friends, friend requests and the contact list (every conversation with its unread
+//! count and last message), kept live from the socket.
+
+use crate::state::session::Session;
+use api::{
+    PostId, RoomId, UserId,
+    conversations::{Conversation, LastMessage, excerpt},
+    friends::{Friend, FriendEvent, PendingRequests, RequestState},
+    messages::Message,
+};
+use leptos::{prelude::*, task::spawn_local};
+
+#[derive(Clone, Copy)]
+pub struct Friends {
+    session: Session,
+    pub friends: RwSignal<Vec<Friend>>,
+    pub requests: RwSignal<PendingRequests>,
+    pub conversations: RwSignal<Vec<Conversation>>,
+    /// "Later" on the incoming-requests prompt: hidden until the next login.
+    pub prompt_dismissed: RwSignal<bool>,
+}
+
+impl Friends {
+    pub fn new(session: Session) -> Self {
+        Self {
+            session,
+            friends: RwSignal::new(Vec::new()),
+            requests: RwSignal::new(PendingRequests::default()),
+            conversations: RwSignal::new(Vec::new()),
+            prompt_dismissed: RwSignal::new(false),
+        }
+    }
+
+    /// Everything, after a login or a reconnect.
+    pub fn reload(self) {
+        self.reload_friends();
+        self.reload_requests();
+        self.reload_conversations();
+    }
+
+    pub fn clear(self) {
+        self.friends.set(Vec::new());
+        self.requests.set(PendingRequests::default());
+        self.conversations.set(Vec::new());
+        self.prompt_dismissed.set(false);
+    }
+
+    pub fn reload_friends(self) {
+        spawn_local(async move {
+            if let Ok(friends) = self.session.get::<Vec<Friend>>("/friends").await {
+                self.friends.set(friends);
+            }
+        });
+    }
+
+    pub fn reload_requests(self) {
+        spawn_local(async move {
+            if let Ok(requests) = self
+                .session
+                .get::<PendingRequests>("/friends/requests")
+                .await
+            {
+                self.requests.set(requests);
+            }
+        });
+    }
+
+    pub fn reload_conversations(self) {
+        spawn_local(async move {
+            if let Ok(list) = self
+                .session
+                .get::<Vec<Conversation>>("/conversations")
+                .await
+            {
+                self.conversations.set(list);
+            }
+        });
+    }
+
+    /// The private chat in this room, if it is one.
+    pub fn direct(&self, room: RoomId) -> Option<Conversation> {
+        self.conversations.with(|c| {
+            c.iter()
+                .find(|c| c.room_id == room && c.peer.is_some())
+                .cloned()
+        })
+    }
+
+    pub fn incoming_count(&self) -> usize {
+        self.requests.with(|r| r.incoming.len())
+    }
+
+    /// A `friends` frame.
+    pub fn apply(self, me: Option<UserId>, event: FriendEvent) {
+        match event {
+            FriendEvent::Request { request } => self.requests.update(|r| {
+                let (list, other) = if Some(request.to.id) == me {
+                    (&mut r.incoming, request.from.id)
+                } else {
+                    (&mut r.outgoing, request.to.id)
+                };
+                list.retain(|x| x.from.id != other && x.to.id != other);
+                if request.state == RequestState::Pending {
+                    list.insert(0, request);
+                }
+            }),
+            FriendEvent::Added { friend } => {
+                self.friends.update(|f| {
+                    f.retain(|x| x.user.id != friend.user.id);
+                    f.push(friend);
+                });
+                sort_friends(self.friends);
+            }
+            FriendEvent::Removed { user_id } => {
+                self.friends.update(|f| f.retain(|x| x.user.id != user_id))
+            }
+        }
+    }
+
+    /// A presence change of someone (from the chat's presence frames).
+    pub fn presence_changed(self, presence: &api::friends::UserPresence) {
+        let mut changed = false;
+        self.friends.update(|f| {
+            if let Some(x) = f.iter_mut().find(|x| x.user.id == presence.user_id) {
+                x.presence = presence.clone();
+                changed = true;
+            }
+        });
+        if changed {
+            sort_friends(self.friends);
+        }
+    }
+
+    /// A message was created or recalled: its conversation moves to the top with the new
+    /// preview, and counts one more unread if it is from someone else and not being read.
+    pub fn message(self, message: &Message, created: bool, unread: bool) {
+        let mut known = false;
+        self.conversations.update(|list| {
+            let Some(i) = list.iter().position(|c| c.post_id == message.post_id) else {
+                return;
+            };
+            known = true;
+            let c = &mut list[i];
+            let newest = c.last_message.as_ref().is_none_or(|l| l.id <= message.id);
+            if newest {
+                c.last_message = Some(LastMessage {
+                    id: message.id,
+                    author: message.author.clone(),
+                    kind: message.kind,
+                    recalled: message.recall.is_some(),
+                    excerpt: message.body.as_deref().map(excerpt),
+                    created_at: message.created_at,
+                });
+            }
+            if created {
+                c.last_activity_at = message.created_at;
+                if unread {
+                    c.unread += 1;
+                }
+                let c = list.remove(i);
+                list.insert(0, c);
+            }
+        });
+        if !known || (!created && unread) {
+            // A new post or chat, or a recalled message that may have been unread.
+            self.reload_conversations();
+        }
+    }
+
+    pub fn set_unread(self, post: PostId, unread: i64) {
+        self.conversations.update(|list| {
+            if let Some(c) = list.iter_mut().find(|c| c.post_id == post) {
+                c.unread = unread;
+            }
+        });
+    }
+}
+
+/// Online first, then away, then offline; by name within each.
+fn sort_friends(friends: RwSignal<Vec<Friend>>) {
+    friends.update(|f| {
+        f.sort_by(|a, b| {
+            a.presence.status.cmp(&b.presence.status).then_with(|| {
+                a.user
+                    .name()
+                    .to_lowercase()
+                    .cmp(&b.user.name().to_lowercase())
+            })
+        })
+    });
+}
