@@ -64,6 +64,18 @@ pub struct Friend {
     pub presence: UserPresence,
 }
 
+/// The order of a friend list: online first, then away, then offline; by name within each.
+pub fn sort_friends(friends: &mut [Friend]) {
+    friends.sort_by(|a, b| {
+        a.presence.status.cmp(&b.presence.status).then_with(|| {
+            a.user
+                .name()
+                .to_lowercase()
+                .cmp(&b.user.name().to_lowercase())
+        })
+    });
+}
+
 /// `POST /friends/requests`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -8,7 +8,7 @@ use crate::{
     messages::{kind_from_str, unread},
     rooms::{
         self, KIND_DIRECT,
-        service::{DEFAULT_POST_TITLE, ROOM_NUMBERS, insert_member},
+        service::{ROOM_NUMBERS, insert_default_post, insert_member},
         store as room_store,
     },
     state::AppState,
@@ -156,19 +156,7 @@ pub async fn open(state: &AppState, auth: &AuthUser, req: OpenChat) -> AppResult
         for member in [auth.user_id, req.user_id] {
             insert_member(&txn, room_id, member, RoomRole::Member, 0).await?;
         }
-        let post = post::Entity::insert(post::ActiveModel {
-            room_id: Set(room.id),
-            title: Set(DEFAULT_POST_TITLE.into()),
-            title_key: Set(DEFAULT_POST_TITLE.into()),
-            description: Set(None),
-            is_default: Set(true),
-            author_id: Set(None),
-            created_at: Set(now),
-            last_activity_at: Set(now),
-            ..Default::default()
-        })
-        .exec_with_returning(&txn)
-        .await?;
+        let post = insert_default_post(&txn, room_id, now).await?;
         txn.commit().await?;
         for member in [auth.user_id, req.user_id] {
             state.hub.member_added(room_id, member, 0).await;

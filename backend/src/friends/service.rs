@@ -205,14 +205,7 @@ pub async fn list(state: &AppState, auth: &AuthUser) -> AppResult<Vec<Friend>> {
             })
         })
         .collect();
-    friends.sort_by(|a, b| {
-        a.presence.status.cmp(&b.presence.status).then_with(|| {
-            a.user
-                .name()
-                .to_lowercase()
-                .cmp(&b.user.name().to_lowercase())
-        })
-    });
+    api::friends::sort_friends(&mut friends);
     Ok(friends)
 }
 

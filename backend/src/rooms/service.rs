@@ -124,19 +124,7 @@ pub async fn create(state: &AppState, auth: &AuthUser, req: CreateRoom) -> AppRe
             Err(err) => return Err(err.into()),
         };
         insert_member(&txn, RoomId(room.id), auth.user_id, RoomRole::Owner, 0).await?;
-        let default_post = post::Entity::insert(post::ActiveModel {
-            room_id: Set(room.id),
-            title: Set(DEFAULT_POST_TITLE.into()),
-            title_key: Set(DEFAULT_POST_TITLE.into()),
-            description: Set(None),
-            is_default: Set(true),
-            author_id: Set(None),
-            created_at: Set(now),
-            last_activity_at: Set(now),
-            ..Default::default()
-        })
-        .exec_with_returning(&txn)
-        .await?;
+        let default_post = insert_default_post(&txn, RoomId(room.id), now).await?;
         txn.commit().await?;
         state
             .hub
@@ -152,6 +140,27 @@ pub async fn create(state: &AppState, auth: &AuthUser, req: CreateRoom) -> AppRe
         });
     }
     Err(AppError::internal("could not find a free room number"))
+}
+
+/// The chat post every room (and every private chat) has.
+pub(crate) async fn insert_default_post(
+    db: &impl ConnectionTrait,
+    room: RoomId,
+    now: OffsetDateTime,
+) -> AppResult<post::Model> {
+    Ok(post::Entity::insert(post::ActiveModel {
+        room_id: Set(room.0),
+        title: Set(DEFAULT_POST_TITLE.into()),
+        title_key: Set(DEFAULT_POST_TITLE.into()),
+        description: Set(None),
+        is_default: Set(true),
+        author_id: Set(None),
+        created_at: Set(now),
+        last_activity_at: Set(now),
+        ..Default::default()
+    })
+    .exec_with_returning(db)
+    .await?)
 }
 
 pub(crate) async fn insert_member(

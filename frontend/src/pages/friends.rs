@@ -40,6 +40,24 @@ fn answer(chat: Chat, from: UserId, accept: bool, error: RwSignal<Option<ApiErro
     });
 }
 
+/// A request to me, with its greeting and the two answers.
+#[component]
+fn IncomingRequest(request: FriendRequest, error: RwSignal<Option<ApiError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let chat = use_chat();
+    let from = request.from.id;
+    view! {
+        <li class="person request">
+            <span class="person-name">{request.from.name().to_owned()}</span>
+            {request.greeting.map(|g| view! { <q class="greeting">{g}</q> })}
+            <span class="actions">
+                <button type="button" class="primary small" on:click=move |_| answer(chat, from, true, error)>{t!(i18n, contacts.accept)}</button>
+                <button type="button" class="small" on:click=move |_| answer(chat, from, false, error)>{t!(i18n, contacts.reject)}</button>
+            </span>
+        </li>
+    }
+}
+
 #[component]
 pub fn FriendsPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -68,14 +86,7 @@ fn Requests() -> impl IntoView {
             </Show>
             <ul class="people">
                 <For each=move || requests.get().incoming key=|r| (r.from.id, r.updated_at) let:request>
-                    <li class="person request">
-                        <span class="person-name">{request.from.name().to_owned()}</span>
-                        {request.greeting.clone().map(|g| view! { <q class="greeting">{g}</q> })}
-                        <span class="actions">
-                            <button type="button" class="primary small" on:click=move |_| answer(chat, request.from.id, true, error)>{t!(i18n, contacts.accept)}</button>
-                            <button type="button" class="small" on:click=move |_| answer(chat, request.from.id, false, error)>{t!(i18n, contacts.reject)}</button>
-                        </span>
-                    </li>
+                    <IncomingRequest request error/>
                 </For>
                 <For each=move || requests.get().outgoing key=|r| (r.to.id, r.updated_at) let:request>
                     <li class="person request">
@@ -289,14 +300,7 @@ pub fn RequestPrompt() -> impl IntoView {
                 <Notice text=Signal::derive(move || error.get().map(|e| error_text(i18n, &e)))/>
                 <ul class="people">
                     <For each=move || friends.requests.get().incoming key=|r| (r.from.id, r.updated_at) let:request>
-                        <li class="person request">
-                            <span class="person-name">{request.from.name().to_owned()}</span>
-                            {request.greeting.clone().map(|g| view! { <q class="greeting">{g}</q> })}
-                            <span class="actions">
-                                <button type="button" class="primary small" on:click=move |_| answer(chat, request.from.id, true, error)>{t!(i18n, contacts.accept)}</button>
-                                <button type="button" class="small" on:click=move |_| answer(chat, request.from.id, false, error)>{t!(i18n, contacts.reject)}</button>
-                            </span>
-                        </li>
+                        <IncomingRequest request error/>
                     </For>
                 </ul>
                 <button type="button" class="link" on:click=move |_| friends.prompt_dismissed.set(true)>{t!(i18n, contacts.later)}</button>

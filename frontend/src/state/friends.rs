@@ -176,16 +176,6 @@ impl Friends {
     }
 }
 
-/// Online first, then away, then offline; by name within each.
 fn sort_friends(friends: RwSignal<Vec<Friend>>) {
-    friends.update(|f| {
-        f.sort_by(|a, b| {
-            a.presence.status.cmp(&b.presence.status).then_with(|| {
-                a.user
-                    .name()
-                    .to_lowercase()
-                    .cmp(&b.user.name().to_lowercase())
-            })
-        })
-    });
+    friends.update(|f| api::friends::sort_friends(f));
 }
