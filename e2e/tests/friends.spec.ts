@@ -66,3 +66,25 @@ test("a friend request is seen live, survives logout, is accepted, and the two c
   await expect(status.getByText("offline")).toBeVisible();
   await expect(status.locator(".dot.on")).toHaveCount(0);
 });
+
+test("blocking from the friend list ends the friendship and can be undone", async ({ browser, request }) => {
+  const suffix = Date.now().toString(36);
+  const li = await loggedInPage(browser, request, `lib_${suffix}`);
+  const han = await loggedInPage(browser, request, `hanb_${suffix}`);
+  await li.getByRole("link", { name: "Friends" }).click();
+  await li.getByLabel("Username, display name or number").fill(`hanb_${suffix}`);
+  await li.getByRole("button", { name: "Search" }).click();
+  await li.getByRole("button", { name: "Add", exact: true }).click();
+  await han.getByRole("dialog", { name: /Friend requests waiting/ }).getByRole("button", { name: "Accept" }).click();
+  const friend = li.locator(".person.friend", { hasText: `hanb_${suffix}` });
+  await expect(friend).toBeVisible();
+
+  li.on("dialog", (dialog) => dialog.accept());
+  await friend.getByRole("button", { name: "Block" }).click();
+  await expect(friend).toHaveCount(0);
+  const blocked = li.getByRole("region", { name: "Blocked" });
+  await expect(blocked.getByText(`hanb_${suffix}`)).toBeVisible();
+  await snap(li, "05-blocked");
+  await blocked.getByRole("button", { name: "Unblock" }).click();
+  await expect(blocked).toHaveCount(0);
+});

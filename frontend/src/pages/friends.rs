@@ -13,8 +13,8 @@ use crate::{
 use api::{
     UserId,
     friends::{
-        BlockUser, Friend, FriendRequest, Presence, Relation, RequestResult, SendFriendRequest,
-        UserCard,
+        BlockUser, BlockedUser, Friend, FriendRequest, Presence, Relation, RequestResult,
+        SendFriendRequest, UserCard,
     },
 };
 use leptos::{prelude::*, task::spawn_local};
@@ -67,6 +67,7 @@ pub fn FriendsPage() -> impl IntoView {
             <Requests/>
             <AddFriend/>
             <FriendList/>
+            <BlockedList/>
         </div>
     }
 }
@@ -185,7 +186,7 @@ fn AddFriend() -> impl IntoView {
                     <li class="person">
                         <span class="person-name">{card.user.name().to_owned()}</span>
                         <span class="muted small-text">"@"{card.user.username.clone()}" · No. "{card.user.id.to_string()}</span>
-                        <span class="actions">{match card.relation {
+                        <span class="actions">{move || match live_relation(chat, card.user.id, card.relation) {
                             Relation::None => view! {
                                 <button type="button" class="primary small" on:click=move |_| ask(card.user.id)>{t!(i18n, contacts.add)}</button>
                             }.into_any(),
@@ -201,6 +202,31 @@ fn AddFriend() -> impl IntoView {
                 </For>
             </ul>
         </section>
+    }
+}
+
+/// Where I stand with someone found by a search, following the changes since (an answer,
+/// a withdrawn request, a removed or blocked friend).
+fn live_relation(chat: Chat, user: UserId, found: Relation) -> Relation {
+    if chat
+        .friends
+        .friends
+        .with(|f| f.iter().any(|f| f.user.id == user))
+    {
+        return Relation::Friend;
+    }
+    let (sent, received) = chat.friends.requests.with(|r| {
+        (
+            r.outgoing.iter().any(|x| x.to.id == user),
+            r.incoming.iter().any(|x| x.from.id == user),
+        )
+    });
+    match found {
+        _ if sent => Relation::RequestSent,
+        _ if received => Relation::RequestReceived,
+        // It was so when searched, and is no longer.
+        Relation::Friend | Relation::RequestSent | Relation::RequestReceived => Relation::None,
+        other => other,
     }
 }
 
@@ -281,6 +307,54 @@ fn FriendItem(
                 }>{t!(i18n, contacts.block)}</button>
             </span>
         </li>
+    }
+}
+
+/// The people I blocked, with a way back.
+#[component]
+fn BlockedList() -> impl IntoView {
+    let i18n = use_i18n();
+    let chat = use_chat();
+    let error = RwSignal::new(None::<ApiError>);
+    let blocked = RwSignal::new(Vec::<BlockedUser>::new());
+    let reload = move || {
+        spawn_local(async move {
+            if let Ok(list) = chat.session.get::<Vec<BlockedUser>>("/blocks").await {
+                blocked.set(list);
+            }
+        });
+    };
+    reload();
+    // A block made in the list above shows here too.
+    Effect::new(move |_| {
+        chat.friends.friends.track();
+        reload();
+    });
+    view! {
+        <Show when=move || !blocked.with(Vec::is_empty)>
+            <section class="card" aria-labelledby="blocked-title">
+                <h2 id="blocked-title">{t!(i18n, contacts.blocked_title)}</h2>
+                <Notice text=Signal::derive(move || error.get().map(|e| error_text(i18n, &e)))/>
+                <ul class="people">
+                    <For each=move || blocked.get() key=|b| b.user.id let:item>
+                        <li class="person">
+                            <span class="person-name">{item.user.name().to_owned()}</span>
+                            <span class="actions">
+                                <button type="button" class="small" on:click=move |_| {
+                                    let id = item.user.id;
+                                    spawn_local(async move {
+                                        match chat.session.delete(&format!("/blocks/{id}")).await {
+                                            Ok(()) => reload(),
+                                            Err(e) => error.set(Some(e)),
+                                        }
+                                    });
+                                }>{t!(i18n, contacts.unblock)}</button>
+                            </span>
+                        </li>
+                    </For>
+                </ul>
+            </section>
+        </Show>
     }
 }
 
