@@ -9,6 +9,21 @@ mod m20261121_000001_accounts;
 mod m20261121_000002_rooms;
 mod m20261122_000003_friends;
 
+/// A foreign key that goes away with what it points at. Shared by the migrations, so what
+/// it produces must never change (old migrations keep meaning what they meant).
+pub(crate) fn fk(
+    from: impl IntoIden,
+    from_col: impl IntoIden,
+    to: impl IntoIden,
+    to_col: impl IntoIden,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(from, from_col)
+        .to(to, to_col)
+        .on_delete(ForeignKeyAction::Cascade)
+        .to_owned()
+}
+
 pub struct Migrator;
 
 #[async_trait::async_trait]

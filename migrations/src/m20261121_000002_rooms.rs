@@ -1,3 +1,4 @@
+use crate::fk;
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -356,20 +357,6 @@ fn big_pk(col: impl IntoIden) -> ColumnDef {
         .not_null()
         .auto_increment()
         .primary_key()
-        .to_owned()
-}
-
-/// A foreign key that goes away with what it points at.
-fn fk(
-    from: impl IntoIden,
-    from_col: impl IntoIden,
-    to: impl IntoIden,
-    to_col: impl IntoIden,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from, from_col)
-        .to(to, to_col)
-        .on_delete(ForeignKeyAction::Cascade)
         .to_owned()
 }
 

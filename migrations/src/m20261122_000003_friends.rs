@@ -4,6 +4,7 @@
 //! post, so messages, recall, history, resume and unread work exactly as in group rooms.
 //! `direct_key` ("<smaller id>:<larger id>") makes it one room per pair.
 
+use crate::fk;
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -248,20 +249,6 @@ impl MigrationTrait for Migration {
         }
         Ok(())
     }
-}
-
-/// A foreign key that goes away with what it points at.
-fn fk(
-    from: impl IntoIden,
-    from_col: impl IntoIden,
-    to: impl IntoIden,
-    to_col: impl IntoIden,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from, from_col)
-        .to(to, to_col)
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
 }
 
 #[derive(DeriveIden, Clone, Copy)]

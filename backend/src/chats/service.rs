@@ -44,10 +44,7 @@ pub async fn check_contact(
 ) -> AppResult<()> {
     let them_id = UserId(them.id);
     if friends_store::blocked_either(db, me, them_id).await? {
-        return Err(AppError::Rule {
-            code: ErrorCode::Blocked,
-            message: "one of you blocked the other",
-        });
+        return Err(crate::friends::service::blocked());
     }
     if friends_store::friendship(db, me, them_id).await?.is_some() {
         return Ok(());

@@ -69,7 +69,8 @@ async fn me(state: &AppState, auth: &AuthUser) -> AppResult<user::Model> {
         .ok_or(AppError::NotFound)
 }
 
-fn blocked() -> AppError {
+/// One of the two blocked the other (requests and private chats alike).
+pub(crate) fn blocked() -> AppError {
     AppError::Rule {
         code: ErrorCode::Blocked,
         message: "one of you blocked the other",

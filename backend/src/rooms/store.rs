@@ -149,8 +149,8 @@ pub async fn public_rooms(
         .filter(room::Column::Kind.eq(super::KIND_GROUP));
     let query = query.trim();
     if !query.is_empty() {
-        let like = format!("%{}%", query.replace(['\\', '%', '_'], ""));
-        let mut any = sea_orm::Condition::any().add(room::Column::Name.like(like));
+        let mut any = sea_orm::Condition::any()
+            .add(Expr::col(room::Column::Name).like(crate::db::contains(query)));
         if let Ok(number) = query.parse::<i64>() {
             any = any.add(room::Column::Number.eq(number));
         }

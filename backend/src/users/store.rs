@@ -66,14 +66,10 @@ pub async fn search(
 ) -> Result<Vec<user::Model>, DbErr> {
     use sea_orm::{
         QueryOrder, QuerySelect,
-        sea_query::{Expr, ExprTrait as _, Func, LikeExpr},
+        sea_query::{Expr, ExprTrait as _, Func},
     };
     let key = super::domain::login_key(query);
-    let escaped = key
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    let pattern = || LikeExpr::new(format!("%{escaped}%")).escape('\\');
+    let pattern = || crate::db::contains(&key);
     let mut any = Condition::any()
         .add(Expr::col(user::Column::UsernameKey).like(pattern()))
         .add(Expr::expr(Func::lower(Expr::col(user::Column::DisplayName))).like(pattern()));
