@@ -176,7 +176,7 @@ fn RoomLink(room: MyRoom, on_pick: Callback<()>) -> impl IntoView {
             <A href=href attr:class=move || if active() { "room active" } else { "room" } on:click=move |_| on_pick.run(())>
                 <span class="room-name">{room.room.name.clone()}</span>
                 {(unread > 0).then(|| view! {
-                    <span class="badge" aria-label=format!("{unread} unread")>{if unread > 99 { "99+".to_string() } else { unread.to_string() }}</span>
+                    <span class="badge" aria-label=format!("{unread} unread")>{badge(unread)}</span>
                 })}
             </A>
         </li>
@@ -251,17 +251,21 @@ fn ConversationLink(conversation: Conversation, on_pick: Callback<()>) -> impl I
     }
 }
 
+/// "online" / "away" / "offline" in the reader's language.
+pub fn presence_label(i18n: leptos_i18n::I18nContext<Locale>, status: Presence) -> &'static str {
+    match status {
+        Presence::Online => t_string!(i18n, chat.online),
+        Presence::Away => t_string!(i18n, chat.away),
+        Presence::Offline => t_string!(i18n, chat.offline),
+    }
+}
+
 #[component]
 pub fn PresenceDot(status: Presence) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <span class="dot" class:on=status == Presence::Online class:away=status == Presence::Away
-            role="img"
-            aria-label=move || match status {
-                Presence::Online => t_string!(i18n, chat.online),
-                Presence::Away => t_string!(i18n, chat.away),
-                Presence::Offline => t_string!(i18n, chat.offline),
-            }></span>
+            role="img" aria-label=move || presence_label(i18n, status)></span>
     }
 }
 
@@ -281,11 +285,7 @@ fn DirectView(post: PostId, peer: UserSummary) -> impl IntoView {
                 <div class="direct-head">
                     {move || view! { <PresenceDot status=status()/> }}
                     <h1>{peer.name().to_owned()}</h1>
-                    <span class="muted small-text">{move || match status() {
-                        Presence::Online => t_string!(i18n, chat.online),
-                        Presence::Away => t_string!(i18n, chat.away),
-                        Presence::Offline => t_string!(i18n, chat.offline),
-                    }}</span>
+                    <span class="muted small-text">{move || presence_label(i18n, status())}</span>
                 </div>
             </header>
             <section class="post-view">
@@ -751,20 +751,20 @@ fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>) -> impl IntoView {
     let navigate = use_navigate();
     let members = move || {
         let me = chat.me();
-        let presence = chat.presence.get();
-        let mut list: Vec<(Member, Presence)> = chat
-            .members
-            .get()
-            .into_iter()
-            .map(|m| {
-                let status = if Some(m.user.id) == me {
-                    Presence::Online
-                } else {
-                    presence.get(&m.user.id).copied().unwrap_or_default()
-                };
-                (m, status)
-            })
-            .collect();
+        let mut list: Vec<(Member, Presence)> = chat.presence.with(|presence| {
+            chat.members
+                .get()
+                .into_iter()
+                .map(|m| {
+                    let status = if Some(m.user.id) == me {
+                        Presence::Online
+                    } else {
+                        presence.get(&m.user.id).copied().unwrap_or_default()
+                    };
+                    (m, status)
+                })
+                .collect()
+        });
         list.sort_by(|(a, a_on), (b, b_on)| a_on.cmp(b_on).then(b.role.cmp(&a.role)));
         list
     };

@@ -6,7 +6,7 @@ use crate::{
     client::ApiError,
     components::form::Notice,
     i18n::*,
-    pages::chat::{Navigator, PresenceDot, navigator, open_private_chat},
+    pages::chat::{Navigator, PresenceDot, navigator, open_private_chat, presence_label},
     state::chat::{Chat, use_chat},
     text::error_text,
 };
@@ -290,8 +290,7 @@ fn FriendItem(
             <PresenceDot status/>
             <span class="person-name">{name}</span>
             <span class="muted small-text">{match status {
-                Presence::Online => t_string!(i18n, chat.online).to_string(),
-                Presence::Away => t_string!(i18n, chat.away).to_string(),
+                Presence::Online | Presence::Away => presence_label(i18n, status).to_string(),
                 Presence::Offline => friend.presence.last_seen_at.map(|at| {
                     let d = at.date();
                     t_string!(i18n, contacts.last_seen, when = format!("{}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())).to_string()

@@ -402,9 +402,7 @@ impl Chat {
                 }
             }
             ServerFrame::Presence { users } => {
-                for user in &users {
-                    self.friends.presence_changed(user);
-                }
+                self.friends.presence_changed(&users);
                 self.presence.update(|p| {
                     for user in users {
                         p.insert(user.user_id, user.status);

@@ -117,18 +117,21 @@ impl Friends {
         }
     }
 
-    /// A presence change of someone (from the chat's presence frames).
-    pub fn presence_changed(self, presence: &api::friends::UserPresence) {
+    /// Presence changes (a `presence` frame; the first one after `ready` can list hundreds
+    /// of people): applied in one update and one sort.
+    pub fn presence_changed(self, users: &[api::friends::UserPresence]) {
         let mut changed = false;
         self.friends.update(|f| {
-            if let Some(x) = f.iter_mut().find(|x| x.user.id == presence.user_id) {
-                x.presence = presence.clone();
-                changed = true;
+            for presence in users {
+                if let Some(x) = f.iter_mut().find(|x| x.user.id == presence.user_id) {
+                    x.presence = presence.clone();
+                    changed = true;
+                }
+            }
+            if changed {
+                api::friends::sort_friends(f);
             }
         });
-        if changed {
-            sort_friends(self.friends);
-        }
     }
 
     /// A message was created or recalled: its conversation moves to the top with the new
