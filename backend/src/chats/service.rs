@@ -8,7 +8,7 @@ use crate::{
     messages::{kind_from_str, unread},
     rooms::{
         self, KIND_DIRECT,
-        service::{ROOM_NUMBERS, insert_default_post, insert_member},
+        service::{insert_default_post, insert_member, insert_room},
         store as room_store,
     },
     state::AppState,
@@ -21,10 +21,9 @@ use api::{
     rooms::RoomRole,
     users::DirectMessages,
 };
-use rand::Rng as _;
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, SqlErr,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
     sea_query::{Expr, ExprTrait as _, Query},
 };
 use std::collections::HashMap;
@@ -120,52 +119,38 @@ pub async fn open(state: &AppState, auth: &AuthUser, req: OpenChat) -> AppResult
     }
     check_contact(&state.db, auth.user_id, &peer).await?;
     let now = OffsetDateTime::now_utc();
-    for _ in 0..8 {
-        let txn = crate::db::write_txn(&state.db).await?;
-        let inserted = room::Entity::insert(room::ActiveModel {
-            number: Set(rand::rng().random_range(ROOM_NUMBERS)),
-            name: Set(String::new()),
-            description: Set(None),
-            visibility: Set("private".into()),
-            owner_id: Set(auth.user_id.0),
-            last_seq: Set(0),
-            kind: Set(KIND_DIRECT.into()),
-            direct_key: Set(Some(key.clone())),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        })
-        .exec_with_returning(&txn)
-        .await;
-        let room = match inserted {
-            Ok(room) => room,
-            Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                drop(txn);
-                // Either the other person opened it at the same moment, or the number was taken.
-                if let Some(chat) = existing(state, &key, &peer).await? {
-                    return Ok(chat);
-                }
-                continue;
-            }
-            Err(err) => return Err(err.into()),
-        };
-        let room_id = RoomId(room.id);
-        for member in [auth.user_id, req.user_id] {
-            insert_member(&txn, room_id, member, RoomRole::Member, 0).await?;
-        }
-        let post = insert_default_post(&txn, room_id, now).await?;
-        txn.commit().await?;
-        for member in [auth.user_id, req.user_id] {
-            state.hub.member_added(room_id, member, 0).await;
-        }
-        return Ok(DirectChat {
-            room_id,
-            post_id: PostId(post.id),
-            seq: 0,
-            peer: rooms::summary(&peer),
-        });
+    let room = room::ActiveModel {
+        name: Set(String::new()),
+        description: Set(None),
+        visibility: Set("private".into()),
+        owner_id: Set(auth.user_id.0),
+        kind: Set(KIND_DIRECT.into()),
+        direct_key: Set(Some(key.clone())),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    let Some((txn, room)) = insert_room(&state.db, room).await? else {
+        // The other person opened it at the same moment.
+        return existing(state, &key, &peer)
+            .await?
+            .ok_or(AppError::NotFound);
+    };
+    let room_id = RoomId(room.id);
+    for member in [auth.user_id, req.user_id] {
+        insert_member(&txn, room_id, member, RoomRole::Member, 0).await?;
     }
-    Err(AppError::internal("could not find a free room number"))
+    let post = insert_default_post(&txn, room_id, now).await?;
+    txn.commit().await?;
+    for member in [auth.user_id, req.user_id] {
+        state.hub.member_added(room_id, member, 0).await;
+    }
+    Ok(DirectChat {
+        room_id,
+        post_id: PostId(post.id),
+        seq: 0,
+        peer: rooms::summary(&peer),
+    })
 }
 
 /// Every post of every group room I am in and every private chat, newest activity first,

@@ -14,6 +14,18 @@ pub const ACCEPTED: &str = "accepted";
 pub const REJECTED: &str = "rejected";
 pub const CANCELLED: &str = "cancelled";
 
+/// Rows about the pair in either direction: (`a`, `b`) or (`b`, `a`).
+fn either_way(
+    first: impl ColumnTrait,
+    second: impl ColumnTrait,
+    a: UserId,
+    b: UserId,
+) -> Condition {
+    Condition::any()
+        .add(Condition::all().add(first.eq(a.0)).add(second.eq(b.0)))
+        .add(Condition::all().add(first.eq(b.0)).add(second.eq(a.0)))
+}
+
 /// The ids of `user`'s friends.
 pub async fn friend_ids(db: &impl ConnectionTrait, user: UserId) -> Result<Vec<UserId>, DbErr> {
     Ok(friendship::Entity::find()
@@ -76,19 +88,12 @@ pub async fn befriend(
 /// Ends a friendship; false if there was none.
 pub async fn unfriend(db: &impl ConnectionTrait, a: UserId, b: UserId) -> Result<bool, DbErr> {
     let deleted = friendship::Entity::delete_many()
-        .filter(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(friendship::Column::UserId.eq(a.0))
-                        .add(friendship::Column::FriendId.eq(b.0)),
-                )
-                .add(
-                    Condition::all()
-                        .add(friendship::Column::UserId.eq(b.0))
-                        .add(friendship::Column::FriendId.eq(a.0)),
-                ),
-        )
+        .filter(either_way(
+            friendship::Column::UserId,
+            friendship::Column::FriendId,
+            a,
+            b,
+        ))
         .exec(db)
         .await?;
     Ok(deleted.rows_affected > 0)
@@ -193,19 +198,12 @@ pub async fn blocked_either(
     b: UserId,
 ) -> Result<bool, DbErr> {
     Ok(block::Entity::find()
-        .filter(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(block::Column::UserId.eq(a.0))
-                        .add(block::Column::BlockedId.eq(b.0)),
-                )
-                .add(
-                    Condition::all()
-                        .add(block::Column::UserId.eq(b.0))
-                        .add(block::Column::BlockedId.eq(a.0)),
-                ),
-        )
+        .filter(either_way(
+            block::Column::UserId,
+            block::Column::BlockedId,
+            a,
+            b,
+        ))
         .count(db)
         .await?
         > 0)

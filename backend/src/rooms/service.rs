@@ -23,14 +23,17 @@ use api::{
     ws::RoomEvent,
 };
 use rand::Rng as _;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, SqlErr};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, SqlErr,
+};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 pub const ROOM_NAME_MAX: usize = 64;
 pub const ROOM_DESCRIPTION_MAX: usize = 500;
 /// Room numbers are 8 digits: easy to say aloud, too many to guess.
-pub(crate) const ROOM_NUMBERS: std::ops::Range<i64> = 10_000_000..100_000_000;
+const ROOM_NUMBERS: std::ops::Range<i64> = 10_000_000..100_000_000;
 /// The default post's stored title; clients show it in their own language.
 pub const DEFAULT_POST_TITLE: &str = "chat";
 
@@ -99,45 +102,69 @@ pub async fn create(state: &AppState, auth: &AuthUser, req: CreateRoom) -> AppRe
         return Err(AppError::Validation(problems));
     };
     let now = OffsetDateTime::now_utc();
-    // A random number can collide with an existing one: try again with another.
+    let room = room::ActiveModel {
+        name: Set(name),
+        description: Set(description),
+        visibility: Set(visibility_to_str(req.visibility).into()),
+        owner_id: Set(auth.user_id.0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    let Some((txn, room)) = insert_room(&state.db, room).await? else {
+        return Err(AppError::internal(
+            "a new room broke a unique rule other than its number",
+        ));
+    };
+    insert_member(&txn, RoomId(room.id), auth.user_id, RoomRole::Owner, 0).await?;
+    let default_post = insert_default_post(&txn, RoomId(room.id), now).await?;
+    txn.commit().await?;
+    state
+        .hub
+        .member_added(RoomId(room.id), auth.user_id, 0)
+        .await;
+    tracing::info!(room_id = room.id, number = room.number, "room created");
+    Ok(MyRoom {
+        room: to_room(&room, 1),
+        role: RoomRole::Owner,
+        seq: 0,
+        default_post_id: PostId(default_post.id),
+        unread: 0,
+    })
+}
+
+/// Inserts a room (group or private chat) with a random number, in a write transaction
+/// it returns open for the rest of the creation. A number that is taken is retried with
+/// another; `None` when another unique rule failed (a private chat opened by the other
+/// person at the same moment).
+pub(crate) async fn insert_room(
+    db: &DatabaseConnection,
+    mut room: room::ActiveModel,
+) -> AppResult<Option<(DatabaseTransaction, room::Model)>> {
+    room.last_seq = Set(0);
     for _ in 0..8 {
         let number = rand::rng().random_range(ROOM_NUMBERS);
-        let txn = crate::db::write_txn(&state.db).await?;
-        let inserted = room::Entity::insert(room::ActiveModel {
-            number: Set(number),
-            name: Set(name.clone()),
-            description: Set(description.clone()),
-            visibility: Set(visibility_to_str(req.visibility).into()),
-            owner_id: Set(auth.user_id.0),
-            last_seq: Set(0),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        })
-        .exec_with_returning(&txn)
-        .await;
-        let room = match inserted {
-            Ok(room) => room,
+        room.number = Set(number);
+        // A failed statement spoils a PostgreSQL transaction: each try has its own.
+        let txn = crate::db::write_txn(db).await?;
+        match room::Entity::insert(room.clone())
+            .exec_with_returning(&txn)
+            .await
+        {
+            Ok(inserted) => return Ok(Some((txn, inserted))),
             Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                continue;
+                drop(txn);
+                let taken = room::Entity::find()
+                    .filter(room::Column::Number.eq(number))
+                    .one(db)
+                    .await?
+                    .is_some();
+                if !taken {
+                    return Ok(None);
+                }
             }
             Err(err) => return Err(err.into()),
-        };
-        insert_member(&txn, RoomId(room.id), auth.user_id, RoomRole::Owner, 0).await?;
-        let default_post = insert_default_post(&txn, RoomId(room.id), now).await?;
-        txn.commit().await?;
-        state
-            .hub
-            .member_added(RoomId(room.id), auth.user_id, 0)
-            .await;
-        tracing::info!(room_id = room.id, number, "room created");
-        return Ok(MyRoom {
-            room: to_room(&room, 1),
-            role: RoomRole::Owner,
-            seq: 0,
-            default_post_id: PostId(default_post.id),
-            unread: 0,
-        });
+        }
     }
     Err(AppError::internal("could not find a free room number"))
 }

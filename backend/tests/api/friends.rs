@@ -440,6 +440,19 @@ async fn friends_chat_privately_and_nobody_else_can_see_it() {
 }
 
 #[actix_web::test]
+async fn both_opening_the_chat_at_once_get_the_same_one() {
+    let app = spawn_app().await;
+    let li = app.user("lilei").await;
+    let han = app.user("hanmeimei").await;
+    app.befriend(&li, &han).await;
+    let (a, b) = futures_util::join!(app.open_chat(&li, &han), app.open_chat(&han, &li));
+    assert_eq!(a.status.as_u16(), 200, "{:?}", a.body);
+    assert_eq!(b.status.as_u16(), 200, "{:?}", b.body);
+    assert_eq!(a.body["room_id"], b.body["room_id"]);
+    assert_eq!(a.body["post_id"], b.body["post_id"]);
+}
+
+#[actix_web::test]
 async fn room_members_may_write_privately_when_the_receiver_allows_it() {
     let app = spawn_app().await;
     let (li, han, _room) = app.two_members().await;
