@@ -1,4 +1,9 @@
-use crate::{MessageId, PostId, RoomId, messages::MessageKind, rooms::UserSummary};
+use crate::{
+    MessageId, PostId, RoomId,
+    files::{FileInfo, FileKind},
+    messages::MessageKind,
+    rooms::UserSummary,
+};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -46,8 +51,28 @@ pub struct LastMessage {
     /// The body's start with line breaks folded into spaces, at most `EXCERPT_MAX`
     /// characters (an ellipsis marks a cut); `None` when recalled or not text.
     pub excerpt: Option<String>,
+    /// Its first attachment, if any (not when recalled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<AttachmentPreview>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+}
+
+/// What a preview says about a message's files.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttachmentPreview {
+    pub kind: FileKind,
+    pub name: String,
+}
+
+impl From<&FileInfo> for AttachmentPreview {
+    fn from(file: &FileInfo) -> Self {
+        Self {
+            kind: file.kind,
+            name: file.name.clone(),
+        }
+    }
 }
 
 /// The words a preview needs, in the reader's language.
@@ -59,6 +84,10 @@ pub struct PreviewWords<'a> {
     pub joined: &'a str,
     /// "离开了" / "left".
     pub left: &'a str,
+    /// "[图片]" / "[Image]".
+    pub image: &'a str,
+    /// "[文件]" / "[File]".
+    pub file: &'a str,
 }
 
 impl LastMessage {
@@ -72,7 +101,18 @@ impl LastMessage {
             match self.kind {
                 MessageKind::Joined => return format!("{name} {}", words.joined),
                 MessageKind::Left => return format!("{name} {}", words.left),
-                MessageKind::Text => self.excerpt.clone().unwrap_or_default(),
+                MessageKind::Text => {
+                    let excerpt = self.excerpt.as_deref().unwrap_or_default();
+                    let tag = self.attachment.as_ref().map(|a| match a.kind {
+                        FileKind::Image => words.image.to_owned(),
+                        FileKind::File => format!("{} {}", words.file, a.name),
+                    });
+                    match tag {
+                        Some(tag) if excerpt.is_empty() => tag,
+                        Some(tag) => format!("{tag} {excerpt}"),
+                        None => excerpt.to_owned(),
+                    }
+                }
             }
         };
         if group {
@@ -114,6 +154,8 @@ mod tests {
         recalled: "消息已撤回",
         joined: "加入了",
         left: "离开了",
+        image: "[图片]",
+        file: "[文件]",
     };
 
     fn last(kind: MessageKind, recalled: bool, excerpt: Option<&str>) -> LastMessage {
@@ -123,10 +165,12 @@ mod tests {
                 id: UserId(1),
                 username: "li".into(),
                 display_name: Some("小李".into()),
+                avatar: None,
             },
             kind,
             recalled,
             excerpt: excerpt.map(str::to_owned),
+            attachment: None,
             created_at: OffsetDateTime::UNIX_EPOCH,
         }
     }
@@ -151,5 +195,22 @@ mod tests {
         assert_eq!(recalled.preview(false, &WORDS), "消息已撤回");
         let joined = last(MessageKind::Joined, false, None);
         assert_eq!(joined.preview(true, &WORDS), "小李 加入了");
+    }
+
+    #[test]
+    fn previews_tag_images_and_files() {
+        let mut image = last(MessageKind::Text, false, Some(""));
+        image.attachment = Some(AttachmentPreview {
+            kind: FileKind::Image,
+            name: "IMG_1.jpg".into(),
+        });
+        assert_eq!(image.preview(false, &WORDS), "[图片]");
+        assert_eq!(image.preview(true, &WORDS), "小李: [图片]");
+        let mut file = last(MessageKind::Text, false, Some("see this"));
+        file.attachment = Some(AttachmentPreview {
+            kind: FileKind::File,
+            name: "报告.pdf".into(),
+        });
+        assert_eq!(file.preview(false, &WORDS), "[文件] 报告.pdf see this");
     }
 }

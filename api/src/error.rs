@@ -24,7 +24,8 @@ pub struct ErrorDetails {
     /// Seconds to wait before trying again (`rate_limited`); also sent as `Retry-After`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
-    /// The largest body accepted, in bytes (`payload_too_large`).
+    /// The largest body accepted, in bytes (`payload_too_large`); the quota in bytes
+    /// (`quota_exceeded`); the most pixels decoded (`image_too_large`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
 }
@@ -82,16 +83,24 @@ pub enum ErrorCode {
     AlreadyFriends,
     /// 409: too many friend requests are waiting for an answer; cancel some first.
     FriendRequestLimit,
+    /// 409: the file was sent in a message; recall the message instead of deleting it.
+    FileAlreadySent,
     /// 403: one of you blocked the other.
     Blocked,
     /// 403: this person takes private messages from friends only.
     NotFriends,
     /// 422: you cannot do this to yourself (befriend, block, chat privately).
     SelfNotAllowed,
-    /// 413: the body is larger than this endpoint accepts.
+    /// 413: the body is larger than this endpoint accepts (`details.limit`).
     PayloadTooLarge,
-    /// 415: the body is not `application/json`.
+    /// 413: this upload would take you over your storage quota (`details.limit`).
+    QuotaExceeded,
+    /// 415: the body is not of a type this endpoint takes (JSON; multipart for uploads).
     UnsupportedMediaType,
+    /// 422: this must be a JPEG, PNG, GIF or WebP image the server can read.
+    NotAnImage,
+    /// 422: the image has more pixels than the server decodes (`details.limit`).
+    ImageTooLarge,
     /// 422: well-formed, but some fields break the rules (see `details.fields`).
     ValidationFailed,
     /// 429: too many attempts; wait `details.retry_after` seconds.
@@ -129,10 +138,14 @@ impl ErrorCode {
             | Self::OwnerMustTransfer
             | Self::DefaultPostProtected
             | Self::AlreadyFriends
-            | Self::FriendRequestLimit => 409,
-            Self::PayloadTooLarge => 413,
+            | Self::FriendRequestLimit
+            | Self::FileAlreadySent => 409,
+            Self::PayloadTooLarge | Self::QuotaExceeded => 413,
             Self::UnsupportedMediaType => 415,
-            Self::ValidationFailed | Self::SelfNotAllowed => 422,
+            Self::ValidationFailed
+            | Self::SelfNotAllowed
+            | Self::NotAnImage
+            | Self::ImageTooLarge => 422,
             Self::RateLimited => 429,
             Self::Internal => 500,
             Self::Unavailable => 503,
@@ -166,10 +179,14 @@ impl ErrorCode {
             Self::RecallExpired => "recall_expired",
             Self::AlreadyFriends => "already_friends",
             Self::FriendRequestLimit => "friend_request_limit",
+            Self::FileAlreadySent => "file_already_sent",
             Self::Blocked => "blocked",
             Self::NotFriends => "not_friends",
             Self::SelfNotAllowed => "self_not_allowed",
             Self::PayloadTooLarge => "payload_too_large",
+            Self::QuotaExceeded => "quota_exceeded",
+            Self::NotAnImage => "not_an_image",
+            Self::ImageTooLarge => "image_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::ValidationFailed => "validation_failed",
             Self::RateLimited => "rate_limited",
@@ -204,6 +221,9 @@ pub enum FieldCode {
     PasswordIsUsername,
     /// Already used by another account.
     Taken,
+    /// Names something that does not exist, is not yours, or is already used (an
+    /// attachment someone else uploaded, or one already sent).
+    Unavailable,
 }
 
 #[cfg(test)]

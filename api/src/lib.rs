@@ -8,6 +8,8 @@ pub mod auth;
 pub mod conversations;
 /// The one error body every endpoint returns, with its stable codes.
 pub mod error;
+/// Uploads, attachments and avatars.
+pub mod files;
 /// Friends, friend requests, blocks, private chats and presence.
 pub mod friends;
 /// Typed identifiers.

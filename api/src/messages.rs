@@ -1,4 +1,6 @@
-use crate::{MessageId, PostId, RoomId, UserId, rooms::UserSummary};
+use crate::{
+    MessageId, PostId, RoomId, UserId, files::FileId, files::FileInfo, rooms::UserSummary,
+};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -10,8 +12,14 @@ use time::OffsetDateTime;
 pub struct SendMessage {
     /// A UUID the client makes once per message and reuses on every retry.
     pub client_id: String,
-    /// 1–4000 characters; line breaks are kept; never interpreted as HTML.
+    /// Up to 4000 characters; line breaks are kept; never interpreted as HTML. May be
+    /// empty when the message carries attachments.
+    #[serde(default)]
     pub body: String,
+    /// Up to `files::ATTACHMENTS_MAX` files I uploaded (`POST /files`) and have not sent
+    /// yet, in the order to show them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<FileId>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,8 +43,11 @@ pub struct Message {
     pub post_id: PostId,
     pub kind: MessageKind,
     pub author: UserSummary,
-    /// `None` once recalled.
+    /// `None` once recalled; empty for a message of attachments only.
     pub body: Option<String>,
+    /// Its files, in order; empty once recalled (the files stop downloading then).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<FileInfo>,
     /// The sender's idempotency key, so a client can match its pending copy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,

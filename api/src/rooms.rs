@@ -29,6 +29,9 @@ pub struct UserSummary {
     pub id: UserId,
     pub username: String,
     pub display_name: Option<String>,
+    /// The avatar's key (`files::avatar_url`); `None`: draw the generated one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
 }
 
 impl UserSummary {
@@ -76,6 +79,9 @@ pub struct Room {
     pub visibility: Visibility,
     pub owner_id: UserId,
     pub member_count: i64,
+    /// The avatar's key (`files::avatar_url`); `None`: draw the generated one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }

@@ -123,6 +123,10 @@ pub struct Profile {
     pub location: Option<String>,
     pub gender: Gender,
     pub zodiac: Zodiac,
+    /// The avatar's key (`files::avatar_url`), set with `PUT /me/avatar`; `None`: draw the
+    /// generated one. Ignored in `PATCH /me`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
 }
 
 /// `PATCH /me`: fields left out stay as they are; an empty string clears a text field.

@@ -15,7 +15,8 @@ use std::{fmt, path::PathBuf};
 pub struct Config {
     /// Address to listen on.
     pub bind: String,
-    /// Where the SQLite database, the generated JWT key and (later) uploads live.
+    /// Where the SQLite database, the generated JWT key, uploads (`files/`) and avatars
+    /// (`avatars/`) live.
     pub data_dir: PathBuf,
     /// `sqlite://…` or `postgres://…`; default: `teahouse.db` in the data dir.
     pub database_url: Option<String>,
@@ -39,6 +40,23 @@ pub struct Config {
     /// Friend requests one person may have waiting for an answer at once.
     pub friend_request_cap: u64,
     pub auth: AuthConfig,
+    pub files: FilesConfig,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FilesConfig {
+    /// The largest file one upload may carry (avatars included); larger gets 413.
+    pub max_upload_bytes: u64,
+    /// Bytes of uploads one person may keep in all.
+    pub quota_bytes: u64,
+    /// Images with more pixels than this are refused before they are decoded
+    /// (decompression bombs); decoding one takes about 4 bytes per pixel.
+    pub max_image_pixels: u64,
+    /// Images decoded at once; more wait (each can take `4 × max_image_pixels` bytes).
+    pub max_concurrent_images: usize,
+    /// An upload never sent in a message is deleted after this many seconds.
+    pub unsent_ttl_secs: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -100,6 +118,21 @@ impl Default for Config {
             presence_offline_grace_ms: 10_000,
             friend_request_cap: 50,
             auth: AuthConfig::default(),
+            files: FilesConfig::default(),
+        }
+    }
+}
+
+impl Default for FilesConfig {
+    fn default() -> Self {
+        Self {
+            max_upload_bytes: 20 * 1024 * 1024,
+            quota_bytes: 1024 * 1024 * 1024,
+            max_image_pixels: 50_000_000,
+            max_concurrent_images: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+            unsent_ttl_secs: 24 * 3600,
         }
     }
 }

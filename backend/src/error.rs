@@ -82,8 +82,12 @@ pub enum AppError {
     /// 413 `payload_too_large`.
     #[error("body larger than {limit} bytes")]
     PayloadTooLarge { limit: u64 },
+    /// A limit other than the body's size, named in `details.limit`: 413 `quota_exceeded`,
+    /// 422 `image_too_large`.
+    #[error("over the limit of {limit}")]
+    Limit { code: ErrorCode, limit: u64 },
     /// 415 `unsupported_media_type`.
-    #[error("expected Content-Type: application/json")]
+    #[error("unsupported Content-Type for this endpoint")]
     UnsupportedMediaType,
     /// 422 `validation_failed`, with the problem of each field.
     #[error("invalid fields")]
@@ -118,7 +122,7 @@ impl AppError {
             Self::NotFound => ErrorCode::NotFound,
             Self::RouteNotFound => ErrorCode::RouteNotFound,
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
-            Self::Taken { code, .. } | Self::Rule { code, .. } => *code,
+            Self::Taken { code, .. } | Self::Rule { code, .. } | Self::Limit { code, .. } => *code,
             Self::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             Self::Validation(_) => ErrorCode::ValidationFailed,
@@ -163,7 +167,7 @@ impl AppError {
                     ..Default::default()
                 }),
             ),
-            Self::PayloadTooLarge { limit } => (
+            Self::PayloadTooLarge { limit } | Self::Limit { limit, .. } => (
                 self.to_string(),
                 Some(ErrorDetails {
                     limit: Some(*limit),

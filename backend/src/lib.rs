@@ -13,6 +13,8 @@ pub mod db;
 pub mod entities;
 /// `AppError`, the one error type, and its JSON body.
 pub mod error;
+/// Uploads (streamed, sniffed, images stripped and thumbnailed), downloads, avatars.
+pub mod files;
 /// Finding people, friend requests, friendships, blocks.
 pub mod friends;
 /// The route table, OpenAPI document, docs UI, response headers, and the SPA files.

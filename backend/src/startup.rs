@@ -52,7 +52,9 @@ impl Application {
             },
         );
         let writer_db = db::connect_writer(&config.database_url(), &db).await?;
+        let files = crate::files::Files::open(&config.data_dir, config.files.clone())?;
         let state = AppState {
+            files,
             writer: Writer::start(writer_db, hub.clone()),
             db,
             tokens: Arc::new(tokens::TokenKeys::new(
@@ -113,6 +115,7 @@ impl Application {
         .listen(listener)?
         .run();
 
+        crate::files::service::start_sweeper(state.clone());
         let throttle = state.login_throttle.clone();
         actix_web::rt::spawn(async move {
             let mut tick = tokio::time::interval(THROTTLE_SWEEP_INTERVAL);

@@ -23,4 +23,6 @@ pub struct AppState {
     pub sessions: Arc<SessionCache>,
     /// Group commit of new messages.
     pub writer: Writer,
+    /// Uploads on disk and their limits.
+    pub files: crate::files::Files,
 }

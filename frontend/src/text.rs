@@ -37,6 +37,10 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &ApiError) -> String {
         ErrorCode::NotFriends => t_string!(i18n, errors.not_friends),
         ErrorCode::SelfNotAllowed => t_string!(i18n, errors.self_not_allowed),
         ErrorCode::PayloadTooLarge => t_string!(i18n, errors.payload_too_large),
+        ErrorCode::QuotaExceeded => t_string!(i18n, errors.quota_exceeded),
+        ErrorCode::NotAnImage => t_string!(i18n, errors.not_an_image),
+        ErrorCode::ImageTooLarge => t_string!(i18n, errors.image_too_large),
+        ErrorCode::FileAlreadySent => t_string!(i18n, errors.file_already_sent),
         ErrorCode::UnsupportedMediaType => t_string!(i18n, errors.unsupported_media_type),
         ErrorCode::ValidationFailed => t_string!(i18n, errors.validation_failed),
         ErrorCode::RateLimited => {
@@ -67,6 +71,7 @@ pub fn field_text(i18n: I18nContext<Locale>, code: FieldCode) -> String {
         FieldCode::PasswordTooCommon => t_string!(i18n, fields.password_too_common),
         FieldCode::PasswordIsUsername => t_string!(i18n, fields.password_is_username),
         FieldCode::Taken => t_string!(i18n, fields.taken),
+        FieldCode::Unavailable => t_string!(i18n, fields.unavailable),
     };
     text.to_string()
 }

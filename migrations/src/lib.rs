@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261121_000001_accounts;
 mod m20261121_000002_rooms;
 mod m20261122_000003_friends;
+mod m20261123_000004_files;
 
 /// A foreign key that goes away with what it points at. Shared by the migrations, so what
 /// it produces must never change (old migrations keep meaning what they meant).
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_accounts::Migration),
             Box::new(m20261121_000002_rooms::Migration),
             Box::new(m20261122_000003_friends::Migration),
+            Box::new(m20261123_000004_files::Migration),
         ]
     }
 }

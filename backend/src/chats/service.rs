@@ -202,6 +202,13 @@ pub async fn conversations(state: &AppState, auth: &AuthUser) -> AppResult<Vec<C
     )
     .await?;
     let unread = unread::everywhere(db, auth.user_id).await?;
+    let files = crate::files::store::of_messages(
+        db,
+        last.values()
+            .filter(|m| m.recalled_at.is_none())
+            .map(|m| m.id),
+    )
+    .await?;
 
     let mut out: Vec<Conversation> = posts
         .into_iter()
@@ -220,6 +227,10 @@ pub async fn conversations(state: &AppState, auth: &AuthUser) -> AppResult<Vec<C
                     kind: kind_from_str(&m.kind),
                     recalled: m.recalled_at.is_some(),
                     excerpt: m.body.as_deref().map(excerpt),
+                    attachment: files
+                        .get(&m.id)
+                        .and_then(|f| f.first())
+                        .map(|f| (&crate::files::to_info(f)).into()),
                     created_at: m.created_at,
                 })
             });

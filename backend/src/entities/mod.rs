@@ -2,6 +2,7 @@
 //! each feature maps them to its `api` type.
 
 pub mod block;
+pub mod file;
 pub mod friend_request;
 pub mod friendship;
 pub mod join_request;

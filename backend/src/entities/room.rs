@@ -19,6 +19,7 @@ pub struct Model {
     /// `"<smaller user id>:<larger user id>"` for a private chat: one per pair.
     #[sea_orm(unique)]
     pub direct_key: Option<String>,
+    pub avatar: Option<String>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }

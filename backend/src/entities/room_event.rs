@@ -11,6 +11,8 @@ pub struct Model {
     pub seq: i64,
     /// The whole `ServerFrame::Event` as sent, serialised once.
     pub payload: String,
+    /// The message a `message_created` event created.
+    pub message_id: Option<i64>,
     pub created_at: OffsetDateTime,
 }
 

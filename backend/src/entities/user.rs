@@ -24,6 +24,8 @@ pub struct Model {
     pub last_seen_at: Option<OffsetDateTime>,
     pub invisible: bool,
     pub direct_messages: String,
+    pub avatar: Option<String>,
+    pub storage_used: i64,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }

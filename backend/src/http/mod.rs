@@ -5,7 +5,7 @@ pub mod headers;
 pub mod spa;
 
 use crate::{
-    auth, chats, error::AppError, friends, messages, posts, rooms, state::AppState, users,
+    auth, chats, error::AppError, files, friends, messages, posts, rooms, state::AppState, users,
 };
 use actix_web::{HttpResponse, get, web};
 use api::{ErrorBody, users::Health};
@@ -30,6 +30,7 @@ use utoipa_actix_web::{AppExt as _, scope, service_config::ServiceConfig};
         (name = "rooms", description = "Rooms, members, join requests"),
         (name = "posts", description = "Posts (topics) inside rooms"),
         (name = "messages", description = "Messages, history, recall, read markers"),
+        (name = "files", description = "Uploads, attachments, downloads"),
         (name = "server", description = "Health"),
     )
 )]
@@ -64,6 +65,9 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
         .service(auth::routes::change_password)
         .service(users::routes::me)
         .service(users::routes::edit_me)
+        .service(files::routes::set_my_avatar)
+        .service(files::routes::clear_my_avatar)
+        .service(files::routes::avatar)
         .service(users::routes::user)
         // Fixed paths before `/rooms/{id}`.
         .service(rooms::routes::discover)
@@ -81,6 +85,8 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
         .service(rooms::routes::requests)
         .service(rooms::routes::approve)
         .service(rooms::routes::decline)
+        .service(files::routes::set_room_avatar)
+        .service(files::routes::clear_room_avatar)
         .service(posts::routes::list)
         .service(posts::routes::create)
         .service(posts::routes::edit)
@@ -101,7 +107,13 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
         .service(friends::routes::block)
         .service(friends::routes::unblock)
         .service(chats::routes::open)
-        .service(chats::routes::conversations);
+        .service(chats::routes::conversations)
+        // Fixed path before `/files/{id}`.
+        .service(files::routes::usage)
+        .service(files::routes::upload)
+        .service(files::routes::download)
+        .service(files::routes::thumb)
+        .service(files::routes::remove);
 }
 
 /// The OpenAPI document for everything `api_routes` mounts.

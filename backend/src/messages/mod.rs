@@ -28,8 +28,9 @@ pub fn kind_to_str(kind: MessageKind) -> &'static str {
     }
 }
 
-/// The wire form. A recalled message never carries its body (it is also gone from the
-/// database; this is a second guard).
+/// The wire form, without attachments (the caller adds them: they are another table). A
+/// recalled message never carries its body (it is also gone from the database; this is a
+/// second guard).
 pub fn to_message(m: &message::Model, author: &crate::entities::user::Model) -> Message {
     let recall = m.recalled_at.map(|at| {
         let by = m.recalled_by.unwrap_or(m.author_id);
@@ -50,6 +51,7 @@ pub fn to_message(m: &message::Model, author: &crate::entities::user::Model) -> 
         } else {
             m.body.clone()
         },
+        attachments: Vec::new(),
         client_id: m.client_id.map(|c| c.to_string()),
         created_at: m.created_at,
         recall,

@@ -73,13 +73,20 @@ pub async fn send(
 ) -> AppResult<(Message, bool)> {
     let client_id = Uuid::parse_str(req.client_id.trim())
         .map_err(|_| AppError::field("client_id", FieldCode::InvalidChars))?;
-    let body = parse_body(&req.body).map_err(|p| AppError::field("body", p))?;
+    let body = match parse_body(&req.body) {
+        Ok(body) => body,
+        // A message of files alone has no text.
+        Err(FieldCode::Required) if !req.attachments.is_empty() => String::new(),
+        Err(problem) => return Err(AppError::field("body", problem)),
+    };
     let (room_id, author, direct) = sender_in_post(&state.db, auth.user_id, post_id)
         .await?
         .ok_or(AppError::NotFound)?;
     if direct {
         crate::chats::service::check_send(&state.db, room_id, auth.user_id).await?;
     }
+    let attachments =
+        crate::files::service::check_attachments(state, auth, &req.attachments).await?;
     state
         .writer
         .send(Draft {
@@ -88,6 +95,7 @@ pub async fn send(
             author,
             client_id,
             body,
+            attachments,
         })
         .await
 }
@@ -224,15 +232,29 @@ pub async fn history(
         rows.reverse();
     }
     let authors = room_store::users(&state.db, rows.iter().map(|m| m.author_id)).await?;
+    let mut files = crate::files::store::of_messages(
+        &state.db,
+        rows.iter()
+            .filter(|m| m.recalled_at.is_none())
+            .map(|m| m.id),
+    )
+    .await?;
     let messages = rows
         .iter()
-        .filter_map(|m| authors.get(&m.author_id).map(|a| to_message(m, a)))
+        .filter_map(|m| {
+            let mut message = to_message(m, authors.get(&m.author_id)?);
+            if let Some(files) = files.remove(&m.id) {
+                message.attachments = files.iter().map(crate::files::to_info).collect();
+            }
+            Some(message)
+        })
         .collect();
     Ok(MessagePage { messages, has_more })
 }
 
 /// Recall: the author within the window, or a room owner/admin at any time. The body is
-/// erased from the database; everyone sees a placeholder in its place.
+/// erased from the database (also from the stored event that created it); everyone sees a
+/// placeholder in its place, and its files stop downloading for all but server admins.
 pub async fn recall(
     state: &AppState,
     auth: &AuthUser,
@@ -278,6 +300,8 @@ pub async fn recall(
     .exec(&txn)
     .await?;
     let message = to_message(&recalled, &author);
+    // Its text and files must not come back through a replay either.
+    events::erase_created(&txn, &message).await?;
     let published = events::record(
         &txn,
         RoomId(existing.room_id),

@@ -50,6 +50,8 @@ pub struct Draft {
     pub author: user::Model,
     pub client_id: Uuid,
     pub body: String,
+    /// Checked files of mine, not sent yet, in order.
+    pub attachments: Vec<(Uuid, api::files::FileInfo)>,
 }
 
 /// The message, and whether this send created it (`false`: a retry of an earlier send).
@@ -170,14 +172,22 @@ async fn write(
         .collect();
 
     let mut outcomes = Vec::with_capacity(drafts.len());
-    let mut created: Vec<(message::Model, &user::Model)> = Vec::new();
+    let mut created: Vec<(message::Model, &Draft)> = Vec::new();
     let mut first_of: HashMap<(i64, Uuid), message::Model> = HashMap::new();
     for draft in drafts {
         let key = (draft.author.id, draft.client_id);
         if let Some(m) = inserted.remove(&key) {
+            // A file sent by another message meanwhile fails this batch; the sends are
+            // then written one by one and only this one fails.
+            let ids: Vec<Uuid> = draft.attachments.iter().map(|(id, _)| *id).collect();
+            if !ids.is_empty()
+                && !crate::files::store::attach(&txn, draft.author.id, m.id, &ids).await?
+            {
+                return Err(AppError::field("attachments", api::FieldCode::Unavailable));
+            }
             first_of.insert(key, m.clone());
             outcomes.push(Ok(Slot::Created(m.id)));
-            created.push((m, &draft.author));
+            created.push((m, draft));
             continue;
         }
         let existing = match first_of.get(&key) {
@@ -192,7 +202,19 @@ async fn write(
         };
         let existing =
             existing.ok_or_else(|| AppError::internal("a send neither inserted nor found"))?;
-        outcomes.push(replay(&existing, draft).map(Slot::Repeat));
+        let mut answer = replay(&existing, draft);
+        if let Ok(message) = &mut answer
+            && message.recall.is_none()
+        {
+            let mut files = crate::files::store::of_messages(&txn, [existing.id]).await?;
+            message.attachments = files
+                .remove(&existing.id)
+                .unwrap_or_default()
+                .iter()
+                .map(crate::files::to_info)
+                .collect();
+        }
+        outcomes.push(answer.map(|m| Slot::Repeat(Box::new(m))));
     }
 
     let mut published = Vec::new();
@@ -205,8 +227,9 @@ async fn write(
         touch_posts(&txn, posts, now).await?;
 
         let mut by_room: BTreeMap<i64, Vec<RoomEvent>> = BTreeMap::new();
-        for (m, author) in &created {
-            let message = to_message(m, author);
+        for (m, draft) in &created {
+            let mut message = to_message(m, &draft.author);
+            message.attachments = draft.attachments.iter().map(|(_, f)| f.clone()).collect();
             messages.insert(m.id, message.clone());
             by_room
                 .entry(m.room_id)
@@ -237,7 +260,7 @@ async fn write(
     let outcomes = outcomes
         .into_iter()
         .map(|slot| match slot? {
-            Slot::Repeat(existing) => Ok((existing, false)),
+            Slot::Repeat(existing) => Ok((*existing, false)),
             Slot::Created(id) => messages
                 .remove(&id)
                 .map(|m| (m, true))
@@ -252,7 +275,7 @@ enum Slot {
     /// Inserted with this id.
     Created(i64),
     /// A retry: the message it repeats.
-    Repeat(Message),
+    Repeat(Box<Message>),
 }
 
 /// The answer to a repeated `client_id`: the first message, if this is really a retry of it.

@@ -69,6 +69,10 @@ pub async fn record_many(
     let mut published = Vec::with_capacity(events.len());
     let mut rows = Vec::with_capacity(events.len());
     for (seq, event) in (first..).zip(events) {
+        let message_id = match &event {
+            RoomEvent::MessageCreated { message } => Some(message.id.0),
+            _ => None,
+        };
         let frame = serde_json::to_string(&ServerFrame::Event {
             room_id,
             seq,
@@ -79,6 +83,7 @@ pub async fn record_many(
             room_id: Set(room_id.0),
             seq: Set(seq),
             payload: Set(frame.clone()),
+            message_id: Set(message_id),
             created_at: Set(now),
         });
         published.push(Published {
@@ -91,6 +96,36 @@ pub async fn record_many(
         .exec_without_returning(db)
         .await?;
     Ok(published)
+}
+
+/// Rewrites the stored `message_created` event of a message that was just recalled, so a
+/// replay shows it recalled from the start and its text and files are gone from the
+/// database everywhere. Runs in the recall's transaction.
+pub async fn erase_created(
+    db: &impl ConnectionTrait,
+    recalled: &api::messages::Message,
+) -> AppResult<()> {
+    let stored = room_event::Entity::find()
+        .filter(room_event::Column::MessageId.eq(recalled.id.0))
+        .all(db)
+        .await?;
+    for row in stored {
+        let frame = serde_json::to_string(&ServerFrame::Event {
+            room_id: RoomId(row.room_id),
+            seq: row.seq,
+            event: RoomEvent::MessageCreated {
+                message: recalled.clone(),
+            },
+        })
+        .map_err(AppError::internal)?;
+        room_event::Entity::update_many()
+            .col_expr(room_event::Column::Payload, Expr::value(frame))
+            .filter(room_event::Column::RoomId.eq(row.room_id))
+            .filter(room_event::Column::Seq.eq(row.seq))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
 }
 
 /// At most this many events are read from the database per query while replaying.

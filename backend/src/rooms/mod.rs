@@ -20,6 +20,7 @@ pub fn summary(user: &user::Model) -> UserSummary {
         id: UserId(user.id),
         username: user.username.clone(),
         display_name: user.display_name.clone(),
+        avatar: user.avatar.clone(),
     }
 }
 
@@ -63,6 +64,7 @@ pub fn to_room(room: &room::Model, member_count: i64) -> Room {
         visibility: visibility_from_str(&room.visibility),
         owner_id: UserId(room.owner_id),
         member_count,
+        avatar: room.avatar.clone(),
         created_at: room.created_at,
     }
 }

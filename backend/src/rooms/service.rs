@@ -270,9 +270,19 @@ pub async fn get(state: &AppState, auth: &AuthUser, id: RoomId) -> AppResult<Roo
     Ok(to_room(&room, store::member_count(&state.db, id).await?))
 }
 
+/// The caller is an owner or admin of this group room: 404 if not in it, 403 if only a
+/// member.
+pub async fn require_room_admin(
+    db: &impl ConnectionTrait,
+    room: RoomId,
+    user: UserId,
+) -> AppResult<RoomRole> {
+    let member = require_group_member(db, room, user).await?;
+    require_role(&member, RoomRole::Admin)
+}
+
 pub async fn edit(state: &AppState, auth: &AuthUser, id: RoomId, req: EditRoom) -> AppResult<Room> {
-    let member = require_group_member(&state.db, id, auth.user_id).await?;
-    require_role(&member, RoomRole::Admin)?;
+    require_room_admin(&state.db, id, auth.user_id).await?;
     let mut problems = BTreeMap::new();
     let mut change = room::ActiveModel {
         id: Set(id.0),
@@ -293,6 +303,17 @@ pub async fn edit(state: &AppState, auth: &AuthUser, id: RoomId, req: EditRoom) 
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
     }
+    apply_edit(state, auth, id, change).await
+}
+
+/// Writes a change to a room's card (owners and admins) and tells its members.
+pub async fn apply_edit(
+    state: &AppState,
+    auth: &AuthUser,
+    id: RoomId,
+    change: room::ActiveModel,
+) -> AppResult<Room> {
+    require_room_admin(&state.db, id, auth.user_id).await?;
     let txn = crate::db::write_txn(&state.db).await?;
     let room = room::Entity::update(change).exec(&txn).await?;
     let card = to_room(&room, store::member_count(&txn, id).await?);

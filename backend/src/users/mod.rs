@@ -30,6 +30,7 @@ fn profile(user: &user::Model) -> Profile {
         location: user.location.clone(),
         gender: enum_from_str(&user.gender),
         zodiac: enum_from_str(&user.zodiac),
+        avatar: user.avatar.clone(),
     }
 }
 

@@ -476,3 +476,153 @@ impl WsClient {
         let _ = self.framed.send(awc::ws::Message::Close(None)).await;
     }
 }
+
+// ---- files -------------------------------------------------------------------------------
+
+/// A download, read whole as bytes.
+#[derive(Debug)]
+pub struct Download {
+    pub status: u16,
+    pub headers: awc::http::header::HeaderMap,
+    pub bytes: Vec<u8>,
+}
+
+impl Download {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+}
+
+/// One part of a multipart body.
+pub struct Part<'a> {
+    pub name: &'a str,
+    /// The `filename` parameter, written as browsers do (raw UTF-8, `"` as `%22`).
+    pub filename: Option<&'a str>,
+    pub content_type: Option<&'a str>,
+    pub data: &'a [u8],
+}
+
+pub const BOUNDARY: &str = "----teahouse-test-boundary-7MA4YWxkTrZu0gW";
+
+/// A multipart/form-data body of these parts.
+pub fn multipart_body(parts: &[Part<'_>]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for part in parts {
+        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+        let mut disposition = format!("Content-Disposition: form-data; name=\"{}\"", part.name);
+        if let Some(filename) = part.filename {
+            disposition.push_str(&format!("; filename=\"{}\"", filename.replace('"', "%22")));
+        }
+        body.extend_from_slice(disposition.as_bytes());
+        body.extend_from_slice(b"\r\n");
+        if let Some(ct) = part.content_type {
+            body.extend_from_slice(format!("Content-Type: {ct}\r\n").as_bytes());
+        }
+        body.extend_from_slice(b"\r\n");
+        body.extend_from_slice(part.data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+impl TestApp {
+    /// Sends a multipart body (with its length) to `path`.
+    pub async fn multipart(&self, method: &str, path: &str, token: &str, body: Vec<u8>) -> Reply {
+        let method = awc::http::Method::from_bytes(method.as_bytes()).expect("method");
+        let req = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .insert_header((
+                "content-type",
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            ));
+        Self::read(req.send_body(body).await.expect("multipart request")).await
+    }
+
+    /// Uploads `data` as a file called `name` (the part's filename).
+    pub async fn upload(&self, user: &TestUser, name: &str, data: &[u8]) -> Reply {
+        let body = multipart_body(&[Part {
+            name: "file",
+            filename: Some(name),
+            content_type: Some("application/octet-stream"),
+            data,
+        }]);
+        self.multipart("POST", "/api/v1/files", &user.access, body)
+            .await
+    }
+
+    /// Uploads and returns the file's id; panics unless it was stored.
+    pub async fn upload_ok(&self, user: &TestUser, name: &str, data: &[u8]) -> String {
+        let reply = self.upload(user, name, data).await;
+        assert_eq!(reply.status.as_u16(), 201, "{:?}", reply.body);
+        reply.body["id"].as_str().expect("file id").to_owned()
+    }
+
+    /// Sends a message with attachments.
+    pub async fn send_files(
+        &self,
+        user: &TestUser,
+        post: i64,
+        body: &str,
+        files: &[&str],
+    ) -> Reply {
+        self.post(
+            &format!("/api/v1/posts/{post}/messages"),
+            &json!({
+                "client_id": uuid::Uuid::new_v4().to_string(),
+                "body": body,
+                "attachments": files,
+            }),
+            Some(&user.access),
+        )
+        .await
+    }
+
+    /// GET with extra headers, the body as bytes.
+    pub async fn fetch(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Download {
+        let mut req = self.client.get(self.url(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        for (name, value) in headers {
+            req = req.insert_header((*name, *value));
+        }
+        let mut res = req.send().await.expect("GET");
+        let bytes = res.body().limit(64 * 1024 * 1024).await.expect("read body");
+        Download {
+            status: res.status().as_u16(),
+            headers: res.headers().clone(),
+            bytes: bytes.to_vec(),
+        }
+    }
+
+    /// Every regular file under the data directory's `files/` (uploads and scratch).
+    pub fn stored_files(&self) -> Vec<std::path::PathBuf> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.config.data_dir.join("files"), &mut out);
+        out
+    }
+}

@@ -8,6 +8,7 @@
 mod accounts;
 mod chat;
 mod errors;
+mod files;
 mod friends;
 mod helpers;
 mod openapi;

@@ -1,4 +1,5 @@
 //! Reusable pieces of the screens.
 
+pub mod files;
 pub mod form;
 pub mod header;

@@ -3,15 +3,25 @@
 
 use crate::{
     client::ApiError,
-    components::form::{Notice, TextField},
+    components::{
+        files::{
+            Attachments, Avatar, AvatarPicker, Upload, UploadLine, UploadState, input_files,
+            start_upload, transfer_files,
+        },
+        form::{Notice, TextField},
+    },
     i18n::*,
-    state::chat::{Chat, Connection, Pending, RECALL_WINDOW_SECS, js_sys_now, use_chat},
+    state::{
+        chat::{Chat, Connection, Pending, RECALL_WINDOW_SECS, js_sys_now, use_chat},
+        session::use_session,
+    },
     text::{error_text, tr},
     ws,
 };
 use api::{
     PostId, RoomId, UserId,
     conversations::{Conversation, PreviewWords},
+    files::ATTACHMENTS_MAX,
     friends::{DirectChat, OpenChat, Presence, RequestResult, SendFriendRequest},
     messages::{Message, MessageKind},
     posts::{CreatePost, Post},
@@ -224,6 +234,8 @@ fn ConversationLink(conversation: Conversation, on_pick: Callback<()>) -> impl I
                     recalled: t_string!(i18n, contacts.recalled),
                     joined: t_string!(i18n, contacts.joined),
                     left: t_string!(i18n, contacts.left),
+                    image: t_string!(i18n, files.image_tag),
+                    file: t_string!(i18n, files.file_tag),
                 };
                 m.preview(group, &words)
             })
@@ -601,16 +613,23 @@ fn MessageItem(message: Message, my_role: Signal<RoomRole>) -> impl IntoView {
     } else {
         t_string!(i18n, chat.remove)
     };
+    let body = message.body.unwrap_or_default();
+    let attachments = message.attachments;
+    let author = message.author;
     view! {
         <li class="message" class:mine=mine>
             <div class="meta">
+                <Avatar id=author.id.0 name=name.clone() key=author.avatar.clone() size=20/>
                 <span class="author">{name}</span>
                 <time datetime=sent_at.to_string()>{clock(sent_at)}</time>
                 <Show when=can_recall>
                     <button type="button" class="link tiny" on:click=recall>{label}</button>
                 </Show>
             </div>
-            <div class="body">{linkified(message.body.unwrap_or_default())}</div>
+            <Show when={let empty = body.is_empty(); move || !empty}>
+                <div class="body">{linkified(body.clone())}</div>
+            </Show>
+            {(!attachments.is_empty()).then(|| view! { <Attachments files=attachments.clone()/> })}
             {move || error.get().map(|e| view! { <p class="error-text">{error_text(i18n, &e)}</p> })}
         </li>
     }
@@ -659,6 +678,9 @@ fn PendingItem(item: Pending) -> impl IntoView {
                 }}
             </div>
             <div class="body">{item.body.clone()}</div>
+            <ul class="pending-files">
+                {item.attachments.iter().map(|f| view! { <li class="file-name">{f.name.clone()}</li> }).collect_view()}
+            </ul>
         </li>
     }
 }
@@ -703,17 +725,42 @@ fn put_back(text: String) {
 #[component]
 fn Composer(post: PostId) -> impl IntoView {
     let chat = use_chat();
+    let session = use_session();
     let i18n = use_i18n();
     let draft = RwSignal::new(String::new());
     PUT_BACK.with(|p| *p.borrow_mut() = Some(draft));
     let last_typing = StoredValue::new(0.0f64);
+    let uploads = RwSignal::new_local(Vec::<Upload>::new());
+    let dragging = RwSignal::new(false);
+    let notice = RwSignal::new(None::<String>);
+    let add_files = move |files: Vec<web_sys::File>| {
+        for file in files {
+            if uploads.with_untracked(Vec::len) >= ATTACHMENTS_MAX {
+                break;
+            }
+            let upload = start_upload(session, i18n, "POST", "/files".into(), file);
+            uploads.update(|u| u.push(upload));
+        }
+    };
+    let remove = Callback::new(move |key: u32| uploads.update(|u| u.retain(|x| x.key != key)));
     let send = move || {
         let text = draft.get_untracked();
-        if text.trim().is_empty() {
+        let all = uploads.get_untracked();
+        if all
+            .iter()
+            .any(|u| matches!(u.state.get_untracked(), UploadState::Sending(_)))
+        {
+            notice.set(Some(t_string!(i18n, files.wait_uploads).to_string()));
             return;
         }
-        chat.send(post, text);
+        let files: Vec<_> = all.iter().filter_map(|u| u.state.get_untracked().file()).collect();
+        if text.trim().is_empty() && files.is_empty() {
+            return;
+        }
+        chat.send(post, text, files);
         draft.set(String::new());
+        uploads.set(Vec::new());
+        notice.set(None);
     };
     let on_keydown = move |ev: ev::KeyboardEvent| {
         // Enter sends; Shift+Enter is a new line; Enter while an IME is composing (pinyin)
@@ -730,12 +777,47 @@ fn Composer(post: PostId) -> impl IntoView {
             ws::typing(post);
         }
     };
+    // A pasted screenshot or file is attached; pasted text stays text.
+    let on_paste = move |ev: ev::ClipboardEvent| {
+        let files = transfer_files(ev.clipboard_data());
+        if !files.is_empty() {
+            ev.prevent_default();
+            add_files(files);
+        }
+    };
+    let on_drop = move |ev: ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        add_files(transfer_files(ev.data_transfer()));
+    };
     view! {
-        <form class="composer" on:submit=move |ev: ev::SubmitEvent| { ev.prevent_default(); send(); }>
-            <label for="composer" class="visually-hidden">{t!(i18n, chat.composer)}</label>
-            <textarea id="composer" rows="2" maxlength="4000" bind:value=draft on:keydown=on_keydown on:input=on_input
-                placeholder=move || t_string!(i18n, chat.composer_hint)></textarea>
-            <button type="submit" class="primary">{t!(i18n, chat.send)}</button>
+        <form class="composer" class:dragging=dragging
+            on:submit=move |ev: ev::SubmitEvent| { ev.prevent_default(); send(); }
+            on:dragover=move |ev: ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=on_drop>
+            <Show when=move || !uploads.with(Vec::is_empty)>
+                <ul class="uploads">
+                    <For each=move || uploads.get() key=|u| u.key let:upload>
+                        <UploadLine upload remove/>
+                    </For>
+                </ul>
+            </Show>
+            {move || notice.get().map(|n| view! { <p class="error-text">{n}</p> })}
+            <div class="composer-row">
+                <label class="button attach" title=move || t_string!(i18n, files.attach)>
+                    <span aria-hidden="true">"📎"</span>
+                    <span class="visually-hidden">{t!(i18n, files.attach)}</span>
+                    <input type="file" multiple class="visually-hidden" on:change=move |ev| add_files(input_files(&ev))/>
+                </label>
+                <label for="composer" class="visually-hidden">{t!(i18n, chat.composer)}</label>
+                <textarea id="composer" rows="2" maxlength="4000" bind:value=draft on:keydown=on_keydown on:input=on_input
+                    on:paste=on_paste placeholder=move || t_string!(i18n, chat.composer_hint)></textarea>
+                <button type="submit" class="primary">{t!(i18n, chat.send)}</button>
+            </div>
+            <Show when=move || dragging.get()>
+                <p class="drop-hint">{t!(i18n, files.drop_here)}</p>
+            </Show>
         </form>
     }
 }
@@ -902,6 +984,15 @@ fn EditRoomDialog(room: Room, close: Callback<()>) -> impl IntoView {
     let description = RwSignal::new(room.description.clone().unwrap_or_default());
     let private = RwSignal::new(room.visibility == Visibility::Private);
     let error = RwSignal::new(None::<ApiError>);
+    let avatar_key = RwSignal::new(room.avatar.clone());
+    let room_name = room.name.clone();
+    // The answer is the room's card with its new avatar.
+    let avatar_done = Callback::new(move |json: String| {
+        if let Ok(card) = serde_json::from_str::<Room>(&json) {
+            avatar_key.set(card.avatar);
+            chat.reload_rooms();
+        }
+    });
     let submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
         let body = api::rooms::EditRoom {
@@ -931,6 +1022,10 @@ fn EditRoomDialog(room: Room, close: Callback<()>) -> impl IntoView {
         <Dialog title=tr(move || t_string!(i18n, chat.edit_room).to_string()) close>
             <form on:submit=submit>
                 <Notice text=Signal::derive(move || error.get().map(|e| error_text(i18n, &e)))/>
+                <div class="avatar-row">
+                    {move || view! { <Avatar id=id.0 name=room_name.clone() key=avatar_key.get() size=64/> }}
+                    <AvatarPicker path=format!("/rooms/{id}/avatar") done=avatar_done/>
+                </div>
                 <RoomFields name description private/>
                 <DialogActions close submit=tr(move || t_string!(i18n, chat.save).to_string())/>
             </form>

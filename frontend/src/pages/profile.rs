@@ -1,6 +1,9 @@
 use crate::{
     client::ApiError,
-    components::form::{Notice, TextField},
+    components::{
+        files::{Avatar, AvatarPicker},
+        form::{Notice, TextField},
+    },
     i18n::*,
     state::session::use_session,
     text::{error_text, field_text, from_wire_name, tr, wire_name},
@@ -29,22 +32,24 @@ fn ProfileCard(me: Me) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let user = Signal::derive(move || session.user.get().unwrap_or_else(|| me.clone()));
-    let initial = move || {
+    let avatar = move || {
         let u = user.get();
-        u.profile
-            .display_name
-            .clone()
-            .unwrap_or(u.username)
-            .chars()
-            .next()
-            .map(String::from)
-            .unwrap_or_default()
+        let name = u.profile.display_name.clone().unwrap_or(u.username);
+        view! { <Avatar id=u.id.0 name key=u.profile.avatar size=96/> }
     };
-    let hue = move || (user.get().id.0 * 47 % 360).to_string();
+    // The answer is my account with its new avatar.
+    let avatar_done = Callback::new(move |json: String| {
+        if let Ok(me) = serde_json::from_str::<Me>(&json) {
+            session.user.set(Some(me));
+        }
+    });
     let none = move || t_string!(i18n, profile.none).to_string();
     view! {
         <section class="card profile-card" aria-labelledby="profile-title">
-            <div class="avatar" style:--avatar-hue=hue aria-hidden="true">{initial}</div>
+            <div class="avatar-column">
+                {avatar}
+                <AvatarPicker path="/me/avatar" done=avatar_done/>
+            </div>
             <div>
                 <h1 id="profile-title">{move || user.get().profile.display_name.unwrap_or_else(|| user.get().username)}</h1>
                 <p class="muted">"@"{move || user.get().username}</p>

@@ -35,6 +35,8 @@ pub struct Pending {
     pub client_id: String,
     pub post_id: PostId,
     pub body: String,
+    /// Uploaded files going with it.
+    pub attachments: Vec<api::files::FileInfo>,
     /// The server refused it for good (not a network failure).
     pub failed: Option<ApiError>,
 }
@@ -255,11 +257,12 @@ impl Chat {
 
     /// Queues a message and tries to send it. It stays pending (and is retried with the
     /// same id when the connection returns) until the server has it.
-    pub fn send(self, post: PostId, body: String) {
+    pub fn send(self, post: PostId, body: String, attachments: Vec<api::files::FileInfo>) {
         let pending = Pending {
             client_id: new_client_id(),
             post_id: post,
             body,
+            attachments,
             failed: None,
         };
         self.pending.update(|p| p.push(pending.clone()));
@@ -282,6 +285,7 @@ impl Chat {
         let body = SendMessage {
             client_id: pending.client_id.clone(),
             body: pending.body.clone(),
+            attachments: pending.attachments.iter().map(|f| f.id.clone()).collect(),
         };
         match self
             .session

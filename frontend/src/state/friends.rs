@@ -152,6 +152,7 @@ impl Friends {
                     kind: message.kind,
                     recalled: message.recall.is_some(),
                     excerpt: message.body.as_deref().map(excerpt),
+                    attachment: message.attachments.first().map(Into::into),
                     created_at: message.created_at,
                 });
             }
