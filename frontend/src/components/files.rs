@@ -84,7 +84,9 @@ pub fn AuthImage(
         }
     });
     let style = match (width, height) {
-        (Some(w), Some(h)) if w > 0 && h > 0 => format!("aspect-ratio:{w}/{h};width:min({w}px,100%)"),
+        (Some(w), Some(h)) if w > 0 && h > 0 => {
+            format!("aspect-ratio:{w}/{h};width:min({w}px,100%)")
+        }
         _ => String::new(),
     };
     view! {
@@ -119,7 +121,8 @@ fn gloo_timers_free_later(url: String) {
         let _ = Url::revoke_object_url(&url);
     });
     if let Some(window) = web_sys::window() {
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(free.unchecked_ref(), 60_000);
+        let _ = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(free.unchecked_ref(), 60_000);
     }
 }
 
@@ -129,7 +132,8 @@ pub fn Attachments(files: Vec<FileInfo>) -> impl IntoView {
     let session = use_session();
     let i18n = use_i18n();
     let viewing = RwSignal::new(None::<FileInfo>);
-    let (images, others): (Vec<FileInfo>, Vec<FileInfo>) = files.into_iter().partition(FileInfo::is_image);
+    let (images, others): (Vec<FileInfo>, Vec<FileInfo>) =
+        files.into_iter().partition(FileInfo::is_image);
     view! {
         <div class="attachments">
             {images.into_iter().map(|f| {
@@ -145,7 +149,10 @@ pub fn Attachments(files: Vec<FileInfo>) -> impl IntoView {
                 let save = f.clone();
                 view! {
                     <div class="file-card">
-                        <span class="file-icon" aria-hidden="true">"📄"</span>
+                        <svg class="file-icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
+                            <path fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round"
+                                d="M6 2.5h8l5 5v14H6zM14 2.5v5h5"/>
+                        </svg>
                         <span class="file-name" title=f.name.clone()>{f.name.clone()}</span>
                         <span class="muted">{human_size(f.size)}</span>
                         <button type="button" class="link" on:click=move |_| download(session, save.clone())>
@@ -260,14 +267,24 @@ pub fn start_upload(
         };
         if file.size() > limits.max_upload_bytes as f64 {
             return state.set(UploadState::Failed(
-                t_string!(i18n, files.too_large, limit = human_size(limits.max_upload_bytes)).to_string(),
+                t_string!(
+                    i18n,
+                    files.too_large,
+                    limit = human_size(limits.max_upload_bytes)
+                )
+                .to_string(),
             ));
         }
         let Some(token) = session.access_token() else {
-            return state.set(UploadState::Failed(error_text(i18n, &ApiError::unauthenticated())));
+            return state.set(UploadState::Failed(error_text(
+                i18n,
+                &ApiError::unauthenticated(),
+            )));
         };
         match send_xhr(method, &path, &token, &file, state, xhr_slot).await {
-            Ok((status, text)) if (200..300).contains(&status) => state.set(UploadState::Done(text)),
+            Ok((status, text)) if (200..300).contains(&status) => {
+                state.set(UploadState::Done(text))
+            }
             Ok((status, text)) => {
                 let err = match serde_json::from_str::<ErrorBody>(&text) {
                     Ok(body) => ApiError { status, body },
@@ -276,7 +293,10 @@ pub fn start_upload(
                 state.set(UploadState::Failed(error_text(i18n, &err)));
             }
             Err(None) => {} // cancelled
-            Err(Some(why)) => state.set(UploadState::Failed(error_text(i18n, &ApiError::unreachable(why)))),
+            Err(Some(why)) => state.set(UploadState::Failed(error_text(
+                i18n,
+                &ApiError::unreachable(why),
+            ))),
         }
         xhr_slot.set_value(None);
     });
@@ -294,12 +314,15 @@ async fn send_xhr(
 ) -> Result<(u16, String), Option<String>> {
     let fail = |e: JsValue| Some(format!("{e:?}"));
     let xhr = XmlHttpRequest::new().map_err(fail)?;
-    xhr.open_with_async(method, &client::url(path), true).map_err(fail)?;
-    xhr.set_request_header("Authorization", &format!("Bearer {token}")).map_err(fail)?;
+    xhr.open_with_async(method, &client::url(path), true)
+        .map_err(fail)?;
+    xhr.set_request_header("Authorization", &format!("Bearer {token}"))
+        .map_err(fail)?;
     let form = FormData::new().map_err(fail)?;
     // The exact name as its own part: browsers escape quotes in a part's filename.
     form.append_with_str("name", &file.name()).map_err(fail)?;
-    form.append_with_blob_and_filename("file", file, &file.name()).map_err(fail)?;
+    form.append_with_blob_and_filename("file", file, &file.name())
+        .map_err(fail)?;
     let on_progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |ev: ProgressEvent| {
         if ev.length_computable() && ev.total() > 0.0 {
             state.set(UploadState::Sending(ev.loaded() / ev.total()));
@@ -329,7 +352,10 @@ async fn send_xhr(
     let outcome = wasm_bindgen_futures::JsFuture::from(done).await;
     drop(on_progress);
     match outcome {
-        Ok(_) => Ok((xhr.status().unwrap_or(0), xhr.response_text().ok().flatten().unwrap_or_default())),
+        Ok(_) => Ok((
+            xhr.status().unwrap_or(0),
+            xhr.response_text().ok().flatten().unwrap_or_default(),
+        )),
         Err(why) if why.as_string().as_deref() == Some("abort") => Err(None),
         Err(why) => Err(Some(format!("{why:?}"))),
     }

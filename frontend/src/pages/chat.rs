@@ -753,7 +753,10 @@ fn Composer(post: PostId) -> impl IntoView {
             notice.set(Some(t_string!(i18n, files.wait_uploads).to_string()));
             return;
         }
-        let files: Vec<_> = all.iter().filter_map(|u| u.state.get_untracked().file()).collect();
+        let files: Vec<_> = all
+            .iter()
+            .filter_map(|u| u.state.get_untracked().file())
+            .collect();
         if text.trim().is_empty() && files.is_empty() {
             return;
         }
@@ -806,7 +809,10 @@ fn Composer(post: PostId) -> impl IntoView {
             {move || notice.get().map(|n| view! { <p class="error-text">{n}</p> })}
             <div class="composer-row">
                 <label class="button attach" title=move || t_string!(i18n, files.attach)>
-                    <span aria-hidden="true">"📎"</span>
+                    <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                        <path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"
+                            d="M21 11.5l-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l8.6-8.6a3.7 3.7 0 0 1 5.2 5.2l-8.6 8.6a1.8 1.8 0 0 1-2.6-2.6l7.9-7.9"/>
+                    </svg>
                     <span class="visually-hidden">{t!(i18n, files.attach)}</span>
                     <input type="file" multiple class="visually-hidden" on:change=move |ev| add_files(input_files(&ev))/>
                 </label>
