@@ -46,19 +46,26 @@ impl Friends {
     }
 
     pub fn reload_friends(self) {
+        let issued = next_generation(&FRIENDS_GEN);
         spawn_local(async move {
-            if let Ok(friends) = self.session.get::<Vec<Friend>>("/friends").await {
+            if let Ok(friends) = self.session.get::<Vec<Friend>>("/friends").await
+                && is_latest(&FRIENDS_GEN, issued)
+            {
                 self.friends.set(friends);
             }
         });
     }
 
     pub fn reload_requests(self) {
+        let issued = next_generation(&REQUESTS_GEN);
         spawn_local(async move {
             if let Ok(requests) = self
                 .session
                 .get::<PendingRequests>("/friends/requests")
                 .await
+                // An older load answering late (the one at login, after the socket's
+                // reload) must not replace a newer list.
+                && is_latest(&REQUESTS_GEN, issued)
             {
                 self.requests.set(requests);
             }
@@ -66,11 +73,13 @@ impl Friends {
     }
 
     pub fn reload_conversations(self) {
+        let issued = next_generation(&CONVERSATIONS_GEN);
         spawn_local(async move {
             if let Ok(list) = self
                 .session
                 .get::<Vec<Conversation>>("/conversations")
                 .await
+                && is_latest(&CONVERSATIONS_GEN, issued)
             {
                 self.conversations.set(list);
             }
@@ -182,4 +191,23 @@ impl Friends {
 
 fn sort_friends(friends: RwSignal<Vec<Friend>>) {
     friends.update(|f| api::friends::sort_friends(f));
+}
+
+thread_local! {
+    // Reload generations: only the newest load of a list may replace it, since answers
+    // can arrive out of order.
+    static FRIENDS_GEN: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    static REQUESTS_GEN: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    static CONVERSATIONS_GEN: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+fn next_generation(key: &'static std::thread::LocalKey<std::cell::Cell<u64>>) -> u64 {
+    key.with(|g| {
+        g.set(g.get() + 1);
+        g.get()
+    })
+}
+
+fn is_latest(key: &'static std::thread::LocalKey<std::cell::Cell<u64>>, issued: u64) -> bool {
+    key.with(|g| g.get() == issued)
 }
