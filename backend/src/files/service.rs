@@ -80,13 +80,9 @@ pub async fn upload(
         thumb_height: Set(None),
         created_at: Set(now),
     };
-    let thumb = match Format::sniff(&received.head) {
+    let (thumb, size) = match Format::sniff(&received.head) {
         Some(format) => store_image(files, &received, format, &mut row).await?,
-        None => None,
-    };
-    let size = match &row.size {
-        sea_orm::ActiveValue::Set(size) | sea_orm::ActiveValue::Unchanged(size) => *size,
-        sea_orm::ActiveValue::NotSet => received.size as i64,
+        None => (None, received.size as i64),
     };
 
     if !store::charge(&state.db, auth.user_id.0, size, quota as i64).await? {
@@ -147,13 +143,13 @@ async fn write_file(path: &std::path::Path, bytes: &[u8]) -> AppResult<()> {
 
 /// Decodes, strips and thumbnails an image upload: the scratch file is replaced by the
 /// stripped bytes and `row` gets the image's facts. Returns the thumbnail's bytes, if one
-/// was made.
+/// was made, and the size stored.
 async fn store_image(
     files: &Files,
     received: &Received,
     format: Format,
     row: &mut file::ActiveModel,
-) -> AppResult<Option<Vec<u8>>> {
+) -> AppResult<(Option<Vec<u8>>, i64)> {
     let max_pixels = files.config.max_image_pixels;
     let data = tokio::fs::read(received.scratch.path())
         .await
@@ -165,18 +161,20 @@ async fn store_image(
     tokio::fs::write(received.scratch.path(), &processed.bytes)
         .await
         .map_err(AppError::internal)?;
+    let size = processed.bytes.len() as i64;
     row.mime = Set(format.mime().into());
-    row.size = Set(processed.bytes.len() as i64);
+    row.size = Set(size);
     row.sha256 = Set(upload::hex(&Sha256::digest(&processed.bytes)));
     row.width = Set(Some(processed.width as i32));
     row.height = Set(Some(processed.height as i32));
     // No separate thumbnail when the image is small enough to be its own.
-    Ok(processed.thumb.map(|thumb| {
+    let thumb = processed.thumb.map(|thumb| {
         row.thumb_mime = Set(Some(thumb.mime.into()));
         row.thumb_width = Set(Some(thumb.width as i32));
         row.thumb_height = Set(Some(thumb.height as i32));
         thumb.bytes
-    }))
+    });
+    Ok((thumb, size))
 }
 
 /// What a download serves.
@@ -204,10 +202,7 @@ pub async fn download(
     let visible = match f.message_id {
         None => f.owner_id == auth.user_id.0,
         Some(message_id) => {
-            match store::message_access(&state.db, message_id, auth.user_id.0).await? {
-                Some((message, admin)) => message.recalled_at.is_none() || admin,
-                None => false,
-            }
+            store::may_see_message_file(&state.db, message_id, auth.user_id.0).await?
         }
     };
     if !visible {

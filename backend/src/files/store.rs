@@ -108,27 +108,32 @@ pub async fn of_messages(
     Ok(by_message)
 }
 
-/// Who may download a file that a message took: its room's members while the message
-/// stands; once it is recalled, only server admins among them. `None`: not visible.
-pub async fn message_access(
+/// Whether someone may download a file that a message took: its room's members while the
+/// message stands; once it is recalled, only server admins among them. Every thumbnail in
+/// a timeline asks this, so the account is read only for a recalled message.
+pub async fn may_see_message_file(
     db: &impl ConnectionTrait,
     message_id: i64,
     user_id: i64,
-) -> Result<Option<(message::Model, bool)>, DbErr> {
+) -> Result<bool, DbErr> {
     let Some(message) = message::Entity::find_by_id(message_id).one(db).await? else {
-        return Ok(None);
+        return Ok(false);
     };
     let member = room_member::Entity::find_by_id((message.room_id, user_id))
         .one(db)
         .await?;
     if member.is_none() {
-        return Ok(None);
+        return Ok(false);
     }
-    let admin = user::Entity::find_by_id(user_id)
+    if message.recalled_at.is_none() {
+        return Ok(true);
+    }
+    Ok(user::Entity::find_by_id(user_id)
         .one(db)
         .await?
-        .is_some_and(|u| u.role == "admin");
-    Ok(Some((message, admin)))
+        .is_some_and(|u| {
+            crate::users::enum_from_str::<api::users::Role>(&u.role) == api::users::Role::Admin
+        }))
 }
 
 /// Files no message took, uploaded before `before`: the sweep deletes them.

@@ -112,11 +112,11 @@ pub fn download(session: Session, file: FileInfo) {
             a.click();
         }
         // Give the browser the moment it needs to start the download.
-        gloo_timers_free_later(url);
+        revoke_later(url);
     });
 }
 
-fn gloo_timers_free_later(url: String) {
+fn revoke_later(url: String) {
     let free = Closure::once_into_js(move || {
         let _ = Url::revoke_object_url(&url);
     });
