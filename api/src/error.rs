@@ -103,6 +103,9 @@ pub enum ErrorCode {
     ImageTooLarge,
     /// 422: well-formed, but some fields break the rules (see `details.fields`).
     ValidationFailed,
+    /// 422: the text contains a character the server does not store (NUL, U+0000), in
+    /// the body, the query string or the path.
+    UnsupportedCharacter,
     /// 429: too many attempts; wait `details.retry_after` seconds.
     RateLimited,
     /// 500: something broke on our side; the server log has the request id.
@@ -143,6 +146,7 @@ impl ErrorCode {
             Self::PayloadTooLarge | Self::QuotaExceeded => 413,
             Self::UnsupportedMediaType => 415,
             Self::ValidationFailed
+            | Self::UnsupportedCharacter
             | Self::SelfNotAllowed
             | Self::NotAnImage
             | Self::ImageTooLarge => 422,
@@ -189,6 +193,7 @@ impl ErrorCode {
             Self::ImageTooLarge => "image_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::ValidationFailed => "validation_failed",
+            Self::UnsupportedCharacter => "unsupported_character",
             Self::RateLimited => "rate_limited",
             Self::Internal => "internal",
             Self::Unavailable => "unavailable",
@@ -207,6 +212,8 @@ pub enum FieldCode {
     Length,
     /// A character that is not allowed here.
     InvalidChars,
+    /// Only characters that show as nothing (spaces, fillers, zero-width characters).
+    Invisible,
     /// Not a valid email address.
     InvalidEmail,
     /// Not a valid phone number.

@@ -56,6 +56,15 @@ pub struct Message {
     pub recall: Option<Recall>,
 }
 
+impl Message {
+    /// The unread rule: a text message by someone else that is not recalled counts as
+    /// unread for `me` until read ("X joined" notices and my own never count). The
+    /// server's counts (`messages::unread`) apply the same rule in SQL.
+    pub fn is_unread_for(&self, me: UserId) -> bool {
+        self.author.id != me && self.kind == MessageKind::Text && self.recall.is_none()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recall {

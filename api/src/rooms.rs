@@ -22,6 +22,53 @@ pub enum RoomRole {
     Owner,
 }
 
+/// Who may do what in a room: the one statement of these rules, used by the server to
+/// decide and by clients to show only what will work.
+impl RoomRole {
+    /// Edit the room (name, description, visibility, avatar), answer join requests, edit
+    /// or delete anyone's topic, recall anyone's message at any time.
+    pub fn can_moderate(self) -> bool {
+        self >= Self::Admin
+    }
+
+    /// Make members admins and admins members, hand the room over, delete it.
+    pub fn is_owner(self) -> bool {
+        self == Self::Owner
+    }
+
+    /// Remove someone with role `target` (never oneself): owners remove anyone else,
+    /// admins only members.
+    pub fn can_remove(self, target: RoomRole) -> bool {
+        self.can_moderate() && target < self
+    }
+
+    /// Change `target`'s role between member and admin (never the owner's).
+    pub fn can_set_role_of(self, target: RoomRole) -> bool {
+        self.is_owner() && target != Self::Owner
+    }
+
+    /// Edit or delete a topic (the author, or a moderator).
+    pub fn can_edit_post(self, is_author: bool) -> bool {
+        is_author || self.can_moderate()
+    }
+
+    /// Recall a message: moderators always; its author within `window_secs` of sending
+    /// (`ServerInfo::recall_window_secs`).
+    pub fn can_recall(self, is_author: bool, age_secs: i64, window_secs: u64) -> bool {
+        self.can_moderate() || (is_author && age_secs < window_secs as i64)
+    }
+
+    /// The order of a member list: owner, admins, members (online first within each is
+    /// the client's business).
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::Owner => 0,
+            Self::Admin => 1,
+            Self::Member => 2,
+        }
+    }
+}
+
 /// Someone as others see them in a room: enough to show a name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -133,6 +180,26 @@ pub struct Member {
     /// When they were last online (`presence` offline only).
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub last_seen_at: Option<OffsetDateTime>,
+}
+
+/// The order of a member list: online, then away, then offline; within each, owner,
+/// admins, members; then by name. `a_status`/`b_status` are the presence to sort by (the
+/// server's at the time of the request, or what a client knows live).
+pub fn member_order(
+    a: &Member,
+    a_status: Presence,
+    b: &Member,
+    b_status: Presence,
+) -> std::cmp::Ordering {
+    a_status
+        .cmp(&b_status)
+        .then(a.role.rank().cmp(&b.role.rank()))
+        .then_with(|| {
+            a.user
+                .name()
+                .to_lowercase()
+                .cmp(&b.user.name().to_lowercase())
+        })
 }
 
 /// `PUT /rooms/{id}/members/{user_id}/role`.

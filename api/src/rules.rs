@@ -20,6 +20,8 @@ pub const BIO_MAX: usize = 500;
 pub const LOCATION_MAX: usize = 64;
 /// The note that goes with a friend request.
 pub const GREETING_MAX: usize = 200;
+/// The longest message text, in characters.
+pub const MESSAGE_MAX: usize = 4000;
 /// A user search needs at least this many characters (a number needs one digit).
 pub const SEARCH_MIN: usize = 2;
 
@@ -32,13 +34,48 @@ pub fn username_problem(username: &str) -> Option<FieldCode> {
     if !(USERNAME_MIN..=USERNAME_MAX).contains(&len) {
         return Some(FieldCode::Length);
     }
+    // Letters include the Hangul fillers (U+3164, U+115F, …), which show as nothing: no
+    // default-ignorable character may be part of a name.
     if !username
         .chars()
-        .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        .all(|c| (c.is_alphanumeric() || c == '_' || c == '-') && !is_default_ignorable(c))
     {
         return Some(FieldCode::InvalidChars);
     }
     None
+}
+
+/// Default_Ignorable_Code_Point: characters that render as nothing (zero-width spaces and
+/// joiners, the Hangul fillers, variation selectors, tags, …).
+pub fn is_default_ignorable(c: char) -> bool {
+    use icu_properties::props::{BinaryProperty as _, DefaultIgnorableCodePoint};
+    DefaultIgnorableCodePoint::for_char(c)
+}
+
+/// A character that puts ink on the screen by itself: a letter, digit, punctuation mark
+/// or symbol that is neither white space nor default-ignorable. Two symbols are blank by
+/// design, with no property saying so: U+2800 BRAILLE PATTERN BLANK and U+1D159 MUSICAL
+/// SYMBOL NULL NOTEHEAD.
+pub fn is_visible(c: char) -> bool {
+    use icu_properties::props::{EnumeratedProperty as _, GeneralCategory, GeneralCategoryGroup};
+    if c.is_whitespace() || is_default_ignorable(c) || matches!(c, '\u{2800}' | '\u{1D159}') {
+        return false;
+    }
+    let category = GeneralCategory::for_char(c);
+    [
+        GeneralCategoryGroup::Letter,
+        GeneralCategoryGroup::Number,
+        GeneralCategoryGroup::Punctuation,
+        GeneralCategoryGroup::Symbol,
+    ]
+    .iter()
+    .any(|group| group.contains(category))
+}
+
+/// Whether a name (display name, room name, topic title) shows anything at all; one that
+/// would look empty is refused (`FieldCode::Invisible`).
+pub fn looks_blank(text: &str) -> bool {
+    !text.chars().any(is_visible)
 }
 
 /// The password rules that need no dictionary: length, and not the username.
@@ -121,6 +158,37 @@ mod tests {
         assert_eq!(username_problem(&"茶".repeat(32)), None);
         assert_eq!(username_problem("a b"), Some(FieldCode::InvalidChars));
         assert_eq!(username_problem("a@b"), Some(FieldCode::InvalidChars));
+        // Hangul fillers are letters that show as nothing.
+        for blank in [
+            "\u{3164}\u{3164}",
+            "\u{115F}\u{115F}",
+            "ab\u{200B}",
+            "\u{1160}\u{1160}",
+        ] {
+            assert_eq!(
+                username_problem(blank),
+                Some(FieldCode::InvalidChars),
+                "{blank:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn blank_looking_names() {
+        for blank in [
+            "\u{3164}",
+            "\u{115F}\u{1160}",
+            "\u{200B}\u{200D}",
+            "\u{2800}\u{2800}",
+            "\u{3000} \u{00A0}",
+            "\u{FE0F}",
+            "",
+        ] {
+            assert!(looks_blank(blank), "{blank:?}");
+        }
+        for shown in ["李雷", "a", "·", "🍵", "\u{3164}x"] {
+            assert!(!looks_blank(shown), "{shown:?}");
+        }
     }
 
     #[test]

@@ -150,6 +150,75 @@ pub struct EditProfile {
     pub direct_messages: Option<DirectMessages>,
 }
 
+/// `GET /server`: what clients need to know of this server's rules, so that nothing the
+/// server decides is written into a client as well.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServerInfo {
+    /// The server's version.
+    pub version: String,
+    /// The socket protocol's version (`ready.protocol`).
+    pub protocol: u32,
+    /// How anyone may get an account.
+    pub registration: RegistrationMode,
+    /// `single`: a new login ends the account's other sessions.
+    pub session_policy: SessionPolicy,
+    /// How long after sending an author may recall a message, in seconds (owners and
+    /// admins may always).
+    pub recall_window_secs: u64,
+    /// The longest message text, in characters.
+    pub message_max_chars: u32,
+    /// The most files one message may carry.
+    pub attachments_max: u32,
+    /// The largest file one upload may carry, in bytes.
+    pub max_upload_bytes: u64,
+    /// Bytes of uploads one person may keep in all.
+    pub quota_bytes: u64,
+    /// Images with more pixels than this are refused.
+    pub max_image_pixels: u64,
+    /// Rate limits (429 `rate_limited` beyond them); absent when they are off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<RateLimits>,
+}
+
+/// How anyone may get an account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationMode {
+    /// Anyone who reaches the server may register.
+    Open,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SessionPolicy {
+    Single,
+    Multi,
+}
+
+/// A token bucket: `burst` at once, then one more every `refill_ms` milliseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RateLimit {
+    pub burst: u32,
+    pub refill_ms: u64,
+}
+
+/// The limits per person (registrations: per client address).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RateLimits {
+    pub messages: RateLimit,
+    pub rooms_created: RateLimit,
+    pub friend_requests: RateLimit,
+    pub uploads: RateLimit,
+    pub registrations: RateLimit,
+    pub sockets_per_session: u32,
+    pub sockets_per_person: u32,
+}
+
 /// `GET /health`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

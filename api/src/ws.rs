@@ -23,6 +23,9 @@ pub mod close {
     pub const TOO_SLOW: u16 = 4008;
     /// A frame that is not valid JSON of this protocol.
     pub const PROTOCOL_ERROR: u16 = 4002;
+    /// This session or person already has as many sockets open as allowed; an `error`
+    /// frame with `rate_limited` comes first. Close another tab, or retry later.
+    pub const TOO_MANY_SOCKETS: u16 = 4029;
 }
 
 /// Client → server.
@@ -191,6 +194,18 @@ impl RoomEvent {
             Self::MessageCreated { message } | Self::MessageRecalled { message } => {
                 Some(message.id)
             }
+            _ => None,
+        }
+    }
+
+    /// The post this event is about, if any (deleting the post erases it from replays).
+    pub fn post_id(&self) -> Option<PostId> {
+        match self {
+            Self::MessageCreated { message } | Self::MessageRecalled { message } => {
+                Some(message.post_id)
+            }
+            Self::PostCreated { post } | Self::PostEdited { post } => Some(post.id),
+            Self::PostDeleted { post_id } => Some(*post_id),
             _ => None,
         }
     }

@@ -39,8 +39,44 @@ pub struct Config {
     pub presence_offline_grace_ms: u64,
     /// Friend requests one person may have waiting for an answer at once.
     pub friend_request_cap: u64,
+    /// Proxies whose `X-Forwarded-For` is believed (addresses or CIDR ranges, e.g.
+    /// `["127.0.0.1", "10.0.0.0/8"]`). Empty: the client's address is the socket's peer,
+    /// and forwarded headers are ignored (anyone can write them).
+    pub trusted_proxies: Vec<String>,
     pub auth: AuthConfig,
     pub files: FilesConfig,
+    pub limits: LimitsConfig,
+}
+
+/// A rate: `burst` at once, then one more every `refill_ms` (a token bucket, GCRA).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rate {
+    pub burst: u32,
+    pub refill_ms: u64,
+}
+
+/// Limits per person (and per client address for registrations), each answered with 429
+/// `rate_limited` and `Retry-After`. The defaults are far above what a person typing fast
+/// or a class registering at once behind one address does.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LimitsConfig {
+    /// `false` turns every limit below off (load tests only).
+    pub enabled: bool,
+    /// Messages sent, per person.
+    pub messages: Rate,
+    /// Rooms created, per person.
+    pub rooms_created: Rate,
+    /// Friend requests sent, per person.
+    pub friend_requests: Rate,
+    /// Uploads (files and avatars), per person.
+    pub uploads: Rate,
+    /// Registrations, per client address.
+    pub registrations: Rate,
+    /// Sockets open at once for one session (tabs of one browser share a session).
+    pub sockets_per_session: u32,
+    /// Sockets open at once for one person, all sessions together.
+    pub sockets_per_person: u32,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -73,10 +109,14 @@ pub struct AuthConfig {
     /// honoured once more instead of being treated as theft: two tabs of one browser share
     /// a token and may refresh at the same moment. 0 makes every reuse end the session.
     pub refresh_reuse_grace_secs: u64,
-    /// Failed-login throttle per account: this many attempts at once …
+    /// Login throttle per account *and* client address: this many attempts at once …
     pub login_burst: u32,
-    /// … then one more every this many seconds. Never a permanent lockout.
+    /// … then one more every this many seconds. Someone guessing from one address slows
+    /// only himself; the owner elsewhere is not affected.
     pub login_refill_secs: u64,
+    /// The ceiling per account from all addresses together, per hour (OWASP: at most 100
+    /// failures an hour), against guessing spread over many addresses.
+    pub login_account_per_hour: u32,
     /// Password hashes computed at once; the rest wait (argon2 takes ~19 MiB and a core each).
     pub max_concurrent_hashes: usize,
     /// argon2 memory cost in KiB (OWASP: 19456). Only tests lower it.
@@ -117,8 +157,10 @@ impl Default for Config {
             presence_interval_ms: 1000,
             presence_offline_grace_ms: 10_000,
             friend_request_cap: 50,
+            trusted_proxies: Vec::new(),
             auth: AuthConfig::default(),
             files: FilesConfig::default(),
+            limits: LimitsConfig::default(),
         }
     }
 }
@@ -137,6 +179,41 @@ impl Default for FilesConfig {
     }
 }
 
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            // 60 at once, then 10 a second: nobody types that fast.
+            messages: Rate {
+                burst: 60,
+                refill_ms: 100,
+            },
+            // 10 at once, then 20 an hour.
+            rooms_created: Rate {
+                burst: 10,
+                refill_ms: 180_000,
+            },
+            // 20 at once, then 60 an hour.
+            friend_requests: Rate {
+                burst: 20,
+                refill_ms: 60_000,
+            },
+            // 30 at once (a folder of photos), then one every 2 s.
+            uploads: Rate {
+                burst: 30,
+                refill_ms: 2_000,
+            },
+            // A class of 40 registering at once behind one address, then one a minute.
+            registrations: Rate {
+                burst: 40,
+                refill_ms: 60_000,
+            },
+            sockets_per_session: 10,
+            sockets_per_person: 30,
+        }
+    }
+}
+
 impl Default for AuthConfig {
     fn default() -> Self {
         Self {
@@ -146,6 +223,7 @@ impl Default for AuthConfig {
             refresh_reuse_grace_secs: 10,
             login_burst: 10,
             login_refill_secs: 30,
+            login_account_per_hour: 100,
             max_concurrent_hashes: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),

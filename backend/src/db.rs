@@ -9,13 +9,33 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a request waits for a pooled connection before failing with 503.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Connects and runs pending migrations. SQLite gets WAL (readers never block the
-/// writer), foreign keys on, a busy timeout, `synchronous = NORMAL` (durable across
-/// application crashes; WAL's recommended setting).
+/// Runs pending migrations, then connects the pool that serves requests. SQLite gets WAL
+/// (readers never block the writer), foreign keys on, a busy timeout, `synchronous =
+/// NORMAL` (durable across application crashes; WAL's recommended setting).
+///
+/// Migrations run on a connection of their own, closed before the pool opens: a pooled
+/// connection that took part in the migrations keeps statements and column lists it
+/// prepared against an older schema, and a first request served by it could read a row
+/// without a column added later (a fresh server's first registration answered 500 with
+/// "Missing value for column 'storage_used'"). An in-memory SQLite database lives only in
+/// its connections, so there the pool migrates itself.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
-    let db = Database::connect(options(url, if is_sqlite(url) { 8 } else { 16 })).await?;
-    migrate(&db).await?;
-    Ok(db)
+    let pool_size = if is_sqlite(url) { 8 } else { 16 };
+    if is_memory(url) {
+        let db = Database::connect(options(url, pool_size)).await?;
+        migrate(&db).await?;
+        return Ok(db);
+    }
+    let mut migrator = options(url, 1);
+    migrator.min_connections(1);
+    let migrator = Database::connect(migrator).await?;
+    migrate(&migrator).await?;
+    migrator.close().await?;
+    Database::connect(options(url, pool_size)).await
+}
+
+fn is_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
 }
 
 /// The message writer's own connection (`messages::writer`), so that its commits never
@@ -25,7 +45,7 @@ pub async fn connect_writer(
     url: &str,
     shared: &DatabaseConnection,
 ) -> Result<DatabaseConnection, DbErr> {
-    if url.contains(":memory:") || url.contains("mode=memory") {
+    if is_memory(url) {
         return Ok(shared.clone());
     }
     let mut options = options(url, 1);

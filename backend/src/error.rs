@@ -92,6 +92,9 @@ pub enum AppError {
     /// 422 `validation_failed`, with the problem of each field.
     #[error("invalid fields")]
     Validation(BTreeMap<String, FieldCode>),
+    /// 422 `unsupported_character`: a NUL character in the body, query or path.
+    #[error("{0} contains a NUL character (U+0000), which is not stored")]
+    UnsupportedCharacter(&'static str),
     /// 429 `rate_limited`.
     #[error("too many attempts; retry in {retry_after} s")]
     RateLimited { retry_after: u64 },
@@ -126,6 +129,7 @@ impl AppError {
             Self::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             Self::Validation(_) => ErrorCode::ValidationFailed,
+            Self::UnsupportedCharacter(_) => ErrorCode::UnsupportedCharacter,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unavailable(_) => ErrorCode::Unavailable,
             Self::Internal(_) => ErrorCode::Internal,

@@ -19,6 +19,8 @@ pub mod files;
 pub mod friends;
 /// The route table, OpenAPI document, docs UI, response headers, and the SPA files.
 pub mod http;
+/// Rate limits per person and per client address, and open sockets per session.
+pub mod limits;
 /// Messages: send (idempotent), history, recall, read markers, unread counts.
 pub mod messages;
 /// Posts (topics) inside rooms.

@@ -43,6 +43,7 @@ impl Application {
         std::fs::create_dir_all(&config.data_dir)?;
         let secret = jwt_secret(&config)?;
         let db = db::connect(&config.database_url()).await?;
+        crate::users::store::fill_skeletons(&db).await?;
         let auth = &config.auth;
         let hub = Hub::start(
             config.socket_queue,
@@ -69,6 +70,13 @@ impl Application {
             login_throttle: Arc::new(LoginThrottle::new(auth)),
             hub,
             sessions: Arc::default(),
+            limits: Arc::new(crate::limits::Limits::new(&config.limits)),
+            trusted_proxies: config
+                .trusted_proxies
+                .iter()
+                .map(|t| http::client::Trusted::parse(t))
+                .collect::<Result<Vec<_>, _>>()?
+                .into(),
             config: Arc::new(config),
         };
 
@@ -101,6 +109,7 @@ impl Application {
                         .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
                 );
             with_spa(app, &static_dir)
+                .wrap(from_fn(http::input::refuse_nul))
                 .wrap(ErrorHandlers::new().default_handler(json_error_fallback))
                 .wrap(Compress::default())
                 .wrap(from_fn(http::headers::standard_headers))
@@ -117,11 +126,13 @@ impl Application {
 
         crate::files::service::start_sweeper(state.clone());
         let throttle = state.login_throttle.clone();
+        let limits = state.limits.clone();
         actix_web::rt::spawn(async move {
             let mut tick = tokio::time::interval(THROTTLE_SWEEP_INTERVAL);
             loop {
                 tick.tick().await;
                 throttle.forget_idle();
+                limits.sweep();
             }
         });
 

@@ -25,4 +25,15 @@ pub struct AppState {
     pub writer: Writer,
     /// Uploads on disk and their limits.
     pub files: crate::files::Files,
+    /// Rate limits and open sockets.
+    pub limits: Arc<crate::limits::Limits>,
+    /// Proxies whose `X-Forwarded-For` is believed (`Config::trusted_proxies`).
+    pub trusted_proxies: Arc<[crate::http::client::Trusted]>,
+}
+
+impl AppState {
+    /// The client's address (`http::client`).
+    pub fn client_ip(&self, req: &actix_web::HttpRequest) -> Option<std::net::IpAddr> {
+        crate::http::client::client_ip(req, &self.trusted_proxies)
+    }
 }

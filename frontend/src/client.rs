@@ -114,6 +114,11 @@ pub fn to_json(body: &impl Serialize) -> Result<String, ApiError> {
     serde_json::to_string(body).map_err(ApiError::unreachable)
 }
 
+/// This server's rules (`GET /server`); public.
+pub async fn server_info() -> Result<api::users::ServerInfo, ApiError> {
+    decode(send(Verb::Get, "/server", None, None).await?).await
+}
+
 pub async fn register(body: &Register) -> Result<AuthSession, ApiError> {
     decode(send(Verb::Post, "/auth/register", None, Some(&to_json(body)?)).await?).await
 }

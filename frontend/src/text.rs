@@ -43,6 +43,7 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &ApiError) -> String {
         ErrorCode::FileAlreadySent => t_string!(i18n, errors.file_already_sent),
         ErrorCode::UnsupportedMediaType => t_string!(i18n, errors.unsupported_media_type),
         ErrorCode::ValidationFailed => t_string!(i18n, errors.validation_failed),
+        ErrorCode::UnsupportedCharacter => t_string!(i18n, errors.unsupported_character),
         ErrorCode::RateLimited => {
             let seconds = err
                 .body
@@ -64,6 +65,7 @@ pub fn field_text(i18n: I18nContext<Locale>, code: FieldCode) -> String {
         FieldCode::Required => t_string!(i18n, fields.required),
         FieldCode::Length => t_string!(i18n, fields.length),
         FieldCode::InvalidChars => t_string!(i18n, fields.invalid_chars),
+        FieldCode::Invisible => t_string!(i18n, fields.invisible),
         FieldCode::InvalidEmail => t_string!(i18n, fields.invalid_email),
         FieldCode::InvalidPhone => t_string!(i18n, fields.invalid_phone),
         FieldCode::PasswordTooShort => t_string!(i18n, fields.password_too_short),

@@ -9,6 +9,9 @@ mod m20261121_000001_accounts;
 mod m20261121_000002_rooms;
 mod m20261122_000003_friends;
 mod m20261123_000004_files;
+mod m20261201_000005_audit;
+
+pub use m20261201_000005_audit::erased_payload_sql;
 
 /// A foreign key that goes away with what it points at. Shared by the migrations, so what
 /// it produces must never change (old migrations keep meaning what they meant).
@@ -35,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_rooms::Migration),
             Box::new(m20261122_000003_friends::Migration),
             Box::new(m20261123_000004_files::Migration),
+            Box::new(m20261201_000005_audit::Migration),
         ]
     }
 }

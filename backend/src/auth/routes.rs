@@ -29,6 +29,9 @@ pub async fn register(
     req: HttpRequest,
     body: web::Json<Register>,
 ) -> AppResult<HttpResponse> {
+    if let Some(ip) = state.client_ip(&req) {
+        state.limits.registrations.check(&ip)?;
+    }
     let session = service::register(&state, body.into_inner(), user_agent(&req)).await?;
     Ok(HttpResponse::Created().json(session))
 }
@@ -55,7 +58,13 @@ pub async fn login(
     body: web::Json<Login>,
 ) -> AppResult<web::Json<AuthSession>> {
     Ok(web::Json(
-        service::login(&state, body.into_inner(), user_agent(&req)).await?,
+        service::login(
+            &state,
+            body.into_inner(),
+            user_agent(&req),
+            state.client_ip(&req),
+        )
+        .await?,
     ))
 }
 

@@ -76,6 +76,7 @@ pub async fn register(
     let new_user = user::ActiveModel {
         username: Set(username.display.clone()),
         username_key: Set(username.key.clone()),
+        username_skeleton: Set(Some(username.skeleton.clone())),
         email: Set(email.display.clone()),
         email_key: Set(email.key.clone()),
         phone: Set(phone.clone()),
@@ -117,7 +118,9 @@ async fn ensure_available(
     email: &Email,
     phone: Option<&str>,
 ) -> AppResult<()> {
-    if user_store::taken(db, user::Column::UsernameKey, &username.key).await? {
+    if user_store::taken(db, user::Column::UsernameKey, &username.key).await?
+        || user_store::taken(db, user::Column::UsernameSkeleton, &username.skeleton).await?
+    {
         return Err(AppError::Taken {
             code: ErrorCode::UsernameTaken,
             field: "username",
@@ -144,6 +147,7 @@ pub async fn login(
     state: &AppState,
     req: Login,
     user_agent: Option<String>,
+    client: Option<std::net::IpAddr>,
 ) -> AppResult<AuthSession> {
     let key = login_key(&req.login);
     let found = if key.is_empty() {
@@ -156,7 +160,7 @@ pub async fn login(
         Some(user) => format!("user:{}", user.id),
         None => format!("name:{key}"),
     };
-    state.login_throttle.attempt(&bucket)?;
+    state.login_throttle.attempt(&bucket, client)?;
     if req.password.len() > MAX_PASSWORD_BYTES {
         return Err(AppError::InvalidCredentials);
     }
@@ -213,8 +217,19 @@ async fn issue(
     session_id: Uuid,
     now: OffsetDateTime,
 ) -> AppResult<AuthSession> {
-    let refresh_ttl = state.config.auth.refresh_token_ttl_secs;
     let (refresh_token, hash) = new_refresh_token();
+    store_refresh_token(state, txn, hash, session_id, now).await?;
+    auth_session(state, user, session_id, refresh_token)
+}
+
+async fn store_refresh_token(
+    state: &AppState,
+    txn: &impl ConnectionTrait,
+    hash: String,
+    session_id: Uuid,
+    now: OffsetDateTime,
+) -> AppResult<()> {
+    let refresh_ttl = state.config.auth.refresh_token_ttl_secs;
     store::insert_refresh_token(
         txn,
         hash,
@@ -223,24 +238,37 @@ async fn issue(
         now + Duration::seconds(refresh_ttl as i64),
     )
     .await?;
+    Ok(())
+}
+
+/// A fresh access token for the session, with `refresh_token`.
+fn auth_session(
+    state: &AppState,
+    user: &user::Model,
+    session_id: Uuid,
+    refresh_token: String,
+) -> AppResult<AuthSession> {
     Ok(AuthSession {
         access_token: state.tokens.issue(UserId(user.id), session_id)?,
         token_type: "Bearer".into(),
         expires_in: state.tokens.ttl_secs(),
         refresh_token,
-        refresh_expires_in: refresh_ttl,
+        refresh_expires_in: state.config.auth.refresh_token_ttl_secs,
         session_id: SessionId(session_id.to_string()),
         user: users::to_me(user),
     })
 }
 
-/// Rotates a refresh token: the presented one becomes used, a new one is returned.
+/// Rotates a refresh token: the presented one becomes used, its successor is returned.
 ///
 /// A token presented again after use means two parties hold it (a thief, or a replay):
 /// the whole session ends. Within `refresh_reuse_grace_secs` of the first use it is
-/// honoured once more, because two tabs of one browser share a token and race.
+/// honoured, because two tabs of one browser share a token and race: but with the *same*
+/// successor (derived from the token, `TokenKeys::successor`) and a new access token, so
+/// the session never forks into two live chains.
 pub async fn refresh(state: &AppState, token: &str) -> AppResult<AuthSession> {
-    let hash = hash_refresh_token(token.trim());
+    let token = token.trim();
+    let hash = hash_refresh_token(token);
     let now = OffsetDateTime::now_utc();
     let Some((row, Some(session))) = store::refresh_token_with_session(&state.db, &hash).await?
     else {
@@ -265,14 +293,22 @@ pub async fn refresh(state: &AppState, token: &str) -> AppResult<AuthSession> {
     let user = user_store::by_id(&state.db, session.user_id)
         .await?
         .ok_or(AppError::SessionEnded)?;
+    let (successor, successor_hash) = state.tokens.successor(token);
+    if row.used_at.is_some() {
+        return auth_session(state, &user, session.id, successor);
+    }
     let txn = crate::db::write_txn(&state.db).await?;
     // Writes first, so a SQLite transaction takes the write lock before it reads anything.
-    store::mark_refresh_token_used(&txn, &hash, now).await?;
+    if !store::mark_refresh_token_used(&txn, &hash, now).await? {
+        // A presentation racing this one used it first and stored the successor.
+        drop(txn);
+        return auth_session(state, &user, session.id, successor);
+    }
     let refresh_ttl = Duration::seconds(state.config.auth.refresh_token_ttl_secs as i64);
     store::touch_session(&txn, session.id, now, now + refresh_ttl).await?;
-    let issued = issue(state, &txn, &user, session.id, now).await?;
+    store_refresh_token(state, &txn, successor_hash, session.id, now).await?;
     txn.commit().await?;
-    Ok(issued)
+    auth_session(state, &user, session.id, successor)
 }
 
 /// Ends the session a refresh token belongs to. Unknown tokens are fine: logging out

@@ -41,6 +41,8 @@ pub struct AccessToken {
 /// The HMAC key, with a validation that accepts exactly HS256, our issuer and audience,
 /// and no clock leeway: an expired token is expired.
 pub struct TokenKeys {
+    /// Keys the derivation of refresh-token successors (`successor`).
+    successor_key: Vec<u8>,
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
@@ -56,11 +58,29 @@ impl TokenKeys {
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = 0;
         Self {
+            successor_key: secret.to_vec(),
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
             ttl_secs,
         }
+    }
+
+    /// The refresh token that succeeds `token`, with its hash: HMAC-SHA256 of it under
+    /// the server's key, so presenting one token twice yields the same successor (one
+    /// chain, never two), and nobody without the key can compute it.
+    pub fn successor(&self, token: &str) -> (String, String) {
+        use hmac::{Mac as _, SimpleHmac};
+        let mut mac = match SimpleHmac::<Sha256>::new_from_slice(&self.successor_key) {
+            Ok(mac) => mac,
+            // HMAC takes keys of any length.
+            Err(_) => return new_refresh_token(),
+        };
+        mac.update(b"teahouse refresh successor\0");
+        mac.update(token.as_bytes());
+        let token = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+        let hash = hash_refresh_token(&token);
+        (token, hash)
     }
 
     pub fn ttl_secs(&self) -> u64 {

@@ -29,7 +29,8 @@ use sea_orm::{
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
-fn direct_key(a: UserId, b: UserId) -> String {
+/// The private chat of two people, whoever asks: "smaller id:larger id".
+pub fn direct_key(a: UserId, b: UserId) -> String {
     format!("{}:{}", std::cmp::min(a.0, b.0), std::cmp::max(a.0, b.0))
 }
 
@@ -102,7 +103,8 @@ async fn existing(
 }
 
 /// The private chat with someone, created on first use. Creating one needs the right to
-/// write to them (`check_contact`); an existing one is always returned to its members.
+/// write to them (`check_contact`); an existing one is returned to its members unless
+/// either blocked the other.
 pub async fn open(state: &AppState, auth: &AuthUser, req: OpenChat) -> AppResult<DirectChat> {
     if req.user_id == auth.user_id {
         return Err(AppError::Rule {
@@ -113,6 +115,11 @@ pub async fn open(state: &AppState, auth: &AuthUser, req: OpenChat) -> AppResult
     let peer = users::store::by_id(&state.db, req.user_id.0)
         .await?
         .ok_or(AppError::NotFound)?;
+    // Never across a block, not even to an existing chat (its history stays readable
+    // through the contact list, but nobody reopens it to write).
+    if friends_store::blocked_either(&state.db, auth.user_id, req.user_id).await? {
+        return Err(crate::friends::service::blocked());
+    }
     let key = direct_key(auth.user_id, req.user_id);
     if let Some(chat) = existing(state, &key, &peer).await? {
         return Ok(chat);

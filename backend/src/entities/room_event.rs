@@ -13,6 +13,9 @@ pub struct Model {
     pub payload: String,
     /// The message a `message_created` event created.
     pub message_id: Option<i64>,
+    /// The post the event is about (a message's post, or the post itself), so deleting
+    /// the post can erase it.
+    pub post_id: Option<i64>,
     pub created_at: OffsetDateTime,
 }
 

@@ -9,6 +9,10 @@ pub struct Model {
     pub username: String,
     #[sea_orm(unique)]
     pub username_key: String,
+    /// The confusable skeleton of `username_key` (UTS #39): two names that look alike
+    /// have the same one, so only the first can register.
+    #[sea_orm(unique)]
+    pub username_skeleton: Option<String>,
     pub email: String,
     #[sea_orm(unique)]
     pub email_key: String,

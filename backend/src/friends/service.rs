@@ -411,6 +411,7 @@ pub async fn block(state: &AppState, auth: &AuthUser, user: UserId) -> AppResult
     if unfriended {
         announce_unfriended(state, auth.user_id, user).await;
     }
+    chat_blocked(state, auth.user_id, user, true).await?;
     Ok(BlockedUser {
         user: rooms::summary(&them),
         since: now,
@@ -421,6 +422,27 @@ pub async fn block(state: &AppState, auth: &AuthUser, user: UserId) -> AppResult
 pub async fn unblock(state: &AppState, auth: &AuthUser, user: UserId) -> AppResult<()> {
     if !store::unblock(&state.db, auth.user_id, user).await? {
         return Err(AppError::NotFound);
+    }
+    if !store::blocked_either(&state.db, auth.user_id, user).await? {
+        chat_blocked(state, auth.user_id, user, false).await?;
+    }
+    Ok(())
+}
+
+/// Tells the hub whether the private chat of these two (if they have one) carries
+/// presence and typing.
+async fn chat_blocked(state: &AppState, a: UserId, b: UserId, blocked: bool) -> AppResult<()> {
+    use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+    let key = crate::chats::service::direct_key(a, b);
+    if let Some(room) = crate::entities::room::Entity::find()
+        .filter(crate::entities::room::Column::DirectKey.eq(key))
+        .one(&state.db)
+        .await?
+    {
+        state
+            .hub
+            .blocked(api::RoomId(room.id), [a, b], blocked)
+            .await;
     }
     Ok(())
 }

@@ -268,6 +268,42 @@ pub async fn blocked_by(
         .collect())
 }
 
+/// `user`'s private chats with people either of them blocked.
+pub async fn blocked_chats(
+    db: &impl ConnectionTrait,
+    user: UserId,
+) -> Result<Vec<api::RoomId>, DbErr> {
+    let pairs: Vec<(i64, i64)> = block::Entity::find()
+        .select_only()
+        .column(block::Column::UserId)
+        .column(block::Column::BlockedId)
+        .filter(
+            Condition::any()
+                .add(block::Column::UserId.eq(user.0))
+                .add(block::Column::BlockedId.eq(user.0)),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    if pairs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<String> = pairs
+        .into_iter()
+        .map(|(a, b)| crate::chats::service::direct_key(UserId(a), UserId(b)))
+        .collect();
+    Ok(room::Entity::find()
+        .select_only()
+        .column(room::Column::Id)
+        .filter(room::Column::DirectKey.is_in(keys))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(api::RoomId)
+        .collect())
+}
+
 /// Whether the two share a group room.
 pub async fn share_a_room(db: &impl ConnectionTrait, a: UserId, b: UserId) -> Result<bool, DbErr> {
     use sea_orm::sea_query::{Expr, ExprTrait as _, Query};

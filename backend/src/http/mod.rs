@@ -1,14 +1,19 @@
 //! Everything mounted on the one port: the API's route table and OpenAPI document, the
 //! docs UI, health, and the single-page app.
 
+pub mod client;
 pub mod headers;
+pub mod input;
 pub mod spa;
 
 use crate::{
     auth, chats, error::AppError, files, friends, messages, posts, rooms, state::AppState, users,
 };
 use actix_web::{HttpResponse, get, web};
-use api::{ErrorBody, users::Health};
+use api::{
+    ErrorBody,
+    users::{Health, ServerInfo},
+};
 use utoipa::{
     Modify, OpenApi,
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
@@ -57,6 +62,7 @@ impl Modify for BearerAuth {
 /// and `openapi()` reads it, so the document cannot drift from what is served.
 pub fn api_routes(cfg: &mut ServiceConfig) {
     cfg.service(health)
+        .service(server_info)
         .service(auth::routes::register)
         .service(auth::routes::login)
         .service(auth::routes::refresh)
@@ -152,6 +158,49 @@ pub async fn health(state: web::Data<AppState>) -> Result<web::Json<Health>, App
         status: "ok".into(),
         version: env!("CARGO_PKG_VERSION").into(),
     }))
+}
+
+/// What clients need to know of this server's rules: recall window, message and upload
+/// limits, rate limits, registration mode. Public, like `/health`.
+#[utoipa::path(
+    tag = "server",
+    security(),
+    responses((status = 200, description = "This server's rules", body = ServerInfo))
+)]
+#[get("/server")]
+pub async fn server_info(state: web::Data<AppState>) -> web::Json<ServerInfo> {
+    use crate::config::{Rate, SessionPolicy as Policy};
+    use api::users::{RateLimit, RateLimits, RegistrationMode, SessionPolicy};
+    let config = &state.config;
+    let rate = |r: Rate| RateLimit {
+        burst: r.burst,
+        refill_ms: r.refill_ms,
+    };
+    let limits = &config.limits;
+    web::Json(ServerInfo {
+        version: env!("CARGO_PKG_VERSION").into(),
+        protocol: api::ws::PROTOCOL_VERSION,
+        registration: RegistrationMode::Open,
+        session_policy: match config.auth.session_policy {
+            Policy::Single => SessionPolicy::Single,
+            Policy::Multi => SessionPolicy::Multi,
+        },
+        recall_window_secs: config.recall_window_secs,
+        message_max_chars: api::rules::MESSAGE_MAX as u32,
+        attachments_max: api::files::ATTACHMENTS_MAX as u32,
+        max_upload_bytes: config.files.max_upload_bytes,
+        quota_bytes: config.files.quota_bytes,
+        max_image_pixels: config.files.max_image_pixels,
+        limits: limits.enabled.then(|| RateLimits {
+            messages: rate(limits.messages),
+            rooms_created: rate(limits.rooms_created),
+            friend_requests: rate(limits.friend_requests),
+            uploads: rate(limits.uploads),
+            registrations: rate(limits.registrations),
+            sockets_per_session: limits.sockets_per_session,
+            sockets_per_person: limits.sockets_per_person,
+        }),
+    })
 }
 
 /// `GET /api/v1/openapi.json`.

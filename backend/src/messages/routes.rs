@@ -34,6 +34,7 @@ pub async fn send(
     id: web::Path<i64>,
     body: web::Json<SendMessage>,
 ) -> AppResult<HttpResponse> {
+    state.limits.messages.check(&auth.user_id)?;
     let (message, created) =
         service::send(&state, &auth, PostId(id.into_inner()), body.into_inner()).await?;
     Ok(if created {

@@ -12,7 +12,6 @@ use crate::{
 use api::{
     ErrorCode, FieldCode, MessageId, PostId, RoomId, UserId,
     messages::{MarkRead, Message, MessageKind, MessagePage, SendMessage, Unread},
-    rooms::RoomRole,
     ws::{RoomEvent, ServerFrame},
 };
 use sea_orm::{
@@ -20,11 +19,11 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{ExprTrait as _, OnConflict},
 };
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// The longest message, in characters.
-pub const BODY_MAX: usize = 4000;
+pub const BODY_MAX: usize = api::rules::MESSAGE_MAX;
 /// The largest history page.
 pub const PAGE_MAX: u64 = 100;
 pub const PAGE_DEFAULT: u64 = 50;
@@ -274,20 +273,18 @@ pub async fn recall(
     if existing.recalled_at.is_some() {
         return Ok(to_message(&existing, &author));
     }
-    let is_admin = rooms::role_from_str(&member.role) >= RoomRole::Admin;
+    let role = rooms::role_from_str(&member.role);
     let is_author = existing.author_id == auth.user_id.0;
-    let window = Duration::seconds(state.config.recall_window_secs as i64);
     let now = OffsetDateTime::now_utc();
-    if !is_admin {
-        if !is_author {
-            return Err(AppError::Forbidden);
-        }
-        if now - existing.created_at > window {
-            return Err(AppError::Rule {
-                code: ErrorCode::RecallExpired,
-                message: "the time to recall this message has passed",
-            });
-        }
+    if !is_author && !role.can_moderate() {
+        return Err(AppError::Forbidden);
+    }
+    let age = (now - existing.created_at).whole_seconds();
+    if !role.can_recall(is_author, age, state.config.recall_window_secs) {
+        return Err(AppError::Rule {
+            code: ErrorCode::RecallExpired,
+            message: "the time to recall this message has passed",
+        });
     }
     let txn = crate::db::write_txn(&state.db).await?;
     let recalled = message::Entity::update(message::ActiveModel {

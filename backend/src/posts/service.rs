@@ -12,7 +12,7 @@ use crate::{
         service::{require_group_member, require_member},
     },
     state::AppState,
-    users::domain::{login_key, parse_profile_text},
+    users::domain::{login_key, parse_name_text, parse_profile_text},
 };
 use api::{
     ErrorCode, FieldCode, PostId, RoomId, UserId,
@@ -65,9 +65,7 @@ fn parse_tags(raw: &[String]) -> Result<Vec<String>, FieldCode> {
 }
 
 fn parse_title(raw: &str) -> Result<String, FieldCode> {
-    parse_profile_text(raw, TITLE_MAX)?
-        .map(|t| t.replace('\n', " "))
-        .ok_or(FieldCode::Required)
+    parse_name_text(raw, TITLE_MAX)?.ok_or(FieldCode::Required)
 }
 
 async fn tags_of(
@@ -222,7 +220,7 @@ pub async fn edit(
     req: EditPost,
 ) -> AppResult<Post> {
     let (existing, role, is_author) = post_with_role(state, auth, post_id).await?;
-    if !is_author && role < RoomRole::Admin {
+    if !role.can_edit_post(is_author) {
         return Err(AppError::Forbidden);
     }
     let mut problems = BTreeMap::new();
@@ -288,7 +286,7 @@ pub async fn edit(
 
 pub async fn delete(state: &AppState, auth: &AuthUser, post_id: PostId) -> AppResult<()> {
     let (existing, role, is_author) = post_with_role(state, auth, post_id).await?;
-    if !is_author && role < RoomRole::Admin {
+    if !role.can_edit_post(is_author) {
         return Err(AppError::Forbidden);
     }
     if existing.is_default {
@@ -299,6 +297,7 @@ pub async fn delete(state: &AppState, auth: &AuthUser, post_id: PostId) -> AppRe
     }
     let txn = crate::db::write_txn(&state.db).await?;
     post::Entity::delete_by_id(existing.id).exec(&txn).await?;
+    events::erase_post(&txn, RoomId(existing.room_id), post_id).await?;
     let published = events::record(
         &txn,
         RoomId(existing.room_id),

@@ -9,7 +9,7 @@ use crate::{
     error::{AppError, AppResult},
 };
 use api::{
-    RoomId,
+    PostId, RoomId,
     ws::{RoomEvent, ServerFrame},
 };
 use bytestring::ByteString;
@@ -73,6 +73,7 @@ pub async fn record_many(
             RoomEvent::MessageCreated { message } => Some(message.id.0),
             _ => None,
         };
+        let post_id = event.post_id().map(|p| p.0);
         let frame = serde_json::to_string(&ServerFrame::Event {
             room_id,
             seq,
@@ -84,6 +85,7 @@ pub async fn record_many(
             seq: Set(seq),
             payload: Set(frame.clone()),
             message_id: Set(message_id),
+            post_id: Set(post_id),
             created_at: Set(now),
         });
         published.push(Published {
@@ -128,6 +130,29 @@ pub async fn erase_created(
     Ok(())
 }
 
+/// Erases every stored event about a post being deleted (its creation, edits, messages
+/// and recalls): each becomes `post_deleted` with its own `seq`, so a replay from any
+/// cursor brings back neither the topic nor its messages or files, and the room's `seq`
+/// stays gap-free. Runs in the deletion's transaction, in one statement.
+pub async fn erase_post(
+    db: &impl ConnectionTrait,
+    room_id: RoomId,
+    post_id: PostId,
+) -> AppResult<()> {
+    let erase = Query::update()
+        .table(room_event::Entity)
+        .value(
+            room_event::Column::Payload,
+            Expr::cust(migrations::erased_payload_sql()),
+        )
+        .value(room_event::Column::MessageId, Option::<i64>::None)
+        .and_where(Expr::col(room_event::Column::RoomId).eq(room_id.0))
+        .and_where(Expr::col(room_event::Column::PostId).eq(post_id.0))
+        .to_owned();
+    db.execute(&erase).await?;
+    Ok(())
+}
+
 /// At most this many events are read from the database per query while replaying.
 pub const REPLAY_BATCH: u64 = 500;
 
@@ -145,4 +170,37 @@ pub async fn after(
         .all(db)
         .await?;
     Ok(rows.into_iter().map(|e| (e.seq, e.payload)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The SQL that erases an event must write exactly what serde writes for the
+    /// `post_deleted` event with the same room and `seq`.
+    #[tokio::test]
+    async fn the_erased_payload_is_the_post_deleted_frame() {
+        use sea_orm::{ConnectionTrait as _, Database};
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        let sql = format!(
+            "SELECT {} FROM (SELECT 7 AS room_id, 42 AS seq, 9 AS post_id)",
+            migrations::erased_payload_sql()
+        );
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                sql,
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let stored: String = row.try_get_by_index(0).unwrap();
+        let expected = serde_json::to_string(&ServerFrame::Event {
+            room_id: RoomId(7),
+            seq: 42,
+            event: RoomEvent::PostDeleted { post_id: PostId(9) },
+        })
+        .unwrap();
+        assert_eq!(stored, expected);
+    }
 }

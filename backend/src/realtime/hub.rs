@@ -75,6 +75,11 @@ enum Command {
         b: UserId,
         friends: bool,
     },
+    Blocked {
+        room_id: RoomId,
+        people: [UserId; 2],
+        blocked: bool,
+    },
     Presence {
         user_ids: Vec<UserId>,
         reply: oneshot::Sender<Vec<UserPresence>>,
@@ -126,6 +131,9 @@ pub struct PresenceSetup {
     pub invisible: bool,
     /// From the database: when they were last online.
     pub last_seen: Option<OffsetDateTime>,
+    /// Their private chats with someone either of them blocked: no presence or typing
+    /// passes through these.
+    pub blocked_chats: Vec<RoomId>,
 }
 
 /// How presence is paced (`Config::presence_interval_ms`, `presence_offline_grace_ms`).
@@ -198,6 +206,18 @@ impl Hub {
     /// `a` and `b` became friends (`true`) or stopped being friends: presence follows.
     pub async fn friends(&self, a: UserId, b: UserId, friends: bool) {
         self.send(Command::Friends { a, b, friends }).await;
+    }
+
+    /// One of the two people of the private chat `room_id` blocked the other (`true`), or
+    /// no block is left between them (`false`). While blocked, the chat carries neither
+    /// presence nor typing; a block does not touch what they share in group rooms.
+    pub async fn blocked(&self, room_id: RoomId, people: [UserId; 2], blocked: bool) {
+        self.send(Command::Blocked {
+            room_id,
+            people,
+            blocked,
+        })
+        .await;
     }
 
     /// What these people's friends see of them now. People the hub does not know are
@@ -319,6 +339,9 @@ struct State {
     dirty: HashSet<UserId>,
     /// People without sockets who are not announced offline yet.
     in_grace: HashSet<UserId>,
+    /// Private chats between people one of whom blocked the other: presence and typing
+    /// do not pass through them.
+    blocked_chats: HashSet<RoomId>,
     timing: PresenceTiming,
 }
 
@@ -330,6 +353,7 @@ impl State {
             people: HashMap::new(),
             dirty: HashSet::new(),
             in_grace: HashSet::new(),
+            blocked_chats: HashSet::new(),
             timing,
         }
     }
@@ -384,6 +408,7 @@ impl State {
                 person.friends = presence.friends.into_iter().collect();
                 person.invisible = presence.invisible;
                 person.rooms.extend(rooms.iter().copied());
+                self.blocked_chats.extend(presence.blocked_chats);
                 for room_id in rooms {
                     self.join(conn, room_id);
                 }
@@ -426,6 +451,21 @@ impl State {
                     self.introduce(b, a);
                 }
             }
+            Command::Blocked {
+                room_id,
+                people: [a, b],
+                blocked,
+            } => {
+                if blocked {
+                    if self.blocked_chats.insert(room_id) {
+                        self.forget_through_chat(a, b);
+                        self.forget_through_chat(b, a);
+                    }
+                } else if self.blocked_chats.remove(&room_id) {
+                    self.introduce(a, b);
+                    self.introduce(b, a);
+                }
+            }
             Command::Presence { user_ids, reply } => {
                 let answer = user_ids.into_iter().map(|u| self.presence_of(u)).collect();
                 let _ = reply.send(answer);
@@ -451,6 +491,9 @@ impl State {
                 frame,
                 except,
             } => {
+                if self.blocked_chats.contains(&room_id) {
+                    return;
+                }
                 for conn in self.members(room_id) {
                     if Some(conn) != except {
                         self.deliver(conn, Outbound::Frame(frame.clone()));
@@ -647,7 +690,7 @@ impl State {
         let Some(person) = self.people.get(&user_id) else {
             return out;
         };
-        for room_id in &person.rooms {
+        for room_id in person.rooms.difference(&self.blocked_chats) {
             if let Some(conns) = self.rooms.get(room_id) {
                 out.extend(conns.iter().copied());
             }
@@ -724,7 +767,8 @@ impl State {
             return;
         };
         let mut seen: HashSet<UserId> = HashSet::new();
-        for room_id in &c.rooms {
+        let rooms: HashSet<RoomId> = c.rooms.difference(&self.blocked_chats).copied().collect();
+        for room_id in &rooms {
             if let Some(conns) = self.rooms.get(room_id) {
                 seen.extend(
                     conns
@@ -741,7 +785,7 @@ impl State {
             if self
                 .people
                 .get(user_id)
-                .is_some_and(|p| !p.rooms.is_disjoint(&c.rooms))
+                .is_some_and(|p| !p.rooms.is_disjoint(&rooms))
             {
                 seen.insert(*user_id);
             }
@@ -761,6 +805,9 @@ impl State {
     /// `user_id` is newly in `room_id`: they and the room's sockets learn each other's
     /// presence now (nobody's status changed, so no announcement would carry it).
     fn met_in_room(&mut self, user_id: UserId, room_id: RoomId) {
+        if self.blocked_chats.contains(&room_id) {
+            return;
+        }
         let room_conns = self.members(room_id);
         let others: HashSet<UserId> = room_conns
             .iter()
@@ -788,6 +835,32 @@ impl State {
                 if self.conns.get(&conn).is_some_and(|c| c.user_id != user_id) {
                     self.deliver(conn, Outbound::Frame(frame.clone()));
                 }
+            }
+        }
+    }
+
+    /// After a block: if `to` may no longer see `about` at all (they share no other room
+    /// and are not friends), `to`'s sockets are told `about` is offline, with no last seen,
+    /// so nothing they showed stays on screen.
+    fn forget_through_chat(&mut self, to: UserId, about: UserId) {
+        let to_conns = self.user_conns(to);
+        if to_conns.is_empty() {
+            return;
+        }
+        let watchers = self.watchers(about);
+        if to_conns.iter().any(|c| watchers.contains(c)) {
+            return;
+        }
+        let hidden = UserPresence {
+            user_id: about,
+            status: Presence::Offline,
+            last_seen_at: None,
+        };
+        if let Some(frame) = serialise(&ServerFrame::Presence {
+            users: vec![hidden],
+        }) {
+            for conn in to_conns {
+                self.deliver(conn, Outbound::Frame(frame.clone()));
             }
         }
     }

@@ -88,6 +88,20 @@ async fn run(state: Arc<AppState>, mut ws: Session, mut stream: AggregatedMessag
     let Some((auth, cursors)) = authenticate(&state, &mut ws, &mut stream).await else {
         return;
     };
+    // Held until the socket is done; its slot is given back when it drops.
+    let _slot = match state.limits.open_socket(auth.session_id, auth.user_id) {
+        Ok(slot) => slot,
+        Err(err) => {
+            refuse_with(
+                &mut ws,
+                err.code(),
+                "too many sockets open for this session or person",
+                close::TOO_MANY_SOCKETS,
+            )
+            .await;
+            return;
+        }
+    };
     let mut socket = match Socket::open(state, ws, auth).await {
         Ok(socket) => socket,
         Err(ws) => {
@@ -141,13 +155,25 @@ async fn authenticate(
     match auth::service::authenticate(state, &token).await {
         Ok(auth) => Some((auth, cursors)),
         Err(err) => {
-            refuse(ws, err.code(), &err.to_string()).await;
+            // Internal causes stay in the log, as for REST.
+            let message = match err.code().status() {
+                500.. => "the server could not check the token; try again".to_owned(),
+                _ => err.to_string(),
+            };
+            if err.code().status() >= 500 {
+                tracing::error!(error = %err, "socket authentication failed");
+            }
+            refuse(ws, err.code(), &message).await;
             None
         }
     }
 }
 
 async fn refuse(ws: &mut Session, code: ErrorCode, message: &str) {
+    refuse_with(ws, code, message, close::AUTH_FAILED).await;
+}
+
+async fn refuse_with(ws: &mut Session, code: ErrorCode, message: &str, close_code: u16) {
     if let Ok(json) = serde_json::to_string(&ServerFrame::Error {
         code,
         message: message.into(),
@@ -155,7 +181,7 @@ async fn refuse(ws: &mut Session, code: ErrorCode, message: &str) {
         let _ = ws.text(json).await;
     }
     let reason = CloseReason {
-        code: CloseCode::Other(close::AUTH_FAILED),
+        code: CloseCode::Other(close_code),
         description: Some(code.as_str().into()),
     };
     let _ = ws.clone().close(Some(reason)).await;
@@ -192,6 +218,10 @@ impl Socket {
         let Ok(friends) = crate::friends::store::friend_ids(&state.db, auth.user_id).await else {
             return Err(ws);
         };
+        let Ok(blocked_chats) = crate::friends::store::blocked_chats(&state.db, auth.user_id).await
+        else {
+            return Err(ws);
+        };
         let (conn, queue) = state
             .hub
             .connect(
@@ -202,6 +232,7 @@ impl Socket {
                     friends,
                     invisible: account.invisible,
                     last_seen: account.last_seen_at,
+                    blocked_chats,
                 },
             )
             .await;
@@ -279,7 +310,13 @@ impl Socket {
                         Some(Ok(AggregatedMessage::Binary(_))) => {
                             return Some(reason(close::PROTOCOL_ERROR, "binary frames are not part of the protocol"));
                         }
-                        Some(Ok(AggregatedMessage::Close(_))) | None => return None,
+                        Some(Ok(AggregatedMessage::Close(client_reason))) => {
+                            // Answer the close at once, with the client's own code; leaving
+                            // the hub and storing "last seen" happen after.
+                            let _ = self.ws.clone().close(client_reason).await;
+                            return None;
+                        }
+                        None => return None,
                         Some(Err(_)) => return Some(reason(close::PROTOCOL_ERROR, "bad frame")),
                     }
                 }

@@ -29,6 +29,7 @@ pub async fn create(
     auth: AuthUser,
     body: web::Json<CreateRoom>,
 ) -> AppResult<HttpResponse> {
+    state.limits.rooms_created.check(&auth.user_id)?;
     Ok(HttpResponse::Created().json(service::create(&state, &auth, body.into_inner()).await?))
 }
 

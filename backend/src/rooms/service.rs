@@ -71,8 +71,8 @@ pub fn require_role(member: &room_member::Model, least: RoomRole) -> AppResult<R
 }
 
 fn parse_name(raw: &str, problems: &mut BTreeMap<String, FieldCode>) -> Option<String> {
-    match parse_profile_text(raw, ROOM_NAME_MAX) {
-        Ok(Some(name)) => Some(name.replace('\n', " ")),
+    match crate::users::domain::parse_name_text(raw, ROOM_NAME_MAX) {
+        Ok(Some(name)) => Some(name),
         Ok(None) => {
             problems.insert("name".into(), FieldCode::Required);
             None
@@ -466,17 +466,7 @@ pub async fn members(state: &AppState, auth: &AuthUser, id: RoomId) -> AppResult
             }
         })
         .collect();
-    members.sort_by(|a, b| {
-        a.presence
-            .cmp(&b.presence)
-            .then(b.role.cmp(&a.role))
-            .then_with(|| {
-                a.user
-                    .name()
-                    .to_lowercase()
-                    .cmp(&b.user.name().to_lowercase())
-            })
-    });
+    members.sort_by(|a, b| api::rooms::member_order(a, a.presence, b, b.presence));
     Ok(members)
 }
 
@@ -496,7 +486,7 @@ pub async fn set_role(
     let them = store::member(&state.db, id, target)
         .await?
         .ok_or(AppError::NotFound)?;
-    if super::role_from_str(&them.role) == RoomRole::Owner {
+    if !super::role_from_str(&me.role).can_set_role_of(super::role_from_str(&them.role)) {
         return Err(AppError::Forbidden);
     }
     let txn = crate::db::write_txn(&state.db).await?;
@@ -544,7 +534,7 @@ pub async fn remove(
     let them = store::member(&state.db, id, target)
         .await?
         .ok_or(AppError::NotFound)?;
-    if target == auth.user_id || super::role_from_str(&them.role) >= my_role {
+    if target == auth.user_id || !my_role.can_remove(super::role_from_str(&them.role)) {
         return Err(AppError::Forbidden);
     }
     remove_member(state, id, target, true).await

@@ -12,6 +12,8 @@ use unicode_normalization::UnicodeNormalization;
 pub struct Username {
     pub display: String,
     pub key: String,
+    /// What the name looks like (`skeleton`): unique, so look-alikes count as taken.
+    pub skeleton: String,
 }
 
 impl Username {
@@ -20,11 +22,19 @@ impl Username {
         if let Some(problem) = rules::username_problem(&display) {
             return Err(problem);
         }
+        let key = login_key(&display);
         Ok(Self {
-            key: login_key(&display),
+            skeleton: skeleton(&key),
+            key,
             display,
         })
     }
+}
+
+/// The Unicode confusable skeleton of a (case-folded) name: `pаypal` with a Cyrillic а,
+/// `paypa1` and `paypal` all have the same one.
+pub fn skeleton(key: &str) -> String {
+    unicode_security::skeleton(key).collect()
 }
 
 /// The key an account is found by: NFKC, trimmed, lower-cased. Used for usernames and
@@ -89,6 +99,16 @@ pub fn parse_profile_text(raw: &str, max: usize) -> Result<Option<String>, Field
     Ok(Some(text))
 }
 
+/// A name people see (display name, room name, topic title): a profile text on one line
+/// that must show something; one made only of fillers, zero-width or blank characters
+/// would look empty and is refused (`FieldCode::Invisible`).
+pub fn parse_name_text(raw: &str, max: usize) -> Result<Option<String>, FieldCode> {
+    match parse_profile_text(raw, max)? {
+        Some(name) if rules::looks_blank(&name) => Err(FieldCode::Invisible),
+        name => Ok(name.map(|n| n.replace('\n', " "))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +123,23 @@ mod tests {
     }
 
     #[test]
+    fn look_alike_usernames_share_a_skeleton() {
+        let real = Username::parse("paypal").unwrap();
+        for fake in ["p\u{430}ypal", "PayPal", "paypa1", "ｐａｙｐａｌ"] {
+            assert_eq!(
+                Username::parse(fake).unwrap().skeleton,
+                real.skeleton,
+                "{fake}"
+            );
+        }
+        assert_ne!(Username::parse("lilei").unwrap().skeleton, real.skeleton);
+        assert_eq!(
+            Username::parse("\u{3164}\u{3164}"),
+            Err(FieldCode::InvalidChars)
+        );
+    }
+
+    #[test]
     fn emails() {
         assert_eq!(
             Email::parse(" Li@Example.com ").unwrap().key,
@@ -111,6 +148,17 @@ mod tests {
         for bad in ["", "li", "li@", "@x.com", "Li <li@x.com>", "li@localhost"] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn names_must_show_something() {
+        assert_eq!(
+            parse_name_text("\u{3164}\u{3164}", 10),
+            Err(FieldCode::Invisible)
+        );
+        assert_eq!(parse_name_text("\u{200B}", 10), Err(FieldCode::Invisible));
+        assert_eq!(parse_name_text("  ", 10), Ok(None));
+        assert_eq!(parse_name_text("李\n雷", 10), Ok(Some("李 雷".into())));
     }
 
     #[test]

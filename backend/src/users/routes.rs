@@ -59,10 +59,10 @@ pub async fn edit_me(
 #[get("/users/{id}")]
 pub async fn user(
     state: web::Data<AppState>,
-    _auth: AuthUser,
+    auth: AuthUser,
     id: web::Path<i64>,
 ) -> AppResult<web::Json<PublicUser>> {
     Ok(web::Json(
-        service::public_profile(&state, id.into_inner()).await?,
+        service::public_profile(&state, &auth, id.into_inner()).await?,
     ))
 }

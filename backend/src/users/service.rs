@@ -22,10 +22,31 @@ pub async fn me(state: &AppState, auth: &AuthUser) -> AppResult<Me> {
     Ok(to_me(&user))
 }
 
-pub async fn public_profile(state: &AppState, id: i64) -> AppResult<PublicUser> {
+/// Someone's profile as `auth` may see it. Across a block it shows no more than people
+/// search does: nothing at all to someone they blocked (404, as for nobody), and only the
+/// name and avatar to the person who blocked them.
+pub async fn public_profile(state: &AppState, auth: &AuthUser, id: i64) -> AppResult<PublicUser> {
     let user = store::by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let them = api::UserId(id);
+    if them != auth.user_id
+        && crate::friends::store::blocked_either(&state.db, auth.user_id, them).await?
+    {
+        if !crate::friends::store::blocked_by(&state.db, auth.user_id, &[id])
+            .await?
+            .is_empty()
+        {
+            return Err(AppError::NotFound);
+        }
+        let mut public = to_public(&user);
+        public.profile = api::users::Profile {
+            display_name: public.profile.display_name,
+            avatar: public.profile.avatar,
+            ..Default::default()
+        };
+        return Ok(public);
+    }
     Ok(to_public(&user))
 }
 
@@ -33,6 +54,15 @@ pub async fn public_profile(state: &AppState, id: i64) -> AppResult<PublicUser> 
 /// unless every field is valid.
 pub async fn edit(state: &AppState, auth: &AuthUser, edit: EditProfile) -> AppResult<Me> {
     let mut problems = BTreeMap::new();
+    let display_name = edit.display_name.and_then(|raw| {
+        match super::domain::parse_name_text(&raw, rules::DISPLAY_NAME_MAX) {
+            Ok(name) => Some(Set(name)),
+            Err(problem) => {
+                problems.insert("display_name".to_owned(), problem);
+                None
+            }
+        }
+    });
     let mut text = |field: &str, value: Option<String>, max: usize, one_line: bool| {
         let value = value?;
         match parse_profile_text(&value, max) {
@@ -47,12 +77,6 @@ pub async fn edit(state: &AppState, auth: &AuthUser, edit: EditProfile) -> AppRe
             }
         }
     };
-    let display_name = text(
-        "display_name",
-        edit.display_name,
-        rules::DISPLAY_NAME_MAX,
-        true,
-    );
     let bio = text("bio", edit.bio, rules::BIO_MAX, false);
     let location = text("location", edit.location, rules::LOCATION_MAX, true);
     if !problems.is_empty() {

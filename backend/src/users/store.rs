@@ -38,6 +38,36 @@ pub async fn taken(
         > 0)
 }
 
+/// Gives accounts made before skeletons were kept theirs (at start; see the migration
+/// `m20261201_000005_audit`). Of two old accounts that look alike, the newer one's
+/// skeleton gets its id appended: both keep working, and neither name can be copied.
+pub async fn fill_skeletons(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    use sea_orm::{ActiveValue::Set, QueryOrder as _, SqlErr};
+    let missing = user::Entity::find()
+        .filter(user::Column::UsernameSkeleton.is_null())
+        .order_by_asc(user::Column::Id)
+        .all(db)
+        .await?;
+    for account in missing {
+        let skeleton = crate::users::domain::skeleton(&account.username_key);
+        let mut change = user::ActiveModel {
+            id: Set(account.id),
+            username_skeleton: Set(Some(skeleton.clone())),
+            ..Default::default()
+        };
+        match user::Entity::update(change.clone()).exec(db).await {
+            Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                change.username_skeleton = Set(Some(format!("{skeleton}#{}", account.id)));
+                user::Entity::update(change).exec(db).await?;
+            }
+            other => {
+                other?;
+            }
+        }
+    }
+    Ok(())
+}
+
 pub async fn any_user(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
     Ok(user::Entity::find().count(db).await? > 0)
 }

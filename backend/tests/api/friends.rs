@@ -684,3 +684,120 @@ async fn the_contact_list_has_every_conversation_with_unread_and_previews() {
             .all(|c| c["unread"] == 0)
     );
 }
+
+async fn block(app: &TestApp, me: &TestUser, them: &TestUser) {
+    let blocked = app
+        .post(
+            "/api/v1/blocks",
+            &json!({ "user_id": them.id }),
+            Some(&me.access),
+        )
+        .await;
+    assert_eq!(blocked.status.as_u16(), 200, "{:?}", blocked.body);
+}
+
+/// A block holds everywhere: no presence or typing through the old private chat, the chat
+/// cannot be reopened, and the profile shows no more than search does.
+#[actix_web::test]
+async fn a_block_holds_in_presence_typing_chats_and_profiles() {
+    let app = spawn_app().await;
+    let li = app.user("lilei").await;
+    let han = app.user("hanmeimei").await;
+    let edited = app
+        .patch(
+            "/api/v1/me",
+            &json!({ "bio": "I like tea", "location": "Beijing" }),
+            Some(&han.access),
+        )
+        .await;
+    assert_eq!(edited.status.as_u16(), 200, "{:?}", edited.body);
+    app.befriend(&li, &han).await;
+    let chat = app.open_chat(&li, &han).await;
+    let post = chat.body["post_id"].as_i64().unwrap();
+    // Not friends any more, but the chat stays: it must not carry presence either.
+    let mut li_ws = app.ws(&li, json!([])).await;
+    let mut han_ws = app.ws(&han, json!([])).await;
+    li_ws.presence(han.id, "online").await;
+
+    for (who, other) in [(&li, &han), (&han, &li)] {
+        block(&app, who, other).await;
+        // The other's status goes away at once, with no last seen.
+        let gone = li_ws.presence(han.id, "offline").await;
+        assert!(gone["last_seen_at"].is_null(), "{gone}");
+        let gone = han_ws.presence(li.id, "offline").await;
+        assert!(gone["last_seen_at"].is_null(), "{gone}");
+
+        // Coming and going, away and back: nothing reaches the other.
+        han_ws
+            .send(json!({ "type": "presence", "status": "away" }))
+            .await;
+        let again = app.ws(&han, json!([])).await;
+        again.close().await;
+        han_ws
+            .send(json!({ "type": "typing", "post_id": post }))
+            .await;
+        li_ws
+            .assert_no("presence", Duration::from_millis(400))
+            .await;
+        li_ws.assert_no("typing", Duration::from_millis(100)).await;
+        li_ws
+            .send(json!({ "type": "typing", "post_id": post }))
+            .await;
+        han_ws.assert_no("typing", Duration::from_millis(300)).await;
+
+        // The chat cannot be reopened, from either side.
+        app.open_chat(&li, &han).await.assert(403, "blocked");
+        app.open_chat(&han, &li).await.assert(403, "blocked");
+        // The one who blocked sees no more than search shows; the blocked one sees nothing.
+        let (blocker, blocked) = (who, other);
+        let seen = app
+            .get(
+                &format!("/api/v1/users/{}", blocked.id),
+                Some(&blocker.access),
+            )
+            .await;
+        assert_eq!(seen.status.as_u16(), 200, "{:?}", seen.body);
+        assert!(seen.body["bio"].is_null(), "{:?}", seen.body);
+        assert!(seen.body["location"].is_null(), "{:?}", seen.body);
+        app.get(
+            &format!("/api/v1/users/{}", blocker.id),
+            Some(&blocked.access),
+        )
+        .await
+        .assert(404, "not_found");
+        han_ws
+            .send(json!({ "type": "presence", "status": "active" }))
+            .await;
+        li_ws
+            .assert_no("presence", Duration::from_millis(300))
+            .await;
+
+        // Lifted: presence passes through the chat again.
+        let lifted = app
+            .delete(&format!("/api/v1/blocks/{}", other.id), Some(&who.access))
+            .await;
+        assert_eq!(lifted.status.as_u16(), 204);
+        li_ws.presence(han.id, "online").await;
+        assert_eq!(app.open_chat(&li, &han).await.status.as_u16(), 200);
+    }
+    // Unblocked, the full profile is back.
+    let seen = app
+        .get(&format!("/api/v1/users/{}", han.id), Some(&li.access))
+        .await;
+    assert_eq!(seen.body["bio"], "I like tea");
+}
+
+/// People who share a group room keep seeing each other there, as any co-members do.
+#[actix_web::test]
+async fn a_block_leaves_presence_in_a_shared_group_room() {
+    let app = spawn_app().await;
+    let (li, han, _room) = app.two_members().await;
+    let mut li_ws = app.ws(&li, json!([])).await;
+    let mut han_ws = app.ws(&han, json!([])).await;
+    li_ws.presence(han.id, "online").await;
+    block(&app, &li, &han).await;
+    han_ws
+        .send(json!({ "type": "presence", "status": "away" }))
+        .await;
+    li_ws.presence(han.id, "away").await;
+}

@@ -342,7 +342,7 @@ impl TestApp {
 const FRAME_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct WsClient {
-    framed: actix_codec::Framed<awc::BoxedSocket, awc::ws::Codec>,
+    pub framed: actix_codec::Framed<awc::BoxedSocket, awc::ws::Codec>,
     /// The `ready` frame.
     pub ready: Value,
 }

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod bad_input;
 mod chat;
 mod errors;
 mod files;
@@ -16,3 +17,4 @@ mod profile;
 mod realtime;
 mod rooms;
 mod sessions;
+mod startup;

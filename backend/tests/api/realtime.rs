@@ -324,7 +324,12 @@ async fn stalled_socket(app: &crate::helpers::TestApp, token: &str) -> tokio::ne
 
 #[actix_web::test]
 async fn a_slow_socket_is_dropped_without_slowing_the_room() {
-    let app = crate::helpers::spawn_app_with(|c| c.socket_queue = 8).await;
+    // 3,000 messages as fast as the server takes them: a load test, so without limits.
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.socket_queue = 8;
+        c.limits.enabled = false;
+    })
+    .await;
     let li = app.user("lilei").await;
     let han = app.user("hanmeimei").await;
     let sloth = app.user("sloth").await;
@@ -376,4 +381,122 @@ async fn a_slow_socket_is_dropped_without_slowing_the_room() {
         }
     }
     assert!(dropped, "the stalled socket was disconnected");
+}
+
+/// A deleted topic must not come back through a replay: not its title, not its messages,
+/// not their files, for a member who joins later or anyone resuming from before it.
+#[actix_web::test]
+async fn a_deleted_posts_events_do_not_come_back_in_replays() {
+    let app = spawn_app().await;
+    let (li, han, room) = app.two_members().await;
+    let han_ws = app.ws(&han, json!([])).await;
+    let cursor = han_ws.ready["rooms"][0]["seq"].as_i64().unwrap();
+    han_ws.close().await;
+
+    let post = app
+        .post(
+            &format!("/api/v1/rooms/{}/posts", room.id),
+            &json!({ "title": "the secret plan", "description": "between us", "tags": [] }),
+            Some(&li.access),
+        )
+        .await;
+    assert_eq!(post.status.as_u16(), 201, "{:?}", post.body);
+    let post_id = post.body["id"].as_i64().unwrap();
+    let doc = app.upload_ok(&li, "plan.pdf", b"%PDF-1.4 the plan").await;
+    let sent = app.send_files(&li, post_id, "meet at noon", &[&doc]).await;
+    assert_eq!(sent.status.as_u16(), 201, "{:?}", sent.body);
+    let recalled = app.say(&li, post_id, "and bring the map").await;
+    app.post(
+        &format!("/api/v1/messages/{}/recall", recalled.body["id"]),
+        &json!({}),
+        Some(&li.access),
+    )
+    .await;
+    app.patch(
+        &format!("/api/v1/posts/{post_id}"),
+        &json!({ "title": "the secret plan, v2" }),
+        Some(&li.access),
+    )
+    .await;
+    let deleted = app
+        .delete(&format!("/api/v1/posts/{post_id}"), Some(&li.access))
+        .await;
+    assert_eq!(deleted.status.as_u16(), 204, "{:?}", deleted.body);
+    app.say(&li, room.default_post, "after").await;
+
+    let zhou = app.user("zhou").await;
+    app.join(&zhou, &room).await;
+    for (user, from) in [(&zhou, 0), (&han, cursor)] {
+        let mut ws = app
+            .ws(user, json!([{ "room_id": room.id, "seq": from }]))
+            .await;
+        let now = ws.ready["rooms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["room_id"] == room.id)
+            .unwrap()["seq"]
+            .as_i64()
+            .unwrap();
+        let mut replay = Vec::new();
+        for _ in from..now {
+            replay.push(ws.next_of("event").await);
+        }
+        let seqs: Vec<i64> = replay.iter().map(seq).collect();
+        assert_eq!(seqs, ((from + 1)..=now).collect::<Vec<_>>(), "gap-free");
+        let text = serde_json::to_string(&replay).unwrap();
+        for secret in ["secret", "between us", "noon", "plan.pdf", "map", &doc] {
+            assert!(!text.contains(secret), "{secret:?} is back in {text}");
+        }
+        let about_post: Vec<&Value> = replay
+            .iter()
+            .filter(|f| {
+                f["event"]["post_id"] == post_id
+                    || f["event"]["post"]["id"] == post_id
+                    || f["event"]["message"]["post_id"] == post_id
+            })
+            .collect();
+        // Created, message, message, recall, edit, deleted: each is now `post_deleted`.
+        assert_eq!(about_post.len(), 6, "{about_post:?}");
+        assert!(
+            about_post
+                .iter()
+                .all(|f| f["event"]["kind"] == "post_deleted"),
+            "{about_post:?}"
+        );
+        assert!(
+            replay
+                .iter()
+                .any(|f| f["event"]["message"]["body"] == "after"),
+            "the rest of the room is still there"
+        );
+        ws.close().await;
+    }
+    assert_eq!(
+        app.fetch(&format!("/api/v1/files/{doc}"), Some(&han.access), &[])
+            .await
+            .status,
+        404
+    );
+}
+
+/// A client's close is answered with its own code (it used to come back without one, as
+/// 1005, and only after the server had left the hub and stored "last seen").
+#[actix_web::test]
+async fn a_client_close_is_answered_with_its_code() {
+    use futures_util::SinkExt as _;
+    let app = spawn_app().await;
+    let li = app.user("lilei").await;
+    for code in [awc::ws::CloseCode::Normal, awc::ws::CloseCode::Away] {
+        let mut ws = app.ws(&li, json!([])).await;
+        ws.framed
+            .send(awc::ws::Message::Close(Some(awc::ws::CloseReason {
+                code,
+                description: Some("bye".into()),
+            })))
+            .await
+            .unwrap();
+        let (_, echoed) = ws.until_closed().await;
+        assert_eq!(echoed, Some(u16::from(code)));
+    }
 }

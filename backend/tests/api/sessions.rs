@@ -59,6 +59,36 @@ async fn a_token_reused_within_the_grace_period_is_honoured() {
     );
 }
 
+/// Within the grace a second presentation gets the same successor, never a second chain:
+/// one of the two tabs' successors being used makes the other's a reuse, like any token.
+#[actix_web::test]
+async fn a_token_presented_twice_never_forks_the_session() {
+    let app = spawn_app_with(|c| c.auth.refresh_reuse_grace_secs = 30).await;
+    let user = app.user("lilei").await;
+    // At the same moment, and once more after.
+    let (a, b) = futures_util::join!(app.refresh(&user.refresh), app.refresh(&user.refresh));
+    let c = app.refresh(&user.refresh).await;
+    for reply in [&a, &b, &c] {
+        assert_eq!(reply.status.as_u16(), 200, "{:?}", reply.body);
+    }
+    let successor = a.body["refresh_token"].as_str().unwrap();
+    assert_ne!(successor, user.refresh);
+    assert_eq!(b.body["refresh_token"], successor);
+    assert_eq!(c.body["refresh_token"], successor);
+
+    // The chain goes on from the one successor, and only once.
+    let next = app.refresh(successor).await;
+    assert_eq!(next.status.as_u16(), 200, "{:?}", next.body);
+    let next_token = next.body["refresh_token"].as_str().unwrap();
+    assert_ne!(next_token, successor);
+    let again = app.refresh(successor).await;
+    assert_eq!(
+        again.body["refresh_token"], next_token,
+        "same successor again"
+    );
+    assert_eq!(app.refresh(next_token).await.status.as_u16(), 200);
+}
+
 #[actix_web::test]
 async fn unknown_refresh_tokens_are_refused() {
     let app = spawn_app().await;

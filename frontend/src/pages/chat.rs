@@ -12,7 +12,7 @@ use crate::{
     },
     i18n::*,
     state::{
-        chat::{Chat, Connection, Pending, RECALL_WINDOW_SECS, js_sys_now, use_chat},
+        chat::{Chat, Connection, Pending, js_sys_now, use_chat},
         session::use_session,
     },
     text::{error_text, tr},
@@ -430,7 +430,7 @@ fn RoomView(room: RoomId, post: PostId) -> impl IntoView {
                         <Show when=move || {
                             let me = chat.me();
                             let role = my_room.get().map(|r| r.role).unwrap_or(RoomRole::Member);
-                            current_post.get().is_some_and(|p| !p.is_default && (p.author_id == me || role >= RoomRole::Admin))
+                            current_post.get().is_some_and(|p| !p.is_default && role.can_edit_post(p.author_id == me))
                         }>
                             <button type="button" class="link tiny" on:click=move |_| edit_post.set(true)>{t!(i18n, chat.edit_post)}</button>
                         </Show>
@@ -596,7 +596,9 @@ fn MessageItem(message: Message, my_role: Signal<RoomRole>) -> impl IntoView {
     let can_recall = move || {
         chat.tick.track();
         let age = time::OffsetDateTime::now_utc() - sent_at;
-        my_role.get() >= RoomRole::Admin || (mine && age.whole_seconds() < RECALL_WINDOW_SECS)
+        my_role
+            .get()
+            .can_recall(mine, age.whole_seconds(), chat.recall_window_secs())
     };
     let error = RwSignal::new(None::<ApiError>);
     let recall = move |_| {
@@ -817,7 +819,7 @@ fn Composer(post: PostId) -> impl IntoView {
                     <input type="file" multiple class="visually-hidden" on:change=move |ev| add_files(input_files(&ev))/>
                 </label>
                 <label for="composer" class="visually-hidden">{t!(i18n, chat.composer)}</label>
-                <textarea id="composer" rows="2" maxlength="4000" bind:value=draft on:keydown=on_keydown on:input=on_input
+                <textarea id="composer" rows="2" maxlength=api::rules::MESSAGE_MAX bind:value=draft on:keydown=on_keydown on:input=on_input
                     on:paste=on_paste placeholder=move || t_string!(i18n, chat.composer_hint)></textarea>
                 <button type="submit" class="primary">{t!(i18n, chat.send)}</button>
             </div>
@@ -853,7 +855,7 @@ fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>) -> impl IntoView {
                 })
                 .collect()
         });
-        list.sort_by(|(a, a_on), (b, b_on)| a_on.cmp(b_on).then(b.role.cmp(&a.role)));
+        list.sort_by(|(a, a_on), (b, b_on)| api::rooms::member_order(a, *a_on, b, *b_on));
         list
     };
     let act = move |path: String, role: Option<RoomRole>| {
@@ -927,12 +929,12 @@ fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>) -> impl IntoView {
                                 RoomRole::Admin => t_string!(i18n, chat.role_admin),
                                 RoomRole::Member => "",
                             }}</span>
-                            <Show when=move || !is_me && my_role.get() == RoomRole::Owner && role != RoomRole::Owner>
+                            <Show when=move || !is_me && my_role.get().can_set_role_of(role)>
                                 <button type="button" class="link tiny" on:click={ let b = b1.clone(); move |_| act(format!("{b}/role"), Some(if role == RoomRole::Admin { RoomRole::Member } else { RoomRole::Admin })) }>
                                     {move || if role == RoomRole::Admin { t_string!(i18n, chat.make_member) } else { t_string!(i18n, chat.make_admin) }}
                                 </button>
                             </Show>
-                            <Show when=move || !is_me && my_role.get() == RoomRole::Owner>
+                            <Show when=move || !is_me && my_role.get().can_remove(role)>
                                 <button type="button" class="link tiny" on:click={
                                     let name = m.user.name().to_owned();
                                     move |_| {
@@ -961,14 +963,14 @@ fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
-            <Show when={ move || my_role.get() >= RoomRole::Admin }>
+            <Show when={ move || my_role.get().can_moderate() }>
                 <JoinRequests room/>
             </Show>
             <div class="members-foot">
-                <Show when={ move || my_role.get() >= RoomRole::Admin }>
+                <Show when={ move || my_role.get().can_moderate() }>
                     <button type="button" class="small" on:click=move |_| editing.set(true)>{t!(i18n, chat.edit_room)}</button>
                 </Show>
-                <Show when=move || my_role.get() != RoomRole::Owner fallback=move || view! {
+                <Show when=move || !my_role.get().is_owner() fallback=move || view! {
                     <button type="button" class="small danger" on:click=delete_room>{t!(i18n, chat.delete_room)}</button>
                 }>
                     <button type="button" class="small" on:click=leave.clone()>{t!(i18n, chat.leave_room)}</button>

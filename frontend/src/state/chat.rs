@@ -19,8 +19,8 @@ use std::collections::HashMap;
 
 /// How long a typing notice shows without a repeat.
 pub const TYPING_SHOWN_MS: f64 = 5000.0;
-/// The author's recall window, as the server's default.
-pub const RECALL_WINDOW_SECS: i64 = 120;
+/// The author's recall window until the server said its own (`GET /server`).
+const DEFAULT_RECALL_WINDOW_SECS: u64 = 120;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Connection {
@@ -65,6 +65,8 @@ pub struct Chat {
     pub cursors: StoredValue<HashMap<RoomId, i64>>,
     /// Bumped every second, so "is typing" and recall buttons expire without events.
     pub tick: RwSignal<u64>,
+    /// The server's rules (recall window, limits), loaded once.
+    pub server: RwSignal<Option<api::users::ServerInfo>>,
     /// Reloads issued so far (rooms, posts, members): responses can arrive out of order,
     /// and only the newest request's answer may replace the list.
     reloads: StoredValue<[u64; 3]>,
@@ -98,10 +100,23 @@ impl Chat {
             rooms_tab: RwSignal::new(false),
             cursors: StoredValue::new(HashMap::new()),
             tick: RwSignal::new(0),
+            server: RwSignal::new(None),
             reloads: StoredValue::new([0; 3]),
         };
         provide_context(chat);
+        spawn_local(async move {
+            if let Ok(info) = crate::client::server_info().await {
+                chat.server.set(Some(info));
+            }
+        });
         chat
+    }
+
+    /// How long an author may recall a message, as this server says.
+    pub fn recall_window_secs(&self) -> u64 {
+        self.server
+            .with(|s| s.as_ref().map(|s| s.recall_window_secs))
+            .unwrap_or(DEFAULT_RECALL_WINDOW_SECS)
     }
 
     pub fn me(&self) -> Option<UserId> {
@@ -446,8 +461,7 @@ impl Chat {
                     self.pending
                         .update(|p| p.retain(|x| &x.client_id != client_id));
                 }
-                let from_other = Some(message.author.id) != self.me()
-                    && message.kind == api::messages::MessageKind::Text;
+                let from_other = self.me().is_some_and(|me| message.is_unread_for(me));
                 let viewing = self.open_post.get_untracked() == Some(message.post_id);
                 let post_id = message.post_id;
                 self.friends.message(&message, true, from_other && !viewing);

@@ -1,0 +1,215 @@
+//! Rate limits per person (and per client address for registrations), and how many
+//! sockets a session and a person may hold open. Token buckets (GCRA) from `governor`;
+//! every refusal is 429 `rate_limited` with `Retry-After`.
+//!
+//! The counts live in this process. With several instances behind a balancer they will
+//! have to move to Redis (issue 17); the `Limits` handle is where that goes.
+
+use crate::{
+    config::{LimitsConfig, Rate},
+    error::{AppError, AppResult},
+};
+use api::UserId;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock as _};
+use std::{
+    collections::HashMap,
+    hash::Hash,
+    net::IpAddr,
+    num::NonZeroU32,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+use uuid::Uuid;
+
+/// One kind of limit, keyed by whom it counts.
+pub struct Limit<K: Hash + Eq + Clone> {
+    limiter: Option<DefaultKeyedRateLimiter<K>>,
+}
+
+impl<K: Hash + Eq + Clone> Limit<K> {
+    pub fn new(rate: Rate, enabled: bool) -> Self {
+        Self {
+            limiter: enabled.then(|| RateLimiter::keyed(quota(rate))),
+        }
+    }
+
+    /// Takes one from `key`'s bucket, or says how long to wait.
+    pub fn check(&self, key: &K) -> AppResult<()> {
+        let Some(limiter) = &self.limiter else {
+            return Ok(());
+        };
+        limiter
+            .check_key(key)
+            .map_err(|not_until| AppError::RateLimited {
+                retry_after: seconds_up(not_until.wait_time_from(limiter.clock().now())),
+            })
+    }
+
+    /// Forgets keys whose buckets are full again.
+    pub fn sweep(&self) {
+        if let Some(limiter) = &self.limiter {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+    }
+}
+
+/// A bucket of `rate.burst` refilled one every `rate.refill_ms`.
+pub fn quota(rate: Rate) -> Quota {
+    let burst = NonZeroU32::new(rate.burst).unwrap_or(NonZeroU32::MIN);
+    Quota::with_period(Duration::from_millis(rate.refill_ms.max(1)))
+        .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+        .allow_burst(burst)
+}
+
+/// Whole seconds to wait, rounded up (a client that waits `Retry-After` must get in).
+pub fn seconds_up(wait: Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+}
+
+pub struct Limits {
+    pub messages: Limit<UserId>,
+    pub rooms_created: Limit<UserId>,
+    pub friend_requests: Limit<UserId>,
+    pub uploads: Limit<UserId>,
+    pub registrations: Limit<IpAddr>,
+    sockets: Arc<Mutex<SocketCounts>>,
+    sockets_per_session: u32,
+    sockets_per_person: u32,
+    enabled: bool,
+}
+
+#[derive(Default)]
+struct SocketCounts {
+    sessions: HashMap<Uuid, u32>,
+    people: HashMap<UserId, u32>,
+}
+
+/// Held by an open socket; its slot is given back when it is dropped.
+pub struct SocketSlot {
+    counts: Arc<Mutex<SocketCounts>>,
+    session: Uuid,
+    person: UserId,
+}
+
+impl Drop for SocketSlot {
+    fn drop(&mut self) {
+        if let Ok(mut counts) = self.counts.lock() {
+            decrement(&mut counts.sessions, self.session);
+            decrement(&mut counts.people, self.person);
+        }
+    }
+}
+
+fn decrement<K: Hash + Eq>(map: &mut HashMap<K, u32>, key: K) {
+    if let Some(n) = map.get_mut(&key) {
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            map.remove(&key);
+        }
+    }
+}
+
+impl Limits {
+    pub fn new(config: &LimitsConfig) -> Self {
+        let on = config.enabled;
+        Self {
+            messages: Limit::new(config.messages, on),
+            rooms_created: Limit::new(config.rooms_created, on),
+            friend_requests: Limit::new(config.friend_requests, on),
+            uploads: Limit::new(config.uploads, on),
+            registrations: Limit::new(config.registrations, on),
+            sockets: Arc::default(),
+            sockets_per_session: config.sockets_per_session.max(1),
+            sockets_per_person: config.sockets_per_person.max(1),
+            enabled: on,
+        }
+    }
+
+    /// A slot for one more socket of this session, or 429 when the session or the person
+    /// already has as many open as allowed.
+    pub fn open_socket(&self, session: Uuid, person: UserId) -> AppResult<SocketSlot> {
+        let mut counts = self
+            .sockets
+            .lock()
+            .map_err(|_| AppError::internal("socket counts poisoned"))?;
+        let in_session = counts.sessions.get(&session).copied().unwrap_or(0);
+        let of_person = counts.people.get(&person).copied().unwrap_or(0);
+        if self.enabled
+            && (in_session >= self.sockets_per_session || of_person >= self.sockets_per_person)
+        {
+            // A socket closes as soon as its tab does; try again shortly.
+            return Err(AppError::RateLimited { retry_after: 5 });
+        }
+        *counts.sessions.entry(session).or_default() += 1;
+        *counts.people.entry(person).or_default() += 1;
+        Ok(SocketSlot {
+            counts: self.sockets.clone(),
+            session,
+            person,
+        })
+    }
+
+    /// Forgets idle keys (every minute, from `startup`).
+    pub fn sweep(&self) {
+        self.messages.sweep();
+        self.rooms_created.sweep();
+        self.friend_requests.sweep();
+        self.uploads.sweep();
+        self.registrations.sweep();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_refuse_with_a_wait_and_sockets_give_their_slot_back() {
+        let config = LimitsConfig {
+            messages: Rate {
+                burst: 2,
+                refill_ms: 60_000,
+            },
+            sockets_per_session: 2,
+            sockets_per_person: 3,
+            ..LimitsConfig::default()
+        };
+        let limits = Limits::new(&config);
+        let li = UserId(1);
+        assert!(limits.messages.check(&li).is_ok());
+        assert!(limits.messages.check(&li).is_ok());
+        match limits.messages.check(&li) {
+            Err(AppError::RateLimited { retry_after }) => assert!((1..=60).contains(&retry_after)),
+            other => panic!("expected 429, got {other:?}"),
+        }
+        assert!(limits.messages.check(&UserId(2)).is_ok(), "per person");
+
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let first = limits.open_socket(a, li).unwrap();
+        let _second = limits.open_socket(a, li).unwrap();
+        assert!(limits.open_socket(a, li).is_err(), "per session");
+        let _third = limits.open_socket(b, li).unwrap();
+        assert!(limits.open_socket(b, li).is_err(), "per person");
+        drop(first);
+        assert!(
+            limits.open_socket(b, li).is_ok(),
+            "a closed socket frees its slot"
+        );
+
+        let off = Limits::new(&LimitsConfig {
+            enabled: false,
+            ..config
+        });
+        for _ in 0..10 {
+            assert!(off.messages.check(&li).is_ok());
+        }
+    }
+
+    #[test]
+    fn waits_round_up() {
+        assert_eq!(seconds_up(Duration::from_millis(1900)), 2);
+        assert_eq!(seconds_up(Duration::from_secs(3)), 3);
+        assert_eq!(seconds_up(Duration::ZERO), 1);
+    }
+}
