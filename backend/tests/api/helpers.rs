@@ -170,6 +170,15 @@ impl TestApp {
         Self::read(req.send_json(body).await.expect("PATCH")).await
     }
 
+    /// A JSON POST as if from `client` behind a proxy (`X-Forwarded-For`).
+    pub async fn post_from(&self, client: &str, path: &str, body: &impl Serialize) -> Reply {
+        let req = self
+            .client
+            .post(self.url(path))
+            .insert_header(("x-forwarded-for", client));
+        Self::read(req.send_json(body).await.expect("POST")).await
+    }
+
     /// A request with a raw body and content type, for malformed-input tests.
     pub async fn raw(&self, method: &str, path: &str, content_type: &str, body: Vec<u8>) -> Reply {
         let method = awc::http::Method::from_bytes(method.as_bytes()).expect("method");

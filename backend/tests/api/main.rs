@@ -12,6 +12,7 @@ mod errors;
 mod files;
 mod friends;
 mod helpers;
+mod limits;
 mod openapi;
 mod profile;
 mod realtime;
