@@ -5,15 +5,23 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Register {
-    /// 2–32 letters (any script), digits, `_` or `-`; unique ignoring case.
-    #[cfg_attr(feature = "openapi", schema(example = "li_lei"))]
+    /// 2–32 letters (any script), digits, `_` or `-`; unique ignoring case and look-alike
+    /// characters (`pаypal` with a Cyrillic а is taken when `paypal` is).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "li_lei", min_length = 2, max_length = 32)
+    )]
     pub username: String,
-    #[cfg_attr(feature = "openapi", schema(example = "lilei@example.com"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "lilei@example.com", format = Email, max_length = 254)
+    )]
     pub email: String,
     /// Optional; unique when given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// 8–128 characters, not a common password, not the username.
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub password: String,
 }
 
@@ -22,7 +30,9 @@ pub struct Register {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Login {
     /// Username or email address.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub login: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub password: String,
 }
 
@@ -56,5 +66,7 @@ pub struct AuthSession {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePassword {
     pub current_password: String,
+    /// 8–128 characters, not a common password, not the username.
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub new_password: String,
 }

@@ -48,7 +48,7 @@ pub struct LastMessage {
     pub author: UserSummary,
     pub kind: MessageKind,
     pub recalled: bool,
-    /// The body's start with line breaks folded into spaces, at most `EXCERPT_MAX`
+    /// The body's start with line breaks folded into spaces, at most 80
     /// characters (an ellipsis marks a cut); `None` when recalled or not text.
     pub excerpt: Option<String>,
     /// Its first attachment, if any (not when recalled).

@@ -218,9 +218,9 @@ pub enum FieldCode {
     InvalidEmail,
     /// Not a valid phone number.
     InvalidPhone,
-    /// Fewer than `rules::PASSWORD_MIN` characters.
+    /// Fewer than 8 characters.
     PasswordTooShort,
-    /// More than `rules::PASSWORD_MAX` characters.
+    /// More than 128 characters.
     PasswordTooLong,
     /// On the lists of passwords attackers try first, or guessable in under a million tries.
     PasswordTooCommon,

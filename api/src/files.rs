@@ -154,3 +154,31 @@ mod tests {
         assert_eq!(avatar_initial(""), "");
     }
 }
+
+/// The multipart body of `POST /files`: an optional text part `name`, then the part
+/// `file`.
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+pub struct UploadForm {
+    /// The file's name exactly as it should be shown (browsers escape quotes in a part's
+    /// filename; this part is taken as it is). Without it, the `file` part's filename.
+    pub name: Option<String>,
+    /// The file's bytes (at most `GET /server`'s `max_upload_bytes`).
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
+/// The multipart body of `PUT /me/avatar` and `PUT /rooms/{id}/avatar`.
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+pub struct ImageForm {
+    /// A JPEG, PNG, GIF or WebP image.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
+/// A file's bytes, as sent.
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct Binary(pub Vec<u8>);

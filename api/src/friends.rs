@@ -82,7 +82,7 @@ pub fn sort_friends(friends: &mut [Friend]) {
 #[serde(deny_unknown_fields)]
 pub struct SendFriendRequest {
     pub user_id: UserId,
-    /// Up to `rules::GREETING_MAX` characters, shown with the request.
+    /// Up to 200 characters, shown with the request.
     #[serde(default)]
     pub greeting: Option<String>,
 }

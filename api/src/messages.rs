@@ -11,14 +11,17 @@ use time::OffsetDateTime;
 #[serde(deny_unknown_fields)]
 pub struct SendMessage {
     /// A UUID the client makes once per message and reuses on every retry.
+    #[cfg_attr(feature = "openapi", schema(format = Uuid))]
     pub client_id: String,
     /// Up to 4000 characters; line breaks are kept; never interpreted as HTML. May be
     /// empty when the message carries attachments.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub body: String,
-    /// Up to `files::ATTACHMENTS_MAX` files I uploaded (`POST /files`) and have not sent
-    /// yet, in the order to show them.
+    /// Up to 5 files I uploaded (`POST /files`) and have not sent yet, in the order to
+    /// show them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 5))]
     pub attachments: Vec<FileId>,
 }
 

@@ -36,6 +36,7 @@ pub struct PostListItem {
 #[serde(deny_unknown_fields)]
 pub struct CreatePost {
     /// 1–100 characters, unique in the room ignoring case.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub title: String,
     #[serde(default)]
     pub description: Option<String>,

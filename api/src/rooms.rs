@@ -76,7 +76,7 @@ pub struct UserSummary {
     pub id: UserId,
     pub username: String,
     pub display_name: Option<String>,
-    /// The avatar's key (`files::avatar_url`); `None`: draw the generated one.
+    /// The avatar's key (the image is at `/api/v1/avatars/{key}/64` and `/256`); `None`: draw the generated one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
 }
@@ -93,7 +93,8 @@ impl UserSummary {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateRoom {
-    /// 1–64 characters.
+    /// 1–64 characters, at least one of them visible.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub name: String,
     #[serde(default)]
     pub description: Option<String>,
@@ -126,7 +127,7 @@ pub struct Room {
     pub visibility: Visibility,
     pub owner_id: UserId,
     pub member_count: i64,
-    /// The avatar's key (`files::avatar_url`); `None`: draw the generated one.
+    /// The avatar's key (the image is at `/api/v1/avatars/{key}/64` and `/256`); `None`: draw the generated one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     #[serde(with = "time::serde::rfc3339")]

@@ -123,7 +123,7 @@ pub struct Profile {
     pub location: Option<String>,
     pub gender: Gender,
     pub zodiac: Zodiac,
-    /// The avatar's key (`files::avatar_url`), set with `PUT /me/avatar`; `None`: draw the
+    /// The avatar's key (the image is at `/api/v1/avatars/{key}/64` and `/256`), set with `PUT /me/avatar`; `None`: draw the
     /// generated one. Ignored in `PATCH /me`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,

@@ -30,6 +30,7 @@ pub mod close {
 
 /// Client → server.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientFrame {
     /// Must be the first frame. `cursors` holds the last `seq` seen per room; rooms left
@@ -57,6 +58,7 @@ pub enum ClientFrame {
 
 /// What a client reports about its user.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Activity {
     Active,
@@ -65,6 +67,7 @@ pub enum Activity {
 
 /// Server → client.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerFrame {
     /// Authenticated. Replayed events follow, then live ones.
@@ -132,6 +135,7 @@ pub enum ServerFrame {
 
 /// Why a session ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EndReason {
     /// The account logged in somewhere else (single-session policy).
@@ -144,6 +148,7 @@ pub enum EndReason {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoomCursor {
     pub room_id: RoomId,
     pub seq: i64,
@@ -151,6 +156,7 @@ pub struct RoomCursor {
 
 /// What happened in a room.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RoomEvent {
     MessageCreated {

@@ -20,6 +20,8 @@ enum Command {
     Serve,
     /// Print the OpenAPI document to stdout.
     Openapi,
+    /// Print the socket protocol's JSON Schema to stdout.
+    SocketSchema,
     /// Apply pending database migrations and exit.
     Migrate,
 }
@@ -27,8 +29,12 @@ enum Command {
 #[actix_web::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Some(Command::Openapi) = cli.command {
-        let json = teahouse::http::openapi_json();
+    let document = match cli.command {
+        Some(Command::Openapi) => Some(teahouse::http::openapi_json()),
+        Some(Command::SocketSchema) => Some(teahouse::http::socket_schema::socket_schema_json()),
+        _ => None,
+    };
+    if let Some(json) = document {
         return match std::io::stdout().write_all(json.as_bytes()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(_) => ExitCode::FAILURE,

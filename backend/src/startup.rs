@@ -83,6 +83,7 @@ impl Application {
         let listener = TcpListener::bind(&state.config.bind)?;
         let port = listener.local_addr()?.port();
         let openapi = web::Data::new(OpenApiJson(http::openapi_json()));
+        let routes = web::Data::new(http::Routes::from_document(&http::openapi()));
         let server_state = state.clone();
         let server = HttpServer::new(move || {
             let state = server_state.clone();
@@ -91,6 +92,7 @@ impl Application {
                 .into_utoipa_app()
                 .app_data(web::Data::new(state))
                 .app_data(openapi.clone())
+                .app_data(routes.clone())
                 .app_data(json_config())
                 .app_data(query_config())
                 .app_data(path_config())
@@ -98,6 +100,7 @@ impl Application {
                     scope::scope(api::API_PREFIX)
                         .configure(http::api_routes)
                         .route("/openapi.json", web::get().to(http::openapi_document))
+                        .route("/socket.json", web::get().to(http::socket_schema_document))
                         .route("/ws", web::get().to(socket::upgrade))
                         .default_service(web::to(http::route_not_found)),
                 )

@@ -186,6 +186,8 @@ fn open(chat: Chat, attempt: u32) {
                     }
                 });
             }
+            // Too many tabs open: wait longer before trying again.
+            close::TOO_MANY_SOCKETS => reconnect_later(chat, attempt.max(4) + 1),
             _ => reconnect_later(chat, attempt + 1),
         }
     });

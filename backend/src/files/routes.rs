@@ -18,7 +18,7 @@ use actix_web::{
 };
 use api::{
     ErrorBody, RoomId,
-    files::{FileInfo, FileUsage},
+    files::{Binary, FileInfo, FileUsage, ImageForm, UploadForm},
     rooms::Room,
     users::Me,
 };
@@ -58,14 +58,15 @@ fn multipart(req: &HttpRequest, payload: web::Payload) -> AppResult<(Option<u64>
 #[utoipa::path(
     tag = "files",
     security(("bearer" = [])),
-    request_body(content_type = "multipart/form-data", description = "`name` (optional text: the file's name, exactly; browsers escape quotes in the part's filename), then `file`"),
+    request_body(content = UploadForm, content_type = "multipart/form-data", description = "`name` (optional text: the file's name, exactly; browsers escape quotes in the part's filename), then `file`"),
     responses(
         (status = 201, description = "Stored", body = FileInfo),
         (status = 400, description = "`bad_request`: not a well-formed multipart body", body = ErrorBody),
-        (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 413, description = "`payload_too_large` (`details.limit`: the largest file) or `quota_exceeded` (`details.limit`: the quota); nothing is kept", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`: not multipart/form-data", body = ErrorBody),
         (status = 422, description = "`validation_failed` (`file` missing or empty), `image_too_large` (more pixels than `details.limit`), `not_an_image` (an image signature that does not decode)", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many uploads; wait `Retry-After` seconds", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 #[post("/files")]
@@ -104,8 +105,11 @@ pub async fn usage(state: web::Data<AppState>, auth: AuthUser) -> AppResult<web:
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The file's id")),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream"),
-        (status = 206, description = "The range asked for"),
+        (status = 200, description = "The file: images inline with their type, anything else as an `application/octet-stream` attachment",
+            content((Binary = "image/jpeg"), (Binary = "image/png"), (Binary = "image/gif"), (Binary = "image/webp"), (Binary = "application/octet-stream"))),
+        (status = 206, description = "The range asked for (`Range` header)",
+            content((Binary = "image/jpeg"), (Binary = "image/png"), (Binary = "image/gif"), (Binary = "image/webp"), (Binary = "application/octet-stream"))),
+        (status = 416, description = "The range asked for is outside the file"),
         (status = 304, description = "Unchanged since the ETag given"),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 404, description = "`not_found`: no such file, or not visible to you", body = ErrorBody),
@@ -128,7 +132,8 @@ pub async fn download(
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The file's id")),
     responses(
-        (status = 200, description = "The thumbnail (JPEG or PNG), or the image itself", content_type = "image/jpeg"),
+        (status = 200, description = "The thumbnail (JPEG, or PNG for transparency), or a small image itself (any of the four types)",
+            content((Binary = "image/jpeg"), (Binary = "image/png"), (Binary = "image/gif"), (Binary = "image/webp"))),
         (status = 304, description = "Unchanged since the ETag given"),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 404, description = "`not_found`: no such image, or not visible to you", body = ErrorBody),
@@ -147,6 +152,7 @@ pub async fn thumb(
 
 /// Delete an upload I have not sent yet (it no longer counts against my quota).
 #[utoipa::path(
+    operation_id = "delete_file",
     tag = "files",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The file's id")),
@@ -228,13 +234,15 @@ async fn serve(req: &HttpRequest, found: service::Download) -> AppResult<HttpRes
 #[utoipa::path(
     tag = "me",
     security(("bearer" = [])),
-    request_body(content_type = "multipart/form-data", description = "`file`: the image"),
+    request_body(content = ImageForm, content_type = "multipart/form-data", description = "`file`: the image"),
     responses(
         (status = 200, description = "My account with its new avatar", body = Me),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`: not multipart/form-data", body = ErrorBody),
         (status = 422, description = "`not_an_image`, `image_too_large`, or `validation_failed` (`file` missing)", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many uploads; wait `Retry-After` seconds", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 #[put("/me/avatar")]
@@ -273,7 +281,7 @@ pub async fn clear_my_avatar(
     tag = "rooms",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "The room's id")),
-    request_body(content_type = "multipart/form-data", description = "`file`: the image"),
+    request_body(content = ImageForm, content_type = "multipart/form-data", description = "`file`: the image"),
     responses(
         (status = 200, description = "The room's card", body = Room),
         (status = 401, description = "Not logged in", body = ErrorBody),
@@ -282,6 +290,8 @@ pub async fn clear_my_avatar(
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 422, description = "`not_an_image`, `image_too_large`, or `validation_failed`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many uploads; wait `Retry-After` seconds", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 #[put("/rooms/{id}/avatar")]
@@ -327,11 +337,12 @@ pub async fn clear_room_avatar(
 #[utoipa::path(
     tag = "users",
     params(
-        ("key" = String, Path, description = "The avatar's key, from `avatar` of a user or room"),
+        ("key" = String, Path, description = "The avatar's key, from `avatar` of a user or room: the image is at `/api/v1/avatars/{key}/64` and `/api/v1/avatars/{key}/256`"),
         ("size" = u32, Path, description = "64 or 256"),
     ),
     responses(
-        (status = 200, description = "The image (JPEG, or PNG when it has transparency)", content_type = "image/jpeg"),
+        (status = 200, description = "The image (JPEG, or PNG when it has transparency)",
+            content((Binary = "image/jpeg"), (Binary = "image/png"), (Binary = "image/gif"), (Binary = "image/webp"))),
         (status = 404, description = "`not_found`", body = ErrorBody),
     )
 )]

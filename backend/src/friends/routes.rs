@@ -15,7 +15,9 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// A part of a username or display name (at least 2 characters), or a user number.
+    /// A part of a username or display name (at least 2 characters), or a user number
+    /// (any number of digits).
+    #[param(min_length = 1, pattern = r"^([0-9]+|[\s\S]{2,})$")]
     query: String,
 }
 
@@ -43,6 +45,7 @@ pub async fn search(
 
 /// My friends with their presence, online first.
 #[utoipa::path(
+    operation_id = "list_friends",
     tag = "friends",
     security(("bearer" = [])),
     responses(

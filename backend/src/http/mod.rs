@@ -2,8 +2,10 @@
 //! docs UI, health, and the single-page app.
 
 pub mod client;
+pub mod doc;
 pub mod headers;
 pub mod input;
+pub mod socket_schema;
 pub mod spa;
 
 use crate::{
@@ -27,6 +29,7 @@ use utoipa_actix_web::{AppExt as _, scope, service_config::ServiceConfig};
         title = "Teahouse API",
         description = "REST API of a Teahouse chat server. Every error is `ErrorBody` with a stable `code`.",
     ),
+    servers((url = "/", description = "This server (the API is served beside the web app)")),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Registration, login, token refresh, logout"),
@@ -35,8 +38,10 @@ use utoipa_actix_web::{AppExt as _, scope, service_config::ServiceConfig};
         (name = "rooms", description = "Rooms, members, join requests"),
         (name = "posts", description = "Posts (topics) inside rooms"),
         (name = "messages", description = "Messages, history, recall, read markers"),
-        (name = "files", description = "Uploads, attachments, downloads"),
-        (name = "server", description = "Health"),
+        (name = "files", description = "Uploads, attachments, downloads, avatars"),
+        (name = "friends", description = "Finding people, friend requests, friends, blocks"),
+        (name = "chats", description = "Private chats and the contact list"),
+        (name = "server", description = "Health and this server's rules"),
     )
 )]
 struct ApiDoc;
@@ -129,6 +134,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .service(scope::scope(api::API_PREFIX).configure(api_routes))
         .split_for_parts();
+    let mut doc = doc;
+    // After the handlers' paths are in: what every operation shares.
+    doc::CommonResponses.modify(&mut doc);
     doc
 }
 
@@ -210,10 +218,84 @@ pub async fn openapi_document(doc: web::Data<OpenApiJson>) -> HttpResponse {
         .body(doc.0.clone())
 }
 
+/// `GET /api/v1/socket.json`: the socket protocol's JSON Schema.
+pub async fn socket_schema_document() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/schema+json")
+        .body(socket_schema::socket_schema_json())
+}
+
 /// The serialised document, computed once at start.
 pub struct OpenApiJson(pub String);
 
 /// Anything under `/api` that no route matched.
-pub async fn route_not_found() -> Result<HttpResponse, AppError> {
-    Err(AppError::RouteNotFound)
+/// A path the API has, with another method, is 405 with `Allow`; anything else is 404.
+pub async fn route_not_found(
+    req: actix_web::HttpRequest,
+    routes: web::Data<Routes>,
+) -> Result<HttpResponse, AppError> {
+    let allowed = routes.methods_for(req.path());
+    if allowed.is_empty() {
+        return Err(AppError::RouteNotFound);
+    }
+    let mut response = actix_web::ResponseError::error_response(&AppError::MethodNotAllowed);
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&allowed.join(", ")) {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::ALLOW, value);
+    }
+    Ok(response)
+}
+
+/// The documented paths and their methods, to tell "no such method here" (405) from "no
+/// such path" (404).
+pub struct Routes(Vec<(Vec<String>, Vec<String>)>);
+
+impl Routes {
+    pub fn from_document(doc: &utoipa::openapi::OpenApi) -> Self {
+        let table = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let segments = path.split('/').map(str::to_owned).collect();
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("HEAD", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .into_iter()
+                .filter(|(_, has)| *has)
+                .map(|(m, _)| m.to_owned())
+                .collect();
+                (segments, methods)
+            })
+            .collect();
+        Self(table)
+    }
+
+    /// The methods of the documented path `path` matches (a `{param}` matches any
+    /// segment); empty if none does.
+    pub fn methods_for(&self, path: &str) -> Vec<String> {
+        let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+        let mut methods: Vec<String> = Vec::new();
+        for (segments, allowed) in &self.0 {
+            let matches = segments.len() == parts.len()
+                && segments
+                    .iter()
+                    .zip(&parts)
+                    .all(|(s, p)| (s.starts_with('{') && !p.is_empty()) || s == p);
+            if matches {
+                for m in allowed {
+                    if !methods.contains(m) {
+                        methods.push(m.clone());
+                    }
+                }
+            }
+        }
+        methods
+    }
 }

@@ -18,6 +18,7 @@ pub struct PostFilter {
 
 /// A room's posts with my unread counts: the default post first, then by last activity.
 #[utoipa::path(
+    operation_id = "list_posts",
     tag = "posts",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "The room"), PostFilter),
@@ -47,6 +48,7 @@ pub async fn list(
 
 /// Open a post (topic) in a room. Any member may.
 #[utoipa::path(
+    operation_id = "create_post",
     tag = "posts",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "The room")),
@@ -71,6 +73,7 @@ pub async fn create(
 
 /// Edit or rename a post (its author, or a room owner/admin).
 #[utoipa::path(
+    operation_id = "edit_post",
     tag = "posts",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "The post")),
@@ -97,6 +100,7 @@ pub async fn edit(
 
 /// Delete a post and its messages (its author, or a room owner/admin). Not the default post.
 #[utoipa::path(
+    operation_id = "delete_post",
     tag = "posts",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "The post")),

@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 /// Create a room. The creator owns it; it gets a unique number and a default chat post.
 #[utoipa::path(
+    operation_id = "create_room",
     tag = "rooms",
     security(("bearer" = [])),
     request_body = CreateRoom,
@@ -121,6 +122,7 @@ pub async fn get(
 
 /// Edit a room (owner or admin).
 #[utoipa::path(
+    operation_id = "edit_room",
     tag = "rooms",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "The room")),
@@ -146,6 +148,7 @@ pub async fn edit(
 
 /// Delete a room with everything in it (owner only).
 #[utoipa::path(
+    operation_id = "delete_room",
     tag = "rooms",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "The room")),

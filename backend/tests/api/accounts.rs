@@ -214,9 +214,7 @@ async fn failed_logins_are_throttled_per_account_with_retry_after() {
 #[actix_web::test]
 async fn blank_and_look_alike_usernames_are_refused() {
     let app = crate::helpers::spawn_app().await;
-    let register = |name: &str, email: &str| {
-        serde_json::json!({ "username": name, "email": email, "password": "a-long-tea-leaf-42" })
-    };
+    let register = |name: &str, email: &str| serde_json::json!({ "username": name, "email": email, "password": "a-long-tea-leaf-42" });
     for blank in ["\u{3164}\u{3164}", "\u{115F}\u{115F}\u{115F}", "ab\u{200B}"] {
         let reply = app.register(register(blank, "blank@example.com")).await;
         reply.assert(422, "validation_failed");
@@ -224,7 +222,10 @@ async fn blank_and_look_alike_usernames_are_refused() {
     }
     let paypal = app.register(register("paypal", "real@example.com")).await;
     assert_eq!(paypal.status.as_u16(), 201, "{:?}", paypal.body);
-    for (i, fake) in ["p\u{430}ypal", "PAYPA1", "ｐａｙｐａｌ"].iter().enumerate() {
+    for (i, fake) in ["p\u{430}ypal", "PAYPA1", "ｐａｙｐａｌ"]
+        .iter()
+        .enumerate()
+    {
         let reply = app
             .register(register(fake, &format!("fake{i}@example.com")))
             .await;
@@ -237,13 +238,21 @@ async fn blank_and_look_alike_usernames_are_refused() {
     let token = paypal.body["access_token"].as_str().unwrap();
     for blank in ["\u{3164}", "\u{2800}\u{2800}", "\u{200B}\u{200D}"] {
         let reply = app
-            .patch("/api/v1/me", &serde_json::json!({ "display_name": blank }), Some(token))
+            .patch(
+                "/api/v1/me",
+                &serde_json::json!({ "display_name": blank }),
+                Some(token),
+            )
             .await;
         reply.assert(422, "validation_failed");
         assert_eq!(reply.field("display_name"), "invisible", "{blank:?}");
     }
     let named = app
-        .patch("/api/v1/me", &serde_json::json!({ "display_name": "Pay 🍵" }), Some(token))
+        .patch(
+            "/api/v1/me",
+            &serde_json::json!({ "display_name": "Pay 🍵" }),
+            Some(token),
+        )
         .await;
     assert_eq!(named.status.as_u16(), 200, "{:?}", named.body);
 }

@@ -102,3 +102,30 @@ async fn health_answers() {
     assert_eq!(reply.status.as_u16(), 200);
     assert_eq!(reply.body["status"], "ok");
 }
+
+/// A path the API has, with a method it does not take: 405 with `Allow`, not 404.
+#[actix_web::test]
+async fn undeclared_methods_are_405_with_allow() {
+    let app = spawn_app().await;
+    for (method, path, allow) in [
+        ("TRACE", "/api/v1/users/1", "GET, HEAD"),
+        ("DELETE", "/api/v1/me/password", "POST"),
+        ("PUT", "/api/v1/rooms/7", "GET, HEAD, PATCH, DELETE"),
+    ] {
+        let reply = app.raw(method, path, "application/json", Vec::new()).await;
+        reply.assert(405, "method_not_allowed");
+        assert_eq!(
+            reply.headers.get("allow").unwrap(),
+            allow,
+            "{method} {path}"
+        );
+    }
+    app.raw(
+        "GET",
+        "/api/v1/no/such/thing",
+        "application/json",
+        Vec::new(),
+    )
+    .await
+    .assert(404, "route_not_found");
+}

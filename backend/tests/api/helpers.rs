@@ -125,13 +125,14 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
-    async fn read<S>(mut res: awc::ClientResponse<S>) -> Reply
+    async fn read<S>(mut res: awc::ClientResponse<S>, method: &str, path: &str) -> Reply
     where
         S: futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>>
             + Unpin,
     {
         let status = res.status();
         let headers = res.headers().clone();
+        crate::conformance::check(method, path, status.as_u16(), &headers);
         let bytes = res.body().limit(10 * 1024 * 1024).await.expect("read body");
         let body = if bytes.is_empty() {
             Value::Null
@@ -151,7 +152,7 @@ impl TestApp {
         if let Some(token) = token {
             req = req.bearer_auth(token);
         }
-        Self::read(req.send().await.expect("GET")).await
+        Self::read(req.send().await.expect("GET"), "GET", path).await
     }
 
     pub async fn post(&self, path: &str, body: &impl Serialize, token: Option<&str>) -> Reply {
@@ -159,7 +160,7 @@ impl TestApp {
         if let Some(token) = token {
             req = req.bearer_auth(token);
         }
-        Self::read(req.send_json(body).await.expect("POST")).await
+        Self::read(req.send_json(body).await.expect("POST"), "POST", path).await
     }
 
     pub async fn patch(&self, path: &str, body: &impl Serialize, token: Option<&str>) -> Reply {
@@ -167,7 +168,7 @@ impl TestApp {
         if let Some(token) = token {
             req = req.bearer_auth(token);
         }
-        Self::read(req.send_json(body).await.expect("PATCH")).await
+        Self::read(req.send_json(body).await.expect("PATCH"), "PATCH", path).await
     }
 
     /// A JSON POST as if from `client` behind a proxy (`X-Forwarded-For`).
@@ -176,17 +177,18 @@ impl TestApp {
             .client
             .post(self.url(path))
             .insert_header(("x-forwarded-for", client));
-        Self::read(req.send_json(body).await.expect("POST")).await
+        Self::read(req.send_json(body).await.expect("POST"), "POST", path).await
     }
 
     /// A request with a raw body and content type, for malformed-input tests.
     pub async fn raw(&self, method: &str, path: &str, content_type: &str, body: Vec<u8>) -> Reply {
+        let verb = method;
         let method = awc::http::Method::from_bytes(method.as_bytes()).expect("method");
         let req = self
             .client
             .request(method, self.url(path))
             .insert_header(("content-type", content_type));
-        Self::read(req.send_body(body).await.expect("request")).await
+        Self::read(req.send_body(body).await.expect("request"), verb, path).await
     }
 
     pub async fn register(&self, body: Value) -> Reply {
@@ -262,7 +264,7 @@ impl TestApp {
         if let Some(token) = token {
             req = req.bearer_auth(token);
         }
-        Self::read(req.send().await.expect("DELETE")).await
+        Self::read(req.send().await.expect("DELETE"), "DELETE", path).await
     }
 
     pub async fn put(&self, path: &str, body: &impl Serialize, token: Option<&str>) -> Reply {
@@ -270,7 +272,7 @@ impl TestApp {
         if let Some(token) = token {
             req = req.bearer_auth(token);
         }
-        Self::read(req.send_json(body).await.expect("PUT")).await
+        Self::read(req.send_json(body).await.expect("PUT"), "PUT", path).await
     }
 
     pub async fn create_room(&self, owner: &TestUser, name: &str, visibility: &str) -> TestRoom {
@@ -541,6 +543,7 @@ pub fn multipart_body(parts: &[Part<'_>]) -> Vec<u8> {
 impl TestApp {
     /// Sends a multipart body (with its length) to `path`.
     pub async fn multipart(&self, method: &str, path: &str, token: &str, body: Vec<u8>) -> Reply {
+        let verb = method;
         let method = awc::http::Method::from_bytes(method.as_bytes()).expect("method");
         let req = self
             .client
@@ -550,7 +553,12 @@ impl TestApp {
                 "content-type",
                 format!("multipart/form-data; boundary={BOUNDARY}"),
             ));
-        Self::read(req.send_body(body).await.expect("multipart request")).await
+        Self::read(
+            req.send_body(body).await.expect("multipart request"),
+            verb,
+            path,
+        )
+        .await
     }
 
     /// Uploads `data` as a file called `name` (the part's filename).
@@ -607,6 +615,7 @@ impl TestApp {
             req = req.insert_header((*name, *value));
         }
         let mut res = req.send().await.expect("GET");
+        crate::conformance::check("GET", path, res.status().as_u16(), res.headers());
         let bytes = res.body().limit(64 * 1024 * 1024).await.expect("read body");
         Download {
             status: res.status().as_u16(),

@@ -1,7 +1,7 @@
 //! Login throttling per account and address, rate limits, socket limits, and the server's
 //! published rules.
 
-use crate::helpers::{spawn_app_with, TestApp};
+use crate::helpers::{TestApp, spawn_app_with};
 use serde_json::json;
 
 fn login_body(login: &str, password: &str) -> serde_json::Value {
@@ -26,19 +26,39 @@ async fn a_guesser_cannot_lock_the_owner_out() {
     .await;
     let li = app.user("lilei").await;
     for _ in 0..3 {
-        assert_eq!(login_from(&app, "6.6.6.6", "lilei", "wrong-guess").await, 401);
+        assert_eq!(
+            login_from(&app, "6.6.6.6", "lilei", "wrong-guess").await,
+            401
+        );
     }
     let refused = app
-        .post_from("6.6.6.6", "/api/v1/auth/login", &login_body("lilei", "wrong-guess"))
+        .post_from(
+            "6.6.6.6",
+            "/api/v1/auth/login",
+            &login_body("lilei", "wrong-guess"),
+        )
         .await;
     refused.assert(429, "rate_limited");
-    let wait: u64 = refused.headers.get("retry-after").unwrap().to_str().unwrap().parse().unwrap();
+    let wait: u64 = refused
+        .headers
+        .get("retry-after")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=30).contains(&wait), "{wait}");
     assert_eq!(refused.body["details"]["retry_after"], wait);
     // Even the right password from the guesser's address waits…
-    assert_eq!(login_from(&app, "6.6.6.6", "lilei", &li.password).await, 429);
+    assert_eq!(
+        login_from(&app, "6.6.6.6", "lilei", &li.password).await,
+        429
+    );
     // …but the owner elsewhere is not affected.
-    assert_eq!(login_from(&app, "1.2.3.4", "lilei", &li.password).await, 200);
+    assert_eq!(
+        login_from(&app, "1.2.3.4", "lilei", &li.password).await,
+        200
+    );
 }
 
 #[actix_web::test]
@@ -50,7 +70,10 @@ async fn forged_forwarded_addresses_do_not_escape_the_throttle() {
         let ip = format!("10.0.0.{i}");
         assert_eq!(login_from(&app, &ip, "lilei", "wrong-guess").await, 401);
     }
-    assert_eq!(login_from(&app, "10.0.0.99", "lilei", "wrong-guess").await, 429);
+    assert_eq!(
+        login_from(&app, "10.0.0.99", "lilei", "wrong-guess").await,
+        429
+    );
 }
 
 #[actix_web::test]
@@ -65,10 +88,16 @@ async fn guessing_spread_over_many_addresses_meets_an_hourly_ceiling() {
         let ip = format!("203.0.113.{i}");
         assert_eq!(login_from(&app, &ip, "lilei", "wrong-guess").await, 401);
     }
-    assert_eq!(login_from(&app, "203.0.113.77", "lilei", "wrong-guess").await, 429);
+    assert_eq!(
+        login_from(&app, "203.0.113.77", "lilei", "wrong-guess").await,
+        429
+    );
     // Another account is not affected.
     app.user("hanmeimei").await;
-    assert_eq!(login_from(&app, "203.0.113.77", "hanmeimei", "wrong-guess").await, 401);
+    assert_eq!(
+        login_from(&app, "203.0.113.77", "hanmeimei", "wrong-guess").await,
+        401
+    );
 }
 
 /// Every limit answers 429 `rate_limited` with `Retry-After`, per person; others go on.
@@ -92,7 +121,11 @@ async fn limits_per_person_answer_429_with_retry_after() {
         app.create_room(&li, name, "public").await;
     }
     let room_refused = app
-        .post("/api/v1/rooms", &json!({ "name": "Tea four", "visibility": "public" }), Some(&li.access))
+        .post(
+            "/api/v1/rooms",
+            &json!({ "name": "Tea four", "visibility": "public" }),
+            Some(&li.access),
+        )
         .await;
     room_refused.assert(429, "rate_limited");
     assert!(room_refused.headers.contains_key("retry-after"));
@@ -105,7 +138,10 @@ async fn limits_per_person_answer_429_with_retry_after() {
     refused.assert(429, "rate_limited");
     assert!(refused.headers.contains_key("retry-after"));
     // Han is not slowed by Li.
-    assert_eq!(app.say(&han, room.default_post, "hi").await.status.as_u16(), 201);
+    assert_eq!(
+        app.say(&han, room.default_post, "hi").await.status.as_u16(),
+        201
+    );
     // Nothing refused was stored.
     let history = app.history(&han, room.default_post, "").await;
     assert!(
@@ -117,19 +153,29 @@ async fn limits_per_person_answer_429_with_retry_after() {
     for name in ["a.txt", "b.txt", "c.txt"] {
         app.upload_ok(&li, name, b"tea").await;
     }
-    app.upload(&li, "d.txt", b"tea").await.assert(429, "rate_limited");
+    app.upload(&li, "d.txt", b"tea")
+        .await
+        .assert(429, "rate_limited");
 
     for name in ["zhou", "wu", "zheng"] {
         let other = app.user(name).await;
         let asked = app
-            .post("/api/v1/friends/requests", &json!({ "user_id": other.id }), Some(&li.access))
+            .post(
+                "/api/v1/friends/requests",
+                &json!({ "user_id": other.id }),
+                Some(&li.access),
+            )
             .await;
         assert_eq!(asked.status.as_u16(), 200, "{:?}", asked.body);
     }
     let wang = app.user("wang").await;
-    app.post("/api/v1/friends/requests", &json!({ "user_id": wang.id }), Some(&li.access))
-        .await
-        .assert(429, "rate_limited");
+    app.post(
+        "/api/v1/friends/requests",
+        &json!({ "user_id": wang.id }),
+        Some(&li.access),
+    )
+    .await
+    .assert(429, "rate_limited");
 }
 
 #[actix_web::test]
@@ -139,18 +185,20 @@ async fn registrations_are_limited_per_address() {
         c.limits.registrations.burst = 2;
     })
     .await;
-    let register = |name: &str| {
-        json!({ "username": name, "email": format!("{name}@example.com"), "password": format!("{name}-drinks-green-tea") })
-    };
+    let register = |name: &str| json!({ "username": name, "email": format!("{name}@example.com"), "password": format!("{name}-drinks-green-tea") });
     for name in ["one", "two"] {
-        let made = app.post_from("198.51.100.1", "/api/v1/auth/register", &register(name)).await;
+        let made = app
+            .post_from("198.51.100.1", "/api/v1/auth/register", &register(name))
+            .await;
         assert_eq!(made.status.as_u16(), 201, "{:?}", made.body);
     }
     app.post_from("198.51.100.1", "/api/v1/auth/register", &register("three"))
         .await
         .assert(429, "rate_limited");
     // Another address (another school) is not affected.
-    let made = app.post_from("198.51.100.2", "/api/v1/auth/register", &register("three")).await;
+    let made = app
+        .post_from("198.51.100.2", "/api/v1/auth/register", &register("three"))
+        .await;
     assert_eq!(made.status.as_u16(), 201, "{:?}", made.body);
 }
 

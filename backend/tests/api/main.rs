@@ -8,6 +8,7 @@
 mod accounts;
 mod bad_input;
 mod chat;
+mod conformance;
 mod errors;
 mod files;
 mod friends;

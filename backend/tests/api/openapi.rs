@@ -13,6 +13,50 @@ fn checked_in_document_matches_the_code() {
     );
 }
 
+#[test]
+fn checked_in_socket_schema_matches_the_code() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/socket.json");
+    let checked_in = std::fs::read_to_string(path).unwrap_or_default();
+    let generated = teahouse::http::socket_schema::socket_schema_json();
+    assert!(
+        checked_in == generated,
+        "openapi/socket.json is out of date: run `cargo run -p teahouse -- socket-schema > openapi/socket.json`"
+    );
+    // Every frame of both directions is in it, and every reference resolves.
+    let schema: serde_json::Value = serde_json::from_str(&generated).unwrap();
+    let defs = schema["$defs"].as_object().unwrap();
+    for name in [
+        "ClientFrame",
+        "ServerFrame",
+        "RoomEvent",
+        "FriendEvent",
+        "UserPresence",
+        "Message",
+    ] {
+        assert!(defs.contains_key(name), "{name} is defined");
+    }
+    for reference in generated.split("\"$ref\": \"").skip(1) {
+        let target = reference.split('"').next().unwrap();
+        let name = target.trim_start_matches("#/$defs/");
+        assert!(defs.contains_key(name), "{target} resolves");
+    }
+    let frames = serde_json::to_string(&defs["ServerFrame"]).unwrap();
+    for kind in [
+        "ready",
+        "event",
+        "presence",
+        "friends",
+        "typing",
+        "error",
+        "session_ended",
+    ] {
+        assert!(
+            frames.contains(&format!("\"{kind}\"")),
+            "ServerFrame has {kind}"
+        );
+    }
+}
+
 #[actix_web::test]
 async fn served_document_matches_and_documents_every_route() {
     let app = spawn_app().await;

@@ -314,6 +314,19 @@ impl Chat {
             }
             // Not reached: keep it pending; it goes again when the socket is back.
             Err(err) if err.status == 0 || err.status >= 500 => {}
+            // Sending too fast: it stays pending and goes again when the server says.
+            Err(err) if err.code() == api::ErrorCode::RateLimited => {
+                let wait = err
+                    .body
+                    .details
+                    .as_ref()
+                    .and_then(|d| d.retry_after)
+                    .unwrap_or(1);
+                set_timeout(
+                    move || spawn_local(async move { self.deliver(pending).await }),
+                    std::time::Duration::from_secs(wait),
+                );
+            }
             Err(err) => self.pending.update(|p| {
                 if let Some(x) = p.iter_mut().find(|x| x.client_id == pending.client_id) {
                     x.failed = Some(err);
