@@ -84,6 +84,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let openapi = web::Data::new(OpenApiJson(http::openapi_json()));
         let routes = web::Data::new(http::Routes::from_document(&http::openapi()));
+        let app_csp = web::Data::new(http::csp::AppCsp::for_app(&state.config.static_dir));
         let server_state = state.clone();
         let server = HttpServer::new(move || {
             let state = server_state.clone();
@@ -93,6 +94,7 @@ impl Application {
                 .app_data(web::Data::new(state))
                 .app_data(openapi.clone())
                 .app_data(routes.clone())
+                .app_data(app_csp.clone())
                 .app_data(json_config())
                 .app_data(query_config())
                 .app_data(path_config())

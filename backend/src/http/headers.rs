@@ -22,7 +22,11 @@ pub async fn standard_headers(
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
     let is_api = req.path().starts_with("/api/");
+    let is_docs = req.path().starts_with("/api/docs");
     let hashed = is_hashed_asset(req.path());
+    let app_csp = req
+        .app_data::<actix_web::web::Data<super::csp::AppCsp>>()
+        .map(|csp| csp.0.clone());
     let mut res = next.call(req).await?;
     // The SPA fallback answers any path with index.html: never cache that forever.
     let is_html = res
@@ -43,6 +47,22 @@ pub async fn standard_headers(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
+    // Never framed (clickjacking); CSP's frame-ancestors says the same to newer browsers.
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        let policy = if is_docs {
+            Some(HeaderValue::from_static(super::csp::DOCS_CSP))
+        } else if is_api {
+            Some(HeaderValue::from_static(super::csp::API_CSP))
+        } else if is_html {
+            app_csp.and_then(|p| HeaderValue::from_str(&p).ok())
+        } else {
+            None
+        };
+        if let Some(policy) = policy {
+            headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
     if !headers.contains_key(header::CACHE_CONTROL) {
         let policy = match (is_api, hashed) {
             (true, _) => NO_STORE,

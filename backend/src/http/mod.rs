@@ -2,6 +2,7 @@
 //! docs UI, health, and the single-page app.
 
 pub mod client;
+pub mod csp;
 pub mod doc;
 pub mod headers;
 pub mod input;
