@@ -14,6 +14,7 @@ mod files;
 mod friends;
 mod helpers;
 mod limits;
+mod migrations;
 mod openapi;
 mod profile;
 mod realtime;
