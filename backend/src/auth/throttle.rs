@@ -9,48 +9,49 @@
 //!   100 failures an hour), so guessing spread over many addresses stays slow too. Only
 //!   such a spread attack can make the owner wait, and only until the bucket refills.
 
-use crate::{config::AuthConfig, error::AppError, limits};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock as _};
-use std::{net::IpAddr, num::NonZeroU32, time::Duration};
+use crate::{
+    config::{AuthConfig, Rate},
+    error::AppError,
+    limits::Limit,
+};
+use std::net::IpAddr;
 
 pub struct LoginThrottle {
-    per_address: DefaultKeyedRateLimiter<(String, Option<IpAddr>)>,
-    per_account: DefaultKeyedRateLimiter<String>,
+    per_address: Limit<(String, Option<IpAddr>)>,
+    per_account: Limit<String>,
 }
 
 impl LoginThrottle {
     pub fn new(config: &AuthConfig) -> Self {
-        let burst = NonZeroU32::new(config.login_burst.max(1)).unwrap_or(NonZeroU32::MIN);
-        let period = Duration::from_secs(config.login_refill_secs.max(1));
-        let quota =
-            Quota::with_period(period).unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN));
-        let hourly =
-            NonZeroU32::new(config.login_account_per_hour.max(1)).unwrap_or(NonZeroU32::MIN);
+        let per_hour = config.login_account_per_hour.max(1);
         Self {
-            per_address: RateLimiter::keyed(quota.allow_burst(burst)),
-            per_account: RateLimiter::keyed(Quota::per_hour(hourly)),
+            per_address: Limit::new(
+                Rate {
+                    burst: config.login_burst,
+                    refill_ms: config.login_refill_secs.max(1) * 1000,
+                },
+                true,
+            ),
+            per_account: Limit::new(
+                Rate {
+                    burst: per_hour,
+                    refill_ms: 3_600_000 / u64::from(per_hour),
+                },
+                true,
+            ),
         }
     }
 
     /// Takes one attempt for `account` from `client`, or says how long to wait.
     pub fn attempt(&self, account: &str, client: Option<IpAddr>) -> Result<(), AppError> {
-        let wait = |limiter_now, not_until: governor::NotUntil<_>| AppError::RateLimited {
-            retry_after: limits::seconds_up(not_until.wait_time_from(limiter_now)),
-        };
-        self.per_address
-            .check_key(&(account.to_owned(), client))
-            .map_err(|n| wait(self.per_address.clock().now(), n))?;
-        self.per_account
-            .check_key(&account.to_owned())
-            .map_err(|n| wait(self.per_account.clock().now(), n))
+        self.per_address.check(&(account.to_owned(), client))?;
+        self.per_account.check(&account.to_owned())
     }
 
     /// Forgets accounts whose buckets are full again, so the maps stay small.
     pub fn forget_idle(&self) {
-        self.per_address.retain_recent();
-        self.per_address.shrink_to_fit();
-        self.per_account.retain_recent();
-        self.per_account.shrink_to_fit();
+        self.per_address.sweep();
+        self.per_account.sweep();
     }
 }
 

@@ -297,14 +297,7 @@ async fn blocked_people_cannot_ask_or_write() {
     let post = chat.body["post_id"].as_i64().unwrap();
     assert_eq!(app.say(&han, post, "hi").await.status.as_u16(), 201);
 
-    let blocked = app
-        .post(
-            "/api/v1/blocks",
-            &json!({ "user_id": han.id }),
-            Some(&li.access),
-        )
-        .await;
-    assert_eq!(blocked.status.as_u16(), 200, "{:?}", blocked.body);
+    block(&app, &li, &han).await;
     assert!(
         app.friend_ids(&li).await.is_empty(),
         "blocking ends the friendship"

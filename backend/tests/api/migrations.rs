@@ -34,7 +34,10 @@ async fn the_migration_erases_events_of_posts_deleted_before_it() {
     let payloads = |db: sea_orm::DatabaseConnection| async move {
         db.query_all_raw(Statement::from_string(
             backend,
-            format!("SELECT payload FROM room_events WHERE room_id = {} ORDER BY seq", room.id),
+            format!(
+                "SELECT payload FROM room_events WHERE room_id = {} ORDER BY seq",
+                room.id
+            ),
         ))
         .await
         .unwrap()
@@ -43,7 +46,10 @@ async fn the_migration_erases_events_of_posts_deleted_before_it() {
         .collect::<Vec<_>>()
     };
     let before = payloads(db.clone()).await;
-    assert!(before.iter().any(|p| p.contains("secret text")), "{before:?}");
+    assert!(
+        before.iter().any(|p| p.contains("secret text")),
+        "{before:?}"
+    );
 
     Migrator::up(&db, None).await.unwrap();
     let after = payloads(db.clone()).await;
