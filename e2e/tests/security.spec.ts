@@ -53,8 +53,17 @@ test("the app runs under a strict CSP, and an injected inline script does not", 
 });
 
 test("the app cannot be framed", async ({ page, baseURL }) => {
-  await page.setContent(`<iframe id="f" src="${baseURL}/" width="400" height="300"></iframe>`);
-  await page.waitForTimeout(1500);
+  await page.setContent(`<iframe id="f" width="400" height="300"></iframe>`);
+  // The load event comes for a refused frame too (with the browser's error page).
+  await page.evaluate(
+    (src) =>
+      new Promise<void>((resolve) => {
+        const frame = document.getElementById("f") as HTMLIFrameElement;
+        frame.addEventListener("load", () => resolve());
+        frame.src = src;
+      }),
+    `${baseURL}/`,
+  );
   const frame = page.frame({ url: /127\.0\.0\.1/ });
   const framedTitle = frame ? await frame.title().catch(() => "") : "";
   expect(framedTitle).not.toContain("Teahouse");
