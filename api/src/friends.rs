@@ -169,7 +169,7 @@ pub struct DirectChat {
     pub peer: UserSummary,
 }
 
-/// A change in my friends, pushed to every socket of mine (`ServerFrame::Friends`).
+/// A change in my friends, pushed to every socket of mine (the `friends` frame).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]

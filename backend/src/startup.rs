@@ -26,6 +26,11 @@ pub type StartupError = Box<dyn std::error::Error + Send + Sync>;
 /// Pending connections the kernel queues before `accept`; a burst of reconnects after a
 /// restart must not be dropped.
 const LISTEN_BACKLOG: u32 = 4096;
+/// How long an idle HTTP connection is kept open for the next request. With actix's
+/// default of 5 s, a client reusing a pooled connection idle for about that long raced
+/// the server's close, and a POST that lost the race failed (the benchmark smoke's first
+/// sends, now and then). Clients should keep their own idle timeout below this one.
+const KEEP_ALIVE: Duration = Duration::from_secs(75);
 /// How long in-flight requests get to finish on SIGTERM/SIGINT.
 const SHUTDOWN_TIMEOUT_SECS: u64 = 10;
 /// How often the login throttle forgets accounts that have been quiet.
@@ -121,6 +126,7 @@ impl Application {
                 .wrap(TracingLogger::default())
         })
         .backlog(LISTEN_BACKLOG)
+        .keep_alive(KEEP_ALIVE)
         // Pushed frames are small and must leave at once: with Nagle's algorithm on (the
         // OS default for accepted sockets) a frame waits for the client's delayed ACK of
         // the previous one, which put a ~4 ms floor under every delivery.

@@ -29,6 +29,9 @@ impl Client {
     pub fn new(base: &str) -> Result<Self, Error> {
         let http = reqwest::Client::builder()
             .pool_max_idle_per_host(256)
+            // Shorter than the server's keep-alive (75 s), so a pooled connection is never
+            // reused just as the server closes it.
+            .pool_idle_timeout(Duration::from_secs(30))
             .timeout(Duration::from_secs(60))
             .build()?;
         Ok(Self {

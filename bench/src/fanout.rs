@@ -254,7 +254,13 @@ pub async fn run(
                         .await
                     {
                         Ok(_) => sent.fetch_add(1, Ordering::Relaxed),
-                        Err(_) => errors.fetch_add(1, Ordering::Relaxed),
+                        Err(e) => {
+                            let before = errors.fetch_add(1, Ordering::Relaxed);
+                            if before < 5 {
+                                eprintln!("fanout: a send failed: {e}");
+                            }
+                            before
+                        }
                     };
                 }));
                 i += 1;

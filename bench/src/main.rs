@@ -330,8 +330,12 @@ async fn ingress(
                         ids.0.fetch_min(message.id.0 as u64, Ordering::Relaxed);
                         ids.1.fetch_max(message.id.0 as u64, Ordering::Relaxed);
                     }
-                    Err(_) => {
-                        errors.fetch_add(1, Ordering::Relaxed);
+                    Err(e) => {
+                        // The first few say what went wrong (a smoke failure must be
+                        // diagnosable from CI's output alone).
+                        if errors.fetch_add(1, Ordering::Relaxed) < 5 {
+                            eprintln!("ingress: send {i} failed: {e}");
+                        }
                     }
                 }
             }

@@ -129,3 +129,32 @@ async fn undeclared_methods_are_405_with_allow() {
     .await
     .assert(404, "route_not_found");
 }
+
+/// An idle connection stays usable for longer than clients commonly wait before reusing
+/// one (actix's 5 s default made a reused connection race the server's close).
+#[actix_web::test]
+async fn an_idle_connection_is_kept_open_for_reuse() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let app = spawn_app().await;
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", app.port))
+        .await
+        .unwrap();
+    let request = format!(
+        "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+        app.port
+    );
+    for round in 0..2 {
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut response = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&response).contains("\"status\"") {
+            let n = stream.read(&mut buf).await.unwrap();
+            assert!(n > 0, "round {round}: the server closed the connection");
+            response.extend_from_slice(&buf[..n]);
+        }
+        assert!(String::from_utf8_lossy(&response).starts_with("HTTP/1.1 200"));
+        if round == 0 {
+            tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+        }
+    }
+}
