@@ -57,16 +57,6 @@ impl RoomRole {
     pub fn can_recall(self, is_author: bool, age_secs: i64, window_secs: u64) -> bool {
         self.can_moderate() || (is_author && age_secs < window_secs as i64)
     }
-
-    /// The order of a member list: owner, admins, members (online first within each is
-    /// the client's business).
-    pub fn rank(self) -> u8 {
-        match self {
-            Self::Owner => 0,
-            Self::Admin => 1,
-            Self::Member => 2,
-        }
-    }
 }
 
 /// Someone as others see them in a room: enough to show a name.
@@ -194,7 +184,7 @@ pub fn member_order(
 ) -> std::cmp::Ordering {
     a_status
         .cmp(&b_status)
-        .then(a.role.rank().cmp(&b.role.rank()))
+        .then(b.role.cmp(&a.role))
         .then_with(|| {
             a.user
                 .name()

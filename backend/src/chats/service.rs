@@ -79,16 +79,24 @@ pub async fn check_send(
     check_contact(db, sender, &peer).await
 }
 
+/// The private chat of these two, if they have one.
+pub async fn direct_room(
+    db: &impl ConnectionTrait,
+    a: UserId,
+    b: UserId,
+) -> AppResult<Option<room::Model>> {
+    Ok(room::Entity::find()
+        .filter(room::Column::DirectKey.eq(direct_key(a, b)))
+        .one(db)
+        .await?)
+}
+
 async fn existing(
     state: &AppState,
-    key: &str,
+    me: UserId,
     peer: &user::Model,
 ) -> AppResult<Option<DirectChat>> {
-    let Some(room) = room::Entity::find()
-        .filter(room::Column::DirectKey.eq(key))
-        .one(&state.db)
-        .await?
-    else {
+    let Some(room) = direct_room(&state.db, me, UserId(peer.id)).await? else {
         return Ok(None);
     };
     let post = room_store::default_post(&state.db, RoomId(room.id))
@@ -120,8 +128,7 @@ pub async fn open(state: &AppState, auth: &AuthUser, req: OpenChat) -> AppResult
     if friends_store::blocked_either(&state.db, auth.user_id, req.user_id).await? {
         return Err(crate::friends::service::blocked());
     }
-    let key = direct_key(auth.user_id, req.user_id);
-    if let Some(chat) = existing(state, &key, &peer).await? {
+    if let Some(chat) = existing(state, auth.user_id, &peer).await? {
         return Ok(chat);
     }
     check_contact(&state.db, auth.user_id, &peer).await?;
@@ -132,14 +139,14 @@ pub async fn open(state: &AppState, auth: &AuthUser, req: OpenChat) -> AppResult
         visibility: Set("private".into()),
         owner_id: Set(auth.user_id.0),
         kind: Set(KIND_DIRECT.into()),
-        direct_key: Set(Some(key.clone())),
+        direct_key: Set(Some(direct_key(auth.user_id, req.user_id))),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     };
     let Some((txn, room)) = insert_room(&state.db, room).await? else {
         // The other person opened it at the same moment.
-        return existing(state, &key, &peer)
+        return existing(state, auth.user_id, &peer)
             .await?
             .ok_or(AppError::NotFound);
     };

@@ -432,13 +432,7 @@ pub async fn unblock(state: &AppState, auth: &AuthUser, user: UserId) -> AppResu
 /// Tells the hub whether the private chat of these two (if they have one) carries
 /// presence and typing.
 async fn chat_blocked(state: &AppState, a: UserId, b: UserId, blocked: bool) -> AppResult<()> {
-    use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
-    let key = crate::chats::service::direct_key(a, b);
-    if let Some(room) = crate::entities::room::Entity::find()
-        .filter(crate::entities::room::Column::DirectKey.eq(key))
-        .one(&state.db)
-        .await?
-    {
+    if let Some(room) = crate::chats::service::direct_room(&state.db, a, b).await? {
         state
             .hub
             .blocked(api::RoomId(room.id), [a, b], blocked)

@@ -11,9 +11,9 @@ use base64::{Engine as _, engine::general_purpose::STANDARD};
 use sha2::{Digest as _, Sha256};
 use std::path::Path;
 
-/// What the app's HTML may load and do.
+/// What the app's HTML may load and do: the header, built once at start.
 #[derive(Clone, Debug)]
-pub struct AppCsp(pub String);
+pub struct AppCsp(pub actix_web::http::header::HeaderValue);
 
 /// The policy for the vendored Swagger UI at `/api/docs/` (its own scripts and styles,
 /// which set inline styles; nothing from elsewhere).
@@ -32,18 +32,26 @@ impl AppCsp {
     }
 
     pub fn for_index(index: &str) -> Self {
+        let policy = Self::policy(index);
+        Self(
+            actix_web::http::header::HeaderValue::from_str(&policy)
+                .unwrap_or_else(|_| actix_web::http::header::HeaderValue::from_static(API_CSP)),
+        )
+    }
+
+    fn policy(index: &str) -> String {
         let hashes: Vec<String> = inline_scripts(index)
             .into_iter()
             .map(|script| format!("'sha256-{}'", STANDARD.encode(Sha256::digest(script))))
             .collect();
-        Self(format!(
+        format!(
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{}{}; \
              style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; \
              media-src 'self' blob:; font-src 'self'; connect-src 'self'; worker-src 'self'; \
              object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
             if hashes.is_empty() { "" } else { " " },
             hashes.join(" ")
-        ))
+        )
     }
 }
 
@@ -76,17 +84,17 @@ mod tests {
 
     #[test]
     fn inline_scripts_are_hashed_and_external_ones_are_not() {
-        let csp = AppCsp::for_index(
+        let csp = AppCsp::policy(
             "<head><script type=\"module\">init()</script><script src=\"/a.js\"></script>\
              <script>\n  theme();\n</script></head>",
         );
-        assert!(csp.0.contains("'sha256-"), "{}", csp.0);
-        assert_eq!(csp.0.matches("'sha256-").count(), 2, "{}", csp.0);
-        assert!(!csp.0.contains("script-src 'self' 'unsafe-inline'"));
-        assert!(csp.0.contains("frame-ancestors 'none'"));
-        assert!(csp.0.contains("base-uri 'none'"));
-        assert!(csp.0.contains("object-src 'none'"));
+        assert!(csp.contains("'sha256-"), "{csp}");
+        assert_eq!(csp.matches("'sha256-").count(), 2, "{csp}");
+        assert!(!csp.contains("script-src 'self' 'unsafe-inline'"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(csp.contains("base-uri 'none'"));
+        assert!(csp.contains("object-src 'none'"));
         let expected = STANDARD.encode(Sha256::digest("init()"));
-        assert!(csp.0.contains(&expected));
+        assert!(csp.contains(&expected));
     }
 }

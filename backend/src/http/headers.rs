@@ -26,7 +26,7 @@ pub async fn standard_headers(
     let hashed = is_hashed_asset(req.path());
     let app_csp = req
         .app_data::<actix_web::web::Data<super::csp::AppCsp>>()
-        .map(|csp| csp.0.clone());
+        .cloned();
     let mut res = next.call(req).await?;
     // The SPA fallback answers any path with index.html: never cache that forever.
     let is_html = res
@@ -55,7 +55,7 @@ pub async fn standard_headers(
         } else if is_api {
             Some(HeaderValue::from_static(super::csp::API_CSP))
         } else if is_html {
-            app_csp.and_then(|p| HeaderValue::from_str(&p).ok())
+            app_csp.map(|csp| csp.0.clone())
         } else {
             None
         };

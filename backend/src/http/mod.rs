@@ -221,9 +221,14 @@ pub async fn openapi_document(doc: web::Data<OpenApiJson>) -> HttpResponse {
 
 /// `GET /api/v1/socket.json`: the socket protocol's JSON Schema.
 pub async fn socket_schema_document() -> HttpResponse {
+    static SCHEMA: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     HttpResponse::Ok()
         .content_type("application/schema+json")
-        .body(socket_schema::socket_schema_json())
+        .body(
+            SCHEMA
+                .get_or_init(socket_schema::socket_schema_json)
+                .clone(),
+        )
 }
 
 /// The serialised document, computed once at start.

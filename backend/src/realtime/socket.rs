@@ -156,13 +156,12 @@ async fn authenticate(
         Ok(auth) => Some((auth, cursors)),
         Err(err) => {
             // Internal causes stay in the log, as for REST.
-            let message = match err.code().status() {
-                500.. => "the server could not check the token; try again".to_owned(),
-                _ => err.to_string(),
-            };
-            if err.code().status() >= 500 {
+            let message = if err.code().status() >= 500 {
                 tracing::error!(error = %err, "socket authentication failed");
-            }
+                "the server could not check the token; try again".to_owned()
+            } else {
+                err.to_string()
+            };
             refuse(ws, err.code(), &message).await;
             None
         }

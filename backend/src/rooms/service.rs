@@ -60,10 +60,13 @@ pub async fn require_group_member(
     Ok(member)
 }
 
-/// The caller's role is at least `least`, or 403.
-pub fn require_role(member: &room_member::Model, least: RoomRole) -> AppResult<RoomRole> {
+/// The caller's role allows this (one of `RoomRole`'s permissions), or 403.
+pub fn require_role(
+    member: &room_member::Model,
+    allowed: impl Fn(RoomRole) -> bool,
+) -> AppResult<RoomRole> {
     let role = super::role_from_str(&member.role);
-    if role >= least {
+    if allowed(role) {
         Ok(role)
     } else {
         Err(AppError::Forbidden)
@@ -278,7 +281,7 @@ pub async fn require_room_admin(
     user: UserId,
 ) -> AppResult<RoomRole> {
     let member = require_group_member(db, room, user).await?;
-    require_role(&member, RoomRole::Admin)
+    require_role(&member, RoomRole::can_moderate)
 }
 
 pub async fn edit(state: &AppState, auth: &AuthUser, id: RoomId, req: EditRoom) -> AppResult<Room> {
@@ -326,7 +329,7 @@ pub async fn apply_edit(
 /// Deletes the room and everything in it. Owner only.
 pub async fn delete(state: &AppState, auth: &AuthUser, id: RoomId) -> AppResult<()> {
     let member = require_group_member(&state.db, id, auth.user_id).await?;
-    require_role(&member, RoomRole::Owner)?;
+    require_role(&member, RoomRole::is_owner)?;
     room::Entity::delete_by_id(id.0).exec(&state.db).await?;
     state.hub.room_deleted(id).await;
     tracing::info!(room_id = id.0, "room deleted");
@@ -479,7 +482,7 @@ pub async fn set_role(
     req: SetRole,
 ) -> AppResult<()> {
     let me = require_group_member(&state.db, id, auth.user_id).await?;
-    require_role(&me, RoomRole::Owner)?;
+    require_role(&me, RoomRole::is_owner)?;
     if req.role == RoomRole::Owner {
         return Err(AppError::field("role", FieldCode::InvalidChars));
     }
@@ -530,7 +533,7 @@ pub async fn remove(
     target: UserId,
 ) -> AppResult<()> {
     let me = require_group_member(&state.db, id, auth.user_id).await?;
-    let my_role = require_role(&me, RoomRole::Admin)?;
+    let my_role = require_role(&me, RoomRole::can_moderate)?;
     let them = store::member(&state.db, id, target)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -548,7 +551,7 @@ pub async fn transfer(
     req: TransferRoom,
 ) -> AppResult<()> {
     let me = require_group_member(&state.db, id, auth.user_id).await?;
-    require_role(&me, RoomRole::Owner)?;
+    require_role(&me, RoomRole::is_owner)?;
     store::member(&state.db, id, req.user_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -597,7 +600,7 @@ pub async fn requests(
     id: RoomId,
 ) -> AppResult<Vec<JoinRequest>> {
     let me = require_group_member(&state.db, id, auth.user_id).await?;
-    require_role(&me, RoomRole::Admin)?;
+    require_role(&me, RoomRole::can_moderate)?;
     Ok(store::join_requests(&state.db, id)
         .await?
         .into_iter()
@@ -618,7 +621,7 @@ pub async fn answer_request(
     approve: bool,
 ) -> AppResult<()> {
     let me = require_group_member(&state.db, id, auth.user_id).await?;
-    require_role(&me, RoomRole::Admin)?;
+    require_role(&me, RoomRole::can_moderate)?;
     let deleted = join_request::Entity::delete_many()
         .filter(join_request::Column::RoomId.eq(id.0))
         .filter(join_request::Column::UserId.eq(user.0))
