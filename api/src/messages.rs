@@ -85,6 +85,11 @@ pub struct MessagePage {
     pub messages: Vec<Message>,
     /// More messages exist beyond this page in the direction asked.
     pub has_more: bool,
+    /// On the newest page only (neither `before` nor `after`): the reader has read every
+    /// message up to and including this id (0: none), so a client can open the
+    /// conversation at the first unread message. Absent on other pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_up_to: Option<MessageId>,
 }
 
 /// `POST /posts/{id}/read`.

@@ -137,6 +137,10 @@ pub struct MyRoom {
     pub default_post_id: PostId,
     /// Unread messages over all its posts.
     pub unread: i64,
+    /// I silenced it: its unread count stays, but it raises no notification or sound on
+    /// any of my devices (`PUT /rooms/{id}/mute`).
+    #[serde(default)]
+    pub muted: bool,
 }
 
 /// `POST /rooms/join`.
@@ -191,6 +195,14 @@ pub fn member_order(
                 .to_lowercase()
                 .cmp(&b.user.name().to_lowercase())
         })
+}
+
+/// `PUT /rooms/{id}/mute`: silence a room or private chat for me, or undo it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetMuted {
+    pub muted: bool,
 }
 
 /// `PUT /rooms/{id}/members/{user_id}/role`.

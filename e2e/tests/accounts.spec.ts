@@ -28,8 +28,8 @@ test("register, log out, log in, edit the profile, reload, switch language and t
 
   // A new account lands in Chat, with nothing in it yet.
   await expect(page.getByText("You are not in any room yet.", { exact: false })).toBeVisible();
-  await page.getByRole("link", { name: "Profile" }).click();
-  await expect(page.getByRole("heading", { name: username, level: 1 })).toBeVisible();
+  await page.getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByRole("heading", { name: username, level: 2 })).toBeVisible();
   await expect(page.getByText(`${username}@example.com`)).toBeVisible();
   await snap(page, "02-profile");
 
@@ -42,8 +42,8 @@ test("register, log out, log in, edit the profile, reload, switch language and t
   await expect(page.getByRole("alert")).toHaveText("Wrong username, email or password.");
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Log in" }).click();
-  await page.getByRole("link", { name: "Profile" }).click();
-  await expect(page.getByRole("heading", { name: username, level: 1 })).toBeVisible();
+  await page.getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByRole("heading", { name: username, level: 2 })).toBeVisible();
 
   // Edit the profile.
   await page.getByLabel("Display name").fill("李雷");
@@ -53,16 +53,16 @@ test("register, log out, log in, edit the profile, reload, switch language and t
   await page.getByLabel("Zodiac sign").selectOption("leo");
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText("Saved.")).toBeVisible();
-  await expect(page.getByRole("heading", { name: "李雷", level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "李雷", level: 2 })).toBeVisible();
 
   // Still logged in, with the edits, after a reload.
   await page.reload();
-  await expect(page.getByRole("heading", { name: "李雷", level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "李雷", level: 2 })).toBeVisible();
   await expect(page.getByLabel("Zodiac sign")).toHaveValue("leo");
   await expect(page.getByText("喜欢喝茶。")).toBeVisible();
 
   // Chinese, remembered across a reload.
-  await page.getByLabel("Language").selectOption("zh-CN");
+  await page.getByLabel("Language").first().selectOption("zh-CN");
   await expect(page.getByRole("heading", { name: "编辑资料" })).toBeVisible();
   await expect(page.getByRole("button", { name: "保存" })).toBeVisible();
   await expect(page.getByLabel("星座")).toHaveValue("leo");
@@ -92,8 +92,8 @@ test("register, log out, log in, edit the profile, reload, switch language and t
   await page.getByLabel("用户名或邮箱").fill(username);
   await page.getByLabel("密码").fill("oolong-by-the-river");
   await page.getByRole("button", { name: "登录" }).click();
-  await page.getByRole("link", { name: "个人资料" }).click();
-  await expect(page.getByRole("heading", { name: "李雷", level: 1 })).toBeVisible();
+  await page.getByRole("link", { name: "设置" }).click();
+  await expect(page.getByRole("heading", { name: "李雷", level: 2 })).toBeVisible();
 });
 
 test("the layout works at 360 px wide", async ({ page }) => {
@@ -127,7 +127,7 @@ test("a login elsewhere logs this tab out at once, and says why", async ({ page,
   await page.getByLabel("Username or email").fill(username);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page.getByRole("link", { name: "Profile" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Settings" })).toBeVisible();
 
   // The same account logs in somewhere else; this tab hears it over its socket.
   const elsewhere = await request.post("/api/v1/auth/login", { data: { login: username, password } });

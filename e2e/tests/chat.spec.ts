@@ -16,7 +16,7 @@ test("two people chat live, recall, unread badges, and an offline message arrive
   // Li creates a room; its number is shown in the header.
   await li.getByRole("button", { name: "New room" }).click();
   await li.getByLabel("Room name").fill("Tea club");
-  await li.getByRole("button", { name: "Create" }).click();
+  await li.getByRole("button", { name: "Create", exact: true }).click();
   await expect(li.getByRole("heading", { name: "Tea club", level: 1 })).toBeVisible();
   const numberText = await li.locator(".room-head p").innerText();
   const number = numberText.replace(/\D/g, "");
@@ -49,7 +49,7 @@ test("two people chat live, recall, unread badges, and an offline message arrive
   // A second room: Han is looking at the first one, so the second shows an unread badge.
   await li.getByRole("button", { name: "New room" }).click();
   await li.getByLabel("Room name").fill("Oolong corner");
-  await li.getByRole("button", { name: "Create" }).click();
+  await li.getByRole("button", { name: "Create", exact: true }).click();
   await expect(li.getByRole("heading", { name: "Oolong corner", level: 1 })).toBeVisible();
   const second = (await li.locator(".room-head p").innerText()).replace(/\D/g, "");
   await han.getByRole("button", { name: "Join a room" }).click();
@@ -87,7 +87,7 @@ test("topics with tags, and managing a room", async ({ browser, request }) => {
 
   await li.getByRole("button", { name: "New room" }).click();
   await li.getByLabel("Room name").fill("Tea club");
-  await li.getByRole("button", { name: "Create" }).click();
+  await li.getByRole("button", { name: "Create", exact: true }).click();
   await expect(li.getByRole("heading", { name: "Tea club", level: 1 })).toBeVisible();
   const number = (await li.locator(".room-head p").innerText()).replace(/\D/g, "");
 
@@ -96,7 +96,7 @@ test("topics with tags, and managing a room", async ({ browser, request }) => {
     await li.getByRole("button", { name: "New topic" }).click();
     await li.getByLabel("Title").fill(title);
     await li.getByLabel("Tags, separated by commas (optional)").fill(tags);
-    await li.getByRole("button", { name: "Create" }).click();
+    await li.getByRole("button", { name: "Create", exact: true }).click();
     await expect(li.locator(".post-title")).toHaveText(title);
   }
   const topics = li.locator("aside.posts ul li");

@@ -47,7 +47,7 @@ test("the app runs under a strict CSP, and an injected inline script does not", 
   const chat = await loggedInPage(browser, request, `csp_${Date.now().toString(36)}`);
   await recordViolations(chat);
   await chat.reload();
-  await expect(chat.getByRole("link", { name: "Profile" })).toBeVisible();
+  await expect(chat.getByRole("link", { name: "Settings" })).toBeVisible();
   await chat.waitForTimeout(500);
   expect(await chat.evaluate(() => (window as any).__violations)).toEqual([]);
 });

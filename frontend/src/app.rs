@@ -8,24 +8,33 @@ use crate::{
         chat::ChatPage,
         friends::{FriendsPage, RequestPrompt},
         login::LoginPage,
-        password::PasswordPage,
-        profile::ProfilePage,
         register::RegisterPage,
+        settings::SettingsPage,
     },
-    state::{chat::Chat, session::Session, theme},
+    state::{
+        attention::{self, Attention},
+        chat::Chat,
+        session::Session,
+        theme,
+    },
     ws,
 };
 use leptos::prelude::*;
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{Redirect, Route, Router, Routes},
     path,
 };
 use std::time::Duration;
 
 #[component]
 pub fn App() -> impl IntoView {
+    // The language choice is remembered for the whole site for a year (the library's
+    // default cookie is scoped to the page's path and ends with the browser session).
+    let cookie = leptos_i18n::context::CookieOptions::<Locale>::default()
+        .path("/")
+        .max_age(365 * 24 * 60 * 60 * 1000_i64);
     view! {
-        <I18nContextProvider>
+        <I18nContextProvider cookie_options=cookie>
             <Shell/>
         </I18nContextProvider>
     }
@@ -35,7 +44,11 @@ pub fn App() -> impl IntoView {
 fn Shell() -> impl IntoView {
     let session = Session::provide();
     theme::provide();
-    let chat = Chat::provide(session);
+    let attention = Attention::provide();
+    crate::components::profile_card::ProfileCards::provide();
+    let chat = Chat::provide(session, attention);
+    // The unread total in the tab title and on the favicon.
+    Effect::new(move |_| attention::show_unread(chat.unread_total()));
     // The socket lives exactly as long as a login (this effect talks to the network).
     let logged_in = session.logged_in();
     Effect::new(move |_| {
@@ -69,7 +82,9 @@ fn Shell() -> impl IntoView {
     }
     view! {
         <Router>
+            <Navigation/>
             <Header/>
+            <crate::components::profile_card::ProfileCardHost/>
             <RequestPrompt/>
             <main class="page">
                 <Routes fallback=NotFound>
@@ -79,10 +94,40 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/rooms") view=|| view! { <RequireLogin><ChatPage/></RequireLogin> }/>
                     <Route path=path!("/rooms/:room_id/:post_id") view=|| view! { <RequireLogin><ChatPage/></RequireLogin> }/>
                     <Route path=path!("/friends") view=|| view! { <RequireLogin><FriendsPage/></RequireLogin> }/>
-                    <Route path=path!("/me") view=|| view! { <RequireLogin><ProfilePage/></RequireLogin> }/>
-                    <Route path=path!("/me/password") view=|| view! { <RequireLogin><PasswordPage/></RequireLogin> }/>
+                    <Route path=path!("/settings") view=|| view! { <RequireLogin><SettingsPage/></RequireLogin> }/>
+                    <Route path=path!("/settings/:section") view=|| view! { <RequireLogin><SettingsPage/></RequireLogin> }/>
+                    <Route path=path!("/me") view=|| view! { <Redirect path="/settings"/> }/>
+                    <Route path=path!("/me/password") view=|| view! { <Redirect path="/settings/password"/> }/>
                 </Routes>
             </main>
         </Router>
     }
+}
+
+/// Goes to a path inside the app.
+type Navigate = Box<dyn Fn(&str)>;
+
+thread_local! {
+    /// The router's navigation, for what happens outside any page (a notification click).
+    static NAVIGATE: std::cell::RefCell<Option<Navigate>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Goes to `path` inside the app (no page load).
+pub fn go(path: &str) {
+    NAVIGATE.with(|n| {
+        if let Some(navigate) = n.borrow().as_ref() {
+            navigate(path);
+        }
+    });
+}
+
+/// Lends the router's navigation to `go`.
+#[component]
+fn Navigation() -> impl IntoView {
+    let navigate = leptos_router::hooks::use_navigate();
+    NAVIGATE.with(|n| {
+        *n.borrow_mut() = Some(Box::new(move |path: &str| {
+            navigate(path, Default::default())
+        }))
+    });
 }

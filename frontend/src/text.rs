@@ -95,3 +95,12 @@ pub fn from_wire_name<T: serde::de::DeserializeOwned + Default>(name: &str) -> T
 pub fn tr(f: impl Fn() -> String + Send + Sync + 'static) -> Signal<String> {
     Signal::derive(f)
 }
+
+/// An unread count as a badge shows it: "99+" above 99.
+pub fn badge(n: i64) -> String {
+    if n > 99 {
+        "99+".to_string()
+    } else {
+        n.to_string()
+    }
+}

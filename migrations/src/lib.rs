@@ -10,6 +10,7 @@ mod m20261121_000002_rooms;
 mod m20261122_000003_friends;
 mod m20261123_000004_files;
 mod m20261201_000005_audit;
+mod m20261201_000006_attention;
 
 pub use m20261201_000005_audit::erased_payload_sql;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_friends::Migration),
             Box::new(m20261123_000004_files::Migration),
             Box::new(m20261201_000005_audit::Migration),
+            Box::new(m20261201_000006_attention::Migration),
         ]
     }
 }

@@ -172,6 +172,11 @@ pub async fn open(state: &AppState, auth: &AuthUser, req: OpenChat) -> AppResult
 pub async fn conversations(state: &AppState, auth: &AuthUser) -> AppResult<Vec<Conversation>> {
     let db = &state.db;
     let memberships = room_store::my_rooms(db, auth.user_id).await?;
+    let muted: std::collections::HashSet<i64> = memberships
+        .iter()
+        .filter(|(m, _)| m.muted)
+        .map(|(m, _)| m.room_id)
+        .collect();
     let rooms: HashMap<i64, room::Model> =
         memberships.into_iter().map(|(_, r)| (r.id, r)).collect();
     let posts = post::Entity::find()
@@ -261,6 +266,7 @@ pub async fn conversations(state: &AppState, auth: &AuthUser) -> AppResult<Vec<C
                 peer,
                 last_message,
                 unread: unread.get(&PostId(p.id)).copied().unwrap_or(0),
+                muted: muted.contains(&room.id),
                 last_activity_at: p.last_activity_at,
             })
         })

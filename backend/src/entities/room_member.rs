@@ -12,6 +12,8 @@ pub struct Model {
     pub role: String,
     pub joined_at: OffsetDateTime,
     pub read_floor: i64,
+    /// No notification or sound from this room on any device (counts stay).
+    pub muted: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

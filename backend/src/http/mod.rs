@@ -92,6 +92,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
         .service(rooms::routes::leave)
         .service(rooms::routes::members)
         .service(rooms::routes::set_role)
+        .service(rooms::routes::set_muted)
         .service(rooms::routes::remove_member)
         .service(rooms::routes::transfer)
         .service(rooms::routes::requests)

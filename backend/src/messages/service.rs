@@ -209,8 +209,9 @@ pub async fn history(
     after: Option<i64>,
     limit: Option<u64>,
 ) -> AppResult<MessagePage> {
-    post_for_member(state, auth, post_id).await?;
+    let (_, member) = post_for_member(state, auth, post_id).await?;
     let limit = limit.unwrap_or(PAGE_DEFAULT).clamp(1, PAGE_MAX);
+    let newest = before.is_none() && after.is_none();
     let mut select = message::Entity::find().filter(message::Column::PostId.eq(post_id.0));
     let ascending = after.is_some() && before.is_none();
     if let Some(before) = before {
@@ -248,7 +249,21 @@ pub async fn history(
             Some(message)
         })
         .collect();
-    Ok(MessagePage { messages, has_more })
+    let read_up_to = if newest {
+        let marker = read_marker::Entity::find_by_id((auth.user_id.0, post_id.0))
+            .one(&state.db)
+            .await?
+            .map_or(member.read_floor, |m| m.last_read_id);
+        // The unread counts' rule: the marker, or the floor set at joining without one.
+        Some(MessageId(marker))
+    } else {
+        None
+    };
+    Ok(MessagePage {
+        messages,
+        has_more,
+        read_up_to,
+    })
 }
 
 /// Recall: the author within the window, or a room owner/admin at any time. The body is

@@ -6,8 +6,8 @@ use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use api::{
     ErrorBody, RoomId, UserId,
     rooms::{
-        CreateRoom, EditRoom, JoinRequest, JoinResult, JoinRoom, Member, MyRoom, Room, SetRole,
-        TransferRoom,
+        CreateRoom, EditRoom, JoinRequest, JoinResult, JoinRoom, Member, MyRoom, Room, SetMuted,
+        SetRole, TransferRoom,
     },
 };
 use serde::Deserialize;
@@ -208,6 +208,29 @@ pub async fn members(
     Ok(web::Json(
         service::members(&state, &auth, RoomId(id.into_inner())).await?,
     ))
+}
+
+/// Silence a room or private chat for me, or undo it: its unread count stays, but my
+/// apps raise no notification or sound for it. Follows me to every device.
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The room or private chat")),
+    request_body = SetMuted,
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 404, description = "`not_found`: no such room, or not a member", body = ErrorBody),
+    )
+)]
+#[put("/rooms/{id}/mute")]
+pub async fn set_muted(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+    body: web::Json<SetMuted>,
+) -> AppResult<HttpResponse> {
+    service::set_muted(&state, &auth, RoomId(id.into_inner()), body.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Make a member an admin or an admin a member (owner only).

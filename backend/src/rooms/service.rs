@@ -17,8 +17,8 @@ use api::{
     ErrorCode, FieldCode, PostId, RoomId, UserId,
     messages::MessageKind,
     rooms::{
-        CreateRoom, EditRoom, JoinRequest, JoinResult, Member, MyRoom, Room, RoomRole, SetRole,
-        TransferRoom,
+        CreateRoom, EditRoom, JoinRequest, JoinResult, Member, MyRoom, Room, RoomRole, SetMuted,
+        SetRole, TransferRoom,
     },
     ws::RoomEvent,
 };
@@ -133,6 +133,7 @@ pub async fn create(state: &AppState, auth: &AuthUser, req: CreateRoom) -> AppRe
         seq: 0,
         default_post_id: PostId(default_post.id),
         unread: 0,
+        muted: false,
     })
 }
 
@@ -206,6 +207,7 @@ pub(crate) async fn insert_member(
         role: Set(role_to_str(role).into()),
         joined_at: Set(OffsetDateTime::now_utc()),
         read_floor: Set(read_floor),
+        muted: Set(false),
     })
     .exec_without_returning(db)
     .await?;
@@ -249,6 +251,7 @@ async fn my_room(
         seq: room.last_seq,
         default_post_id: PostId(default_post.id),
         unread,
+        muted: membership.muted,
     })
 }
 
@@ -474,6 +477,27 @@ pub async fn members(state: &AppState, auth: &AuthUser, id: RoomId) -> AppResult
 }
 
 /// Owner only: make a member an admin, or an admin a member.
+/// Silences a room or private chat for me (or undoes it). Any member may; it changes
+/// nothing anyone else sees.
+pub async fn set_muted(
+    state: &AppState,
+    auth: &AuthUser,
+    id: RoomId,
+    req: SetMuted,
+) -> AppResult<()> {
+    require_member(&state.db, id, auth.user_id).await?;
+    room_member::Entity::update_many()
+        .col_expr(
+            room_member::Column::Muted,
+            sea_orm::sea_query::Expr::value(req.muted),
+        )
+        .filter(room_member::Column::RoomId.eq(id.0))
+        .filter(room_member::Column::UserId.eq(auth.user_id.0))
+        .exec(&state.db)
+        .await?;
+    Ok(())
+}
+
 pub async fn set_role(
     state: &AppState,
     auth: &AuthUser,

@@ -357,3 +357,99 @@ async fn a_burst_of_concurrent_sends_is_committed_whole_and_in_order() {
         "only Han's messages after Li's last can be unread: {unread}"
     );
 }
+
+/// The newest page says where the reader has read to, so an app can open the
+/// conversation at the first unread message; older pages do not carry it.
+#[actix_web::test]
+async fn the_newest_page_says_where_the_reader_has_read_to() {
+    let app = spawn_app().await;
+    let (li, han, room) = app.two_members().await;
+    let post = room.default_post;
+    // Before any marker: the floor set when Han joined (everything before is read).
+    let before = app.say(&li, post, "before").await.body["id"]
+        .as_i64()
+        .unwrap();
+    let page = app.history(&han, post, "").await;
+    let floor = page.body["read_up_to"].as_i64().unwrap();
+    assert!(floor < before, "{floor} < {before}: 'before' is unread");
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        ids.push(
+            app.say(&li, post, &format!("m{i}")).await.body["id"]
+                .as_i64()
+                .unwrap(),
+        );
+    }
+    app.post(
+        &format!("/api/v1/posts/{post}/read"),
+        &json!({ "message_id": ids[1] }),
+        Some(&han.access),
+    )
+    .await;
+    let page = app.history(&han, post, "?limit=3").await;
+    assert_eq!(page.body["read_up_to"], ids[1]);
+    // The author's own marker is separate.
+    assert_ne!(app.history(&li, post, "").await.body["read_up_to"], ids[1]);
+    let older = app
+        .history(&han, post, &format!("?before={}", ids[2]))
+        .await;
+    assert!(older.body.get("read_up_to").is_none(), "{:?}", older.body);
+}
+
+/// Muting is mine alone, follows me to every device (it is on the server), keeps the
+/// counts, and is refused to people outside the room.
+#[actix_web::test]
+async fn a_muted_room_keeps_its_counts_and_only_its_member_can_mute_it() {
+    let app = spawn_app().await;
+    let (li, han, room) = app.two_members().await;
+    let muted_of = |user: &crate::helpers::TestUser| {
+        let app = &app;
+        let access = user.access.clone();
+        async move { app.get("/api/v1/rooms", Some(&access)).await.body[0].clone() }
+    };
+    assert_eq!(muted_of(&han).await["muted"], false);
+    let res = app
+        .put(
+            &format!("/api/v1/rooms/{}/mute", room.id),
+            &json!({ "muted": true }),
+            Some(&han.access),
+        )
+        .await;
+    assert_eq!(res.status, 204, "{:?}", res.body);
+    app.say(&li, room.default_post, "quiet news").await;
+    let mine = muted_of(&han).await;
+    assert_eq!(mine["muted"], true);
+    assert_eq!(mine["unread"], 1, "muted rooms keep their counts");
+    assert_eq!(muted_of(&li).await["muted"], false, "only for me");
+    let conversations = app.get("/api/v1/conversations", Some(&han.access)).await;
+    assert_eq!(conversations.body[0]["muted"], true);
+
+    // Someone outside the room cannot, and bad bodies are refused.
+    let stranger = app.user("stranger").await;
+    let res = app
+        .put(
+            &format!("/api/v1/rooms/{}/mute", room.id),
+            &json!({ "muted": true }),
+            Some(&stranger.access),
+        )
+        .await;
+    assert_eq!(res.status, 404);
+    let res = app
+        .put(
+            &format!("/api/v1/rooms/{}/mute", room.id),
+            &json!({ "muted": "yes" }),
+            Some(&han.access),
+        )
+        .await;
+    assert_eq!(res.status, 400, "{:?}", res.body);
+    assert_eq!(res.body["code"], "malformed_json");
+
+    // And back.
+    app.put(
+        &format!("/api/v1/rooms/{}/mute", room.id),
+        &json!({ "muted": false }),
+        Some(&han.access),
+    )
+    .await;
+    assert_eq!(muted_of(&han).await["muted"], false);
+}

@@ -153,7 +153,7 @@ pub fn Attachments(files: Vec<FileInfo>) -> impl IntoView {
                             <path fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round"
                                 d="M6 2.5h8l5 5v14H6zM14 2.5v5h5"/>
                         </svg>
-                        <span class="file-name" title=f.name.clone()>{f.name.clone()}</span>
+                        <bdi class="file-name" title=f.name.clone()>{f.name.clone()}</bdi>
                         <span class="muted">{human_size(f.size)}</span>
                         <button type="button" class="link" on:click=move |_| download(session, save.clone())>
                             {move || t_string!(i18n, files.download)}
@@ -172,11 +172,22 @@ fn Viewer(file: FileInfo, close: Callback<()>) -> impl IntoView {
     let session = use_session();
     let i18n = use_i18n();
     let save = file.clone();
+    let panel = NodeRef::<leptos::html::Div>::new();
+    crate::components::dialog::trap_focus(panel);
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            ev.prevent_default();
+            ev.stop_propagation();
+            close.run(());
+        } else if ev.key() == "Tab" {
+            crate::components::dialog::keep_tab_inside(panel, &ev);
+        }
+    };
     view! {
         <div class="overlay viewer" role="dialog" aria-modal="true" aria-label=file.name.clone()
-            tabindex="-1"
+            tabindex="-1" node_ref=panel
             on:click=move |_| close.run(())
-            on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { close.run(()) }>
+            on:keydown=on_key>
             <AuthImage url=file.url() alt=file.name.clone() width=file.width height=file.height/>
             <div class="viewer-bar" on:click=|ev: leptos::ev::MouseEvent| ev.stop_propagation()>
                 <span>{file.name.clone()}</span>

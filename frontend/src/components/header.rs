@@ -26,12 +26,50 @@ pub fn Header() -> impl IntoView {
             navigate("/login", Default::default());
         });
     };
+    // On a phone the links and tools fold into a menu; it closes on a pick, Escape, or a
+    // tap anywhere else.
+    let menu_open = RwSignal::new(false);
+    let header = NodeRef::<leptos::html::Header>::new();
+    let _ = window_event_listener(leptos::ev::pointerdown, move |ev| {
+        let inside = header
+            .get_untracked()
+            .zip(ev.target())
+            .is_some_and(|(h, t)| {
+                use wasm_bindgen::JsCast as _;
+                t.dyn_ref::<web_sys::Node>()
+                    .is_some_and(|n| h.contains(Some(n)))
+            });
+        if !inside && menu_open.get_untracked() {
+            menu_open.set(false);
+        }
+    });
+    let _ = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && menu_open.get_untracked() {
+            menu_open.set(false);
+        }
+    });
     view! {
-        <header class="topbar">
+        <header class="topbar" node_ref=header>
             <A href="/" attr:class="brand">
                 <span class="brand-mark" aria-hidden="true">"茶"</span>
                 <span>{t!(i18n, app.name)}</span>
             </A>
+            <button type="button" class="icon-button menu-toggle" aria-controls="main-menu"
+                aria-expanded=move || menu_open.get().to_string()
+                aria-label=move || t_string!(i18n, app.menu)
+                on:click=move |_| menu_open.update(|o| *o = !*o)>
+                <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                    <path d="M4 7h16M4 12h16M4 17h16" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>
+                </svg>
+                {move || (waiting() > 0).then(|| view! { <span class="menu-dot" aria-hidden="true"></span> })}
+            </button>
+            <div id="main-menu" class="menu" class:open=move || menu_open.get()
+                on:click=move |ev| {
+                    use wasm_bindgen::JsCast as _;
+                    let picked = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .is_some_and(|e| e.closest("a, button.link").ok().flatten().is_some());
+                    if picked { menu_open.set(false); }
+                }>
             <nav aria-label=move || t_string!(i18n, app.main_nav)>
                 <Show
                     when=move || logged_in.get()
@@ -47,8 +85,7 @@ pub fn Header() -> impl IntoView {
                             <span class="badge" aria-label=move || t_string!(i18n, contacts.prompt_title, count = waiting())>{waiting()}</span>
                         })}
                     </A>
-                    <A href="/me">{t!(i18n, nav.profile)}</A>
-                    <A href="/me/password">{t!(i18n, nav.password)}</A>
+                    <A href="/settings">{t!(i18n, nav.settings)}</A>
                     <button type="button" class="link" on:click=logout.clone()>{t!(i18n, nav.logout)}</button>
                 </Show>
             </nav>
@@ -56,12 +93,13 @@ pub fn Header() -> impl IntoView {
                 <LanguageSwitch/>
                 <ThemeToggle/>
             </div>
+            </div>
         </header>
     }
 }
 
 #[component]
-fn LanguageSwitch() -> impl IntoView {
+pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     let on_change = move |ev| {
         let locale = match event_target_value(&ev).as_str() {
@@ -79,7 +117,7 @@ fn LanguageSwitch() -> impl IntoView {
 }
 
 #[component]
-fn ThemeToggle() -> impl IntoView {
+pub fn ThemeToggle() -> impl IntoView {
     let i18n = use_i18n();
     let theme = use_theme().0;
     let label = move || match theme.get() {

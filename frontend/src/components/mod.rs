@@ -1,5 +1,8 @@
 //! Reusable pieces of the screens.
 
+pub mod dialog;
 pub mod files;
 pub mod form;
 pub mod header;
+pub mod presence;
+pub mod profile_card;

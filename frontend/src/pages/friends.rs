@@ -185,7 +185,7 @@ fn AddFriend() -> impl IntoView {
                 <For each=move || results.get() key=|c| (c.user.id, c.relation) let:card>
                     <li class="person">
                         <span class="person-name">{card.user.name().to_owned()}</span>
-                        <span class="muted small-text">"@"{card.user.username.clone()}" · No. "{card.user.id.to_string()}</span>
+                        <span class="muted small-text">"@"{card.user.username.clone()}" · "{move || t_string!(i18n, contacts.user_number)}" "{card.user.id.to_string()}</span>
                         <span class="actions">{move || match live_relation(chat, card.user.id, card.relation) {
                             Relation::None => view! {
                                 <button type="button" class="primary small" on:click=move |_| ask(card.user.id)>{t!(i18n, contacts.add)}</button>

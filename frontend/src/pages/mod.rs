@@ -6,6 +6,7 @@ pub mod login;
 pub mod password;
 pub mod profile;
 pub mod register;
+pub mod settings;
 
 use crate::{i18n::*, state::session::use_session};
 use leptos::prelude::*;

@@ -69,7 +69,7 @@ pub fn PasswordPage() -> impl IntoView {
 
     view! {
         <section class="card narrow">
-            <h1>{t!(i18n, password.title)}</h1>
+            <h2>{t!(i18n, password.title)}</h2>
             <form on:submit=submit novalidate>
                 <Notice text=Signal::derive(move || result.with(|r| match r {
                     Some(Err(e)) if e.field("new_password").is_none() => Some(error_text(i18n, e)),

@@ -51,7 +51,7 @@ fn ProfileCard(me: Me) -> impl IntoView {
                 <AvatarPicker path="/me/avatar" done=avatar_done/>
             </div>
             <div>
-                <h1 id="profile-title">{move || user.get().profile.display_name.unwrap_or_else(|| user.get().username)}</h1>
+                <h2 id="profile-title">{move || user.get().profile.display_name.unwrap_or_else(|| user.get().username)}</h2>
                 <p class="muted">"@"{move || user.get().username}</p>
                 <p class="bio">{move || user.get().profile.bio.unwrap_or_default()}</p>
                 <dl class="facts">
@@ -184,7 +184,7 @@ fn EditForm(me: Me) -> impl IntoView {
     }
 }
 
-fn gender_label(
+pub fn gender_label(
     i18n: I18nContext<Locale>,
     gender: Gender,
 ) -> impl Fn() -> &'static str + Send + Sync + Copy {
@@ -196,7 +196,7 @@ fn gender_label(
     }
 }
 
-fn zodiac_label(
+pub fn zodiac_label(
     i18n: I18nContext<Locale>,
     zodiac: Zodiac,
 ) -> impl Fn() -> &'static str + Send + Sync + Copy {

@@ -4,7 +4,7 @@
 
 use crate::{
     client::ApiError,
-    state::{friends::Friends, session::Session},
+    state::{attention::Attention, friends::Friends, session::Session},
 };
 use api::{
     MessageId, PostId, RoomId, UserId,
@@ -19,8 +19,41 @@ use std::collections::HashMap;
 
 /// How long a typing notice shows without a repeat.
 pub const TYPING_SHOWN_MS: f64 = 5000.0;
+/// How many messages a conversation opens with (enough to reach most first unreads).
+const OPEN_PAGE: u32 = 100;
 /// The author's recall window until the server said its own (`GET /server`).
 const DEFAULT_RECALL_WINDOW_SECS: u64 = 120;
+
+/// What the reader of the open conversation has seen, and where it is.
+#[derive(Clone, Copy)]
+pub struct TimelineView {
+    /// The "new messages" line goes above this message: the first unread one when the
+    /// conversation opened, or the first that arrived while the person was not looking.
+    pub divider: RwSignal<Option<MessageId>>,
+    /// The reader is at the newest message and follows what arrives.
+    pub at_bottom: RwSignal<bool>,
+    /// Messages from others that arrived below while scrolled up (the "N new" pill).
+    pub new_below: RwSignal<u32>,
+    /// Bumped when a conversation's first page has arrived (to place the reader).
+    pub opened: RwSignal<u64>,
+    /// The newest message marked read (or being marked) in the open post.
+    marked: StoredValue<(Option<PostId>, i64)>,
+    /// A mark-read request is on its way; the newest wanted goes when it returns.
+    marking: StoredValue<bool>,
+}
+
+impl TimelineView {
+    fn new() -> Self {
+        Self {
+            divider: RwSignal::new(None),
+            at_bottom: RwSignal::new(true),
+            new_below: RwSignal::new(0),
+            opened: RwSignal::new(0),
+            marked: StoredValue::new((None, 0)),
+            marking: StoredValue::new(false),
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Connection {
@@ -67,6 +100,11 @@ pub struct Chat {
     pub tick: RwSignal<u64>,
     /// The server's rules (recall window, limits), loaded once.
     pub server: RwSignal<Option<api::users::ServerInfo>>,
+    /// Where the open conversation is read to, its "new messages" line, and whether
+    /// the reader follows the newest message.
+    pub view: TimelineView,
+    /// Is the person looking (tab visible and focused)?
+    pub attention: Attention,
     /// Reloads issued so far (rooms, posts, members): responses can arrive out of order,
     /// and only the newest request's answer may replace the list.
     reloads: StoredValue<[u64; 3]>,
@@ -81,8 +119,10 @@ enum List {
 }
 
 impl Chat {
-    pub fn provide(session: Session) -> Self {
+    pub fn provide(session: Session, attention: Attention) -> Self {
         let chat = Self {
+            view: TimelineView::new(),
+            attention,
             session,
             friends: Friends::new(session),
             rooms: RwSignal::new(Vec::new()),
@@ -145,8 +185,21 @@ impl Chat {
             if let Ok(rooms) = self.session.get::<Vec<MyRoom>>("/rooms").await
                 && self.is_latest(List::Rooms, issued)
             {
+                // Events newer than this answer were applied while it travelled: its
+                // counts miss them, so ask again once things are quiet.
+                let stale = self.cursors.with_value(|c| {
+                    rooms
+                        .iter()
+                        .any(|r| c.get(&r.room.id).is_some_and(|seen| *seen > r.seq))
+                });
                 self.rooms.set(rooms);
                 self.rooms_loaded.set(true);
+                if stale {
+                    set_timeout(
+                        move || self.reload_rooms(),
+                        std::time::Duration::from_millis(300),
+                    );
+                }
             }
         });
     }
@@ -202,18 +255,84 @@ impl Chat {
         self.open_post.set(Some(post));
         self.timeline.set(Vec::new());
         self.has_older.set(false);
+        self.view.divider.set(None);
+        self.view.new_below.set(0);
+        self.view.at_bottom.set(true);
+        self.view.marked.set_value((Some(post), 0));
         spawn_local(async move {
             if let Ok(page) = self
                 .session
-                .get::<MessagePage>(&format!("/posts/{post}/messages?limit=50"))
+                .get::<MessagePage>(&format!("/posts/{post}/messages?limit={OPEN_PAGE}"))
                 .await
                 && self.open_post.get_untracked() == Some(post)
             {
+                let read_up_to = page.read_up_to.map_or(i64::MAX, |m| m.0);
+                self.view.marked.set_value((Some(post), read_up_to));
+                let me = self.me();
+                let first_unread = page
+                    .messages
+                    .iter()
+                    .find(|m| m.id.0 > read_up_to && me.is_some_and(|me| m.is_unread_for(me)))
+                    .map(|m| m.id);
                 self.has_older.set(page.has_more);
                 self.timeline.set(page.messages);
-                self.mark_read(post);
+                self.view.divider.set(first_unread);
+                self.view.opened.update(|o| *o += 1);
             }
         });
+    }
+
+    /// The reader has seen the open post up to `upto` (on screen while looking): marks
+    /// it read on the server, one request at a time, never backwards.
+    pub fn seen(self, upto: MessageId) {
+        let Some(post) = self.open_post.get_untracked() else {
+            return;
+        };
+        let (marked_post, marked) = self.view.marked.get_value();
+        if marked_post != Some(post) || upto.0 <= marked {
+            return;
+        }
+        self.view.marked.set_value((Some(post), upto.0));
+        if self.view.marking.get_value() {
+            return;
+        }
+        self.view.marking.set_value(true);
+        spawn_local(async move {
+            let mut sent = 0;
+            loop {
+                let (now_post, wanted) = self.view.marked.get_value();
+                if now_post != Some(post) || wanted <= sent {
+                    break;
+                }
+                sent = wanted;
+                let read = api::messages::MarkRead {
+                    message_id: Some(MessageId(wanted)),
+                };
+                match self
+                    .session
+                    .post_json::<api::messages::Unread>(&format!("/posts/{post}/read"), &read)
+                    .await
+                {
+                    Ok(u) => self.apply_unread(u.room_id, u.post_id, u.post_unread, u.room_unread),
+                    Err(_) => break,
+                }
+            }
+            self.view.marking.set_value(false);
+        });
+    }
+
+    /// Unread messages that should make noise: private chats and rooms not muted.
+    pub fn unread_total(&self) -> i64 {
+        let rooms: i64 = self
+            .rooms
+            .with(|r| r.iter().filter(|r| !r.muted).map(|r| r.unread).sum());
+        let direct: i64 = self.friends.conversations.with(|c| {
+            c.iter()
+                .filter(|c| c.peer.is_some() && !c.muted)
+                .map(|c| c.unread)
+                .sum()
+        });
+        rooms + direct
     }
 
     /// Loads the page before the oldest shown message. Returns how many came.
@@ -241,19 +360,6 @@ impl Chat {
             }
             _ => 0,
         }
-    }
-
-    pub fn mark_read(self, post: PostId) {
-        spawn_local(async move {
-            let read = api::messages::MarkRead::default();
-            if let Ok(u) = self
-                .session
-                .post_json::<api::messages::Unread>(&format!("/posts/{post}/read"), &read)
-                .await
-            {
-                self.apply_unread(u.room_id, u.post_id, u.post_unread, u.room_unread);
-            }
-        });
     }
 
     fn apply_unread(self, room: RoomId, post: PostId, post_unread: i64, room_unread: i64) {
@@ -398,7 +504,7 @@ impl Chat {
                 self.cursors.update_value(|c| {
                     c.insert(room_id, seq);
                 });
-                self.apply_event(room_id, event);
+                self.apply_event(room_id, seq, event);
             }
             ServerFrame::ResyncRequired { room_id, seq } => {
                 self.cursors.update_value(|c| {
@@ -464,7 +570,7 @@ impl Chat {
         }
     }
 
-    fn apply_event(self, room_id: RoomId, event: RoomEvent) {
+    fn apply_event(self, room_id: RoomId, seq: i64, event: RoomEvent) {
         match event {
             RoomEvent::MessageCreated { message } => {
                 self.typing.update(|t| {
@@ -476,17 +582,37 @@ impl Chat {
                 }
                 let from_other = self.me().is_some_and(|me| message.is_unread_for(me));
                 let viewing = self.open_post.get_untracked() == Some(message.post_id);
+                let looking = self.attention.looking.get_untracked();
+                let at_bottom = self.view.at_bottom.get_untracked();
+                // Read at once only when it lands in front of someone looking.
+                let seen = viewing && looking && at_bottom;
                 let post_id = message.post_id;
-                self.friends.message(&message, true, from_other && !viewing);
+                self.friends.message(&message, true, from_other && !seen);
+                if from_other && !(viewing && looking) {
+                    self.alert(room_id, &message);
+                }
                 if viewing {
+                    let id = message.id;
                     self.add_to_timeline(message);
-                    if from_other {
-                        self.mark_read(post_id);
+                    if from_other && seen {
+                        self.seen(id);
+                    } else if from_other {
+                        if !at_bottom {
+                            self.view.new_below.update(|n| *n += 1);
+                        }
+                        if !looking && self.view.divider.get_untracked().is_none() {
+                            self.view.divider.set(Some(id));
+                        }
                     }
-                } else if from_other {
+                }
+                if from_other && !seen {
                     self.rooms.update(|rooms| {
-                        if let Some(r) = rooms.iter_mut().find(|r| r.room.id == room_id) {
+                        // A list loaded after this event already counts it.
+                        if let Some(r) = rooms.iter_mut().find(|r| r.room.id == room_id)
+                            && r.seq < seq
+                        {
                             r.unread += 1;
+                            r.seq = seq;
                         }
                     });
                     self.posts.update(|posts| {
@@ -539,6 +665,73 @@ impl Chat {
                 self.friends.reload_conversations();
             }
         }
+    }
+
+    /// A notification and sound for a message the person cannot see, unless its room or
+    /// chat is muted.
+    fn alert(self, room_id: RoomId, message: &Message) {
+        let direct = self.friends.direct(room_id);
+        let (title, muted) = match &direct {
+            Some(chat) => (message.author.name().to_owned(), chat.muted),
+            None => self.rooms.with_untracked(|rooms| {
+                let room = rooms.iter().find(|r| r.room.id == room_id);
+                (
+                    format!(
+                        "{} · {}",
+                        message.author.name(),
+                        room.map(|r| r.room.name.as_str()).unwrap_or_default()
+                    ),
+                    room.is_some_and(|r| r.muted),
+                )
+            }),
+        };
+        if muted {
+            return;
+        }
+        let mut body: String = message
+            .body
+            .as_deref()
+            .unwrap_or_default()
+            .chars()
+            .take(140)
+            .collect();
+        for file in &message.attachments {
+            if !body.is_empty() {
+                body.push(' ');
+            }
+            body.push_str(&format!("📎 {}", file.name));
+        }
+        let path = format!("/rooms/{room_id}/{}", message.post_id);
+        self.attention
+            .alert(&title, &body, &format!("post-{}", message.post_id), path);
+    }
+
+    /// Mutes a room or private chat on every device of mine (or unmutes it).
+    pub fn set_muted(self, room: RoomId, muted: bool) {
+        let apply = move |muted: bool| {
+            self.rooms.update(|r| {
+                if let Some(r) = r.iter_mut().find(|r| r.room.id == room) {
+                    r.muted = muted;
+                }
+            });
+            self.friends.conversations.update(|c| {
+                for c in c.iter_mut().filter(|c| c.room_id == room) {
+                    c.muted = muted;
+                }
+            });
+        };
+        apply(muted);
+        spawn_local(async move {
+            let body = api::rooms::SetMuted { muted };
+            if self
+                .session
+                .put_empty(&format!("/rooms/{room}/mute"), &body)
+                .await
+                .is_err()
+            {
+                apply(!muted);
+            }
+        });
     }
 
     /// Moves a room with news to the top of the list.

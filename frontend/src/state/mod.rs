@@ -1,6 +1,8 @@
 //! App-wide state, one context per file, each with its `provide`.
 
+pub mod attention;
 pub mod chat;
+pub mod drafts;
 pub mod friends;
 pub mod session;
 pub mod theme;

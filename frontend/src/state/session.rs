@@ -75,6 +75,7 @@ impl Session {
             let _ = client::logout(&tokens.refresh).await;
         }
         clear_tokens();
+        crate::state::drafts::clear_all();
         self.user.set(None);
     }
 

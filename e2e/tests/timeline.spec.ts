@@ -1,0 +1,201 @@
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { PASSWORD, loggedInPage, snap } from "./support";
+
+// The timeline: following a busy room, the "new messages" pill and line, day separators
+// and grouping, honest read state, the tab title, notifications and mute.
+
+async function token(page: Page): Promise<string> {
+  return page.evaluate(() => JSON.parse(window.localStorage.getItem("teahouse.tokens") ?? "{}").access);
+}
+
+/** Someone who only talks through the API (a bot, another device). */
+async function apiUser(request: APIRequestContext, username: string): Promise<string> {
+  const response = await request.post("/api/v1/auth/register", {
+    data: { username, email: `${username}@example.com`, password: PASSWORD },
+  });
+  expect(response.status()).toBe(201);
+  return (await response.json()).access_token;
+}
+
+async function createRoom(request: APIRequestContext, access: string, name: string) {
+  const created = await request.post("/api/v1/rooms", {
+    headers: { Authorization: `Bearer ${access}` },
+    data: { name, visibility: "public" },
+  });
+  expect(created.status()).toBe(201);
+  return created.json();
+}
+
+async function join(request: APIRequestContext, access: string, number: number) {
+  const joined = await request.post("/api/v1/rooms/join", {
+    headers: { Authorization: `Bearer ${access}` },
+    data: { number },
+  });
+  expect(joined.status()).toBe(200);
+}
+
+async function send(request: APIRequestContext, access: string, post: number, body: string) {
+  const sent = await request.post(`/api/v1/posts/${post}/messages`, {
+    headers: { Authorization: `Bearer ${access}` },
+    data: { client_id: crypto.randomUUID(), body },
+  });
+  expect(sent.status(), await sent.text()).toBe(201);
+}
+
+/** How far the timeline is from its bottom, in pixels. */
+async function belowView(page: Page): Promise<number> {
+  return page.locator(".timeline").evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+}
+
+/** Makes the page believe its tab is hidden (or shown again). */
+async function setHidden(page: Page, hidden: boolean) {
+  await page.evaluate((hidden) => {
+    Object.defineProperty(document, "visibilityState", { value: hidden ? "hidden" : "visible", configurable: true });
+    Object.defineProperty(document, "hidden", { value: hidden, configurable: true });
+    document.hasFocus = () => !hidden;
+    document.dispatchEvent(new Event("visibilitychange"));
+    window.dispatchEvent(new Event(hidden ? "blur" : "focus"));
+  }, hidden);
+}
+
+test("a 200-message burst keeps the reader at the newest; scrolled up, a pill counts and jumps", async ({ browser, request }) => {
+  const suffix = Date.now().toString(36);
+  const li = await loggedInPage(browser, request, `li_${suffix}`);
+  const room = await createRoom(request, await token(li), "Busy hall");
+  // Four people, fifty messages each, all at once (each within the per-person limit).
+  const senders = await Promise.all([0, 1, 2, 3].map((i) => apiUser(request, `bot${i}_${suffix}`)));
+  for (const s of senders) await join(request, s, room.number);
+  await li.goto(`/rooms/${room.id}/${room.default_post_id}`);
+  await expect(li.getByRole("heading", { name: "Busy hall", level: 1 })).toBeVisible();
+
+  await Promise.all(senders.map(async (s, i) => {
+    for (let n = 1; n <= 50; n++) await send(request, s, room.default_post_id, `burst ${i}-${n}`);
+  }));
+  for (let i = 0; i < 4; i++) await expect(li.getByRole("log").getByText(`burst ${i}-50`, { exact: true })).toBeVisible();
+  await expect.poll(() => belowView(li)).toBeLessThan(48);
+  await expect(li.locator(".new-pill")).toHaveCount(0);
+  await snap(li, "01-after-burst");
+
+  // Scrolled up, new messages do not move the reader; a pill counts them and jumps down.
+  await li.locator(".timeline").evaluate((el) => { el.scrollTop = 0; el.dispatchEvent(new Event("scroll")); });
+  await li.mouse.wheel(0, -200);
+  const top = await li.locator(".timeline").evaluate((el) => el.scrollTop);
+  await send(request, senders[0], room.default_post_id, "while you were up there");
+  await send(request, senders[1], room.default_post_id, "and another");
+  const pill = li.getByRole("button", { name: /2 new messages/ });
+  await expect(pill).toBeVisible();
+  expect(Math.abs((await li.locator(".timeline").evaluate((el) => el.scrollTop)) - top)).toBeLessThan(400);
+  await snap(li, "02-pill");
+  await pill.click();
+  await expect(li.getByRole("log").getByText("and another")).toBeInViewport();
+  await expect(li.locator(".new-pill")).toHaveCount(0);
+});
+
+test("a conversation opens at the first unread message under a line; days and authors group", async ({ browser, request }) => {
+  const suffix = Date.now().toString(36);
+  const li = await loggedInPage(browser, request, `li_${suffix}`);
+  const han = await apiUser(request, `han_${suffix}`);
+  const room = await createRoom(request, await token(li), "Reading room");
+  const other = await createRoom(request, await token(li), "Elsewhere");
+  await join(request, han, room.number);
+  for (let n = 1; n <= 40; n++) await send(request, han, room.default_post_id, `read ${n}`);
+  // Li read those (on another device); now Li looks elsewhere while 30 more arrive.
+  const read = await request.post(`/api/v1/posts/${room.default_post_id}/read`, {
+    headers: { Authorization: `Bearer ${await token(li)}` },
+    data: {},
+  });
+  expect(read.status()).toBe(200);
+  await li.goto(`/rooms/${other.id}/${other.default_post_id}`);
+  await expect(li.getByRole("heading", { name: "Elsewhere", level: 1 })).toBeVisible();
+  for (let n = 1; n <= 30; n++) await send(request, han, room.default_post_id, `unread ${n}`);
+  await li.getByRole("tab", { name: "Rooms" }).click();
+  await expect(li.getByRole("link", { name: /Reading room/ }).locator(".badge")).toHaveText("30");
+  await li.getByRole("link", { name: /Reading room/ }).click();
+
+  const line = li.getByRole("separator").filter({ hasText: "New messages" });
+  await expect(line).toBeVisible();
+  await expect(line).toBeInViewport();
+  await expect(li.getByText("unread 1", { exact: true })).toBeInViewport();
+  // The line sits right above the first unread message.
+  const next = await line.evaluate((el) => el.nextElementSibling?.textContent ?? "");
+  expect(next).toContain("unread 1");
+  // A day separator, and one name over Han's run of messages.
+  await expect(li.getByRole("separator").filter({ hasText: "Today" })).toBeVisible();
+  const named = await li.locator(".message:not(.continued) .author", { hasText: `han_${suffix}` }).count();
+  const continued = await li.locator(".message.continued").count();
+  expect(continued).toBeGreaterThan(named);
+  // The full date and time are on the time itself.
+  await expect(li.locator(".message .meta time").first()).toHaveAttribute("title", /\d{4}/);
+  await snap(li, "03-divider");
+  // Scrolling to the end reads the rest: the badge goes.
+  await li.locator(".timeline").evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await expect(li.getByRole("link", { name: /Reading room/ }).locator(".badge")).toHaveCount(0);
+});
+
+test("a hidden tab reads nothing, counts in its title, notifies when allowed, and mute silences", async ({ browser, request }) => {
+  const suffix = Date.now().toString(36);
+  const li = await loggedInPage(browser, request, `li_${suffix}`);
+  // Record notifications instead of showing them; the permission is granted.
+  await li.addInitScript(() => {
+    const shown: { title: string; body: string }[] = [];
+    (window as any).__notifications = shown;
+    function FakeNotification(this: any, title: string, options?: { body?: string }) {
+      shown.push({ title, body: options?.body ?? "" });
+    }
+    (FakeNotification as any).permission = "granted";
+    (FakeNotification as any).requestPermission = async () => "granted";
+    (window as any).Notification = FakeNotification;
+  });
+  const han = await apiUser(request, `han_${suffix}`);
+  const room = await createRoom(request, await token(li), "Quiet corner");
+  await join(request, han, room.number);
+
+  // Turn notifications on in the settings.
+  await li.goto("/settings/notifications");
+  await li.getByLabel("Desktop notifications").check();
+  await expect(li.getByLabel("Desktop notifications")).toBeChecked();
+  await snap(li, "04-settings-notifications");
+
+  await li.goto(`/rooms/${room.id}/${room.default_post_id}`);
+  await expect(li.getByRole("heading", { name: "Quiet corner", level: 1 })).toBeVisible();
+  await send(request, han, room.default_post_id, "seen at once");
+  await expect(li.getByRole("log").getByText("seen at once")).toBeVisible();
+  await expect(li).toHaveTitle("Teahouse · 茶馆");
+
+  await setHidden(li, true);
+  await send(request, han, room.default_post_id, "while hidden 1");
+  await send(request, han, room.default_post_id, "while hidden 2");
+  await expect(li.getByRole("log").getByText("while hidden 2")).toBeAttached();
+  await expect(li).toHaveTitle("(2) Teahouse · 茶馆");
+  await expect(li.locator("link[rel~='icon']")).toHaveAttribute("data-unread", "2");
+  await expect.poll(() => li.evaluate(() => (window as any).__notifications.length)).toBe(2);
+  const note = await li.evaluate(() => (window as any).__notifications[1]);
+  expect(note.title).toContain("Quiet corner");
+  expect(note.body).toBe("while hidden 2");
+  // Nothing was marked read on the server.
+  const rooms = await request.get("/api/v1/rooms", { headers: { Authorization: `Bearer ${await token(li)}` } });
+  expect((await rooms.json()).find((r: any) => r.id === room.id).unread).toBe(2);
+
+  // Back: what is on screen is read, under a "new messages" line.
+  await setHidden(li, false);
+  await expect(li).toHaveTitle("Teahouse · 茶馆");
+  const line = li.getByRole("separator").filter({ hasText: "New messages" });
+  expect(await line.evaluate((el) => el.nextElementSibling?.textContent ?? "")).toContain("while hidden 1");
+
+  // Muted: counts stay, but no title count and no notification, on every device.
+  await li.getByRole("button", { name: "Mute" }).click();
+  await expect(li.getByRole("button", { name: "Unmute" })).toHaveAttribute("aria-pressed", "true");
+  await setHidden(li, true);
+  await send(request, han, room.default_post_id, "muted news");
+  await expect(li.getByRole("log").getByText("muted news")).toBeAttached();
+  await li.waitForTimeout(300);
+  expect(await li.evaluate(() => (window as any).__notifications.length)).toBe(2);
+  await expect(li).toHaveTitle("Teahouse · 茶馆");
+  const mine = await request.get("/api/v1/rooms", { headers: { Authorization: `Bearer ${await token(li)}` } });
+  const muted = (await mine.json()).find((r: any) => r.id === room.id);
+  expect(muted.muted).toBe(true);
+  expect(muted.unread).toBe(1);
+  await setHidden(li, false);
+  await li.reload();
+  await expect(li.getByRole("button", { name: "Unmute" })).toBeVisible();
+});

@@ -1,0 +1,151 @@
+//! Writing a message: text, pasted or dropped files, Enter to send.
+
+use crate::{
+    components::files::{
+        Upload, UploadLine, UploadState, input_files, start_upload, transfer_files,
+    },
+    i18n::*,
+    state::{
+        chat::{js_sys_now, use_chat},
+        session::use_session,
+    },
+    ws,
+};
+use crate::state::drafts;
+use api::{PostId, files::ATTACHMENTS_MAX};
+use leptos::{ev, prelude::*};
+
+thread_local! {
+    /// Recalled text waiting to go back into the composer.
+    static PUT_BACK: std::cell::RefCell<Option<RwSignal<String>>> = const { std::cell::RefCell::new(None) };
+}
+
+pub fn put_back(text: String) {
+    PUT_BACK.with(|p| {
+        if let Some(draft) = *p.borrow()
+            && draft.get_untracked().trim().is_empty()
+        {
+            draft.set(text);
+        }
+    });
+}
+
+#[component]
+pub fn Composer(post: PostId) -> impl IntoView {
+    let chat = use_chat();
+    let session = use_session();
+    let i18n = use_i18n();
+    // The half-written message of this conversation survives switching and reloads
+    // (kept in this browser, per account; logging out forgets it).
+    let draft_key = chat.me().map(|me| drafts::key(me, post));
+    let draft = RwSignal::new(draft_key.as_deref().map(drafts::load).unwrap_or_default());
+    Effect::new(move |previous: Option<()>| {
+        let text = draft.get();
+        if previous.is_some()
+            && let Some(key) = draft_key.as_deref()
+        {
+            drafts::save(key, &text);
+        }
+    });
+    PUT_BACK.with(|p| *p.borrow_mut() = Some(draft));
+    let last_typing = StoredValue::new(0.0f64);
+    let uploads = RwSignal::new_local(Vec::<Upload>::new());
+    let dragging = RwSignal::new(false);
+    let notice = RwSignal::new(None::<String>);
+    let add_files = move |files: Vec<web_sys::File>| {
+        for file in files {
+            if uploads.with_untracked(Vec::len) >= ATTACHMENTS_MAX {
+                break;
+            }
+            let upload = start_upload(session, i18n, "POST", "/files".into(), file);
+            uploads.update(|u| u.push(upload));
+        }
+    };
+    let remove = Callback::new(move |key: u32| uploads.update(|u| u.retain(|x| x.key != key)));
+    let send = move || {
+        let text = draft.get_untracked();
+        let all = uploads.get_untracked();
+        if all
+            .iter()
+            .any(|u| matches!(u.state.get_untracked(), UploadState::Sending(_)))
+        {
+            notice.set(Some(t_string!(i18n, files.wait_uploads).to_string()));
+            return;
+        }
+        let files: Vec<_> = all
+            .iter()
+            .filter_map(|u| u.state.get_untracked().file())
+            .collect();
+        if text.trim().is_empty() && files.is_empty() {
+            return;
+        }
+        chat.send(post, text, files);
+        draft.set(String::new());
+        uploads.set(Vec::new());
+        notice.set(None);
+    };
+    let on_keydown = move |ev: ev::KeyboardEvent| {
+        // Enter sends; Shift+Enter is a new line; Enter while an IME is composing (pinyin)
+        // belongs to the IME.
+        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+            ev.prevent_default();
+            send();
+        }
+    };
+    let on_input = move |_| {
+        let now = js_sys_now();
+        if now - last_typing.get_value() > 3000.0 {
+            last_typing.set_value(now);
+            ws::typing(post);
+        }
+    };
+    // A pasted screenshot or file is attached; pasted text stays text.
+    let on_paste = move |ev: ev::ClipboardEvent| {
+        let files = transfer_files(ev.clipboard_data());
+        if !files.is_empty() {
+            ev.prevent_default();
+            add_files(files);
+        }
+    };
+    let on_drop = move |ev: ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        add_files(transfer_files(ev.data_transfer()));
+    };
+    view! {
+        <form class="composer" class:dragging=dragging
+            on:submit=move |ev: ev::SubmitEvent| { ev.prevent_default(); send(); }
+            on:dragover=move |ev: ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=on_drop>
+            <Show when=move || !uploads.with(Vec::is_empty)>
+                <ul class="uploads">
+                    <For each=move || uploads.get() key=|u| u.key let:upload>
+                        <UploadLine upload remove/>
+                    </For>
+                </ul>
+            </Show>
+            {move || notice.get().map(|n| view! { <p class="error-text">{n}</p> })}
+            <div class="composer-row">
+                <label class="button attach" title=move || t_string!(i18n, files.attach)>
+                    <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                        <path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"
+                            d="M21 11.5l-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l8.6-8.6a3.7 3.7 0 0 1 5.2 5.2l-8.6 8.6a1.8 1.8 0 0 1-2.6-2.6l7.9-7.9"/>
+                    </svg>
+                    <span class="visually-hidden">{t!(i18n, files.attach)}</span>
+                    <input type="file" multiple class="visually-hidden" on:change=move |ev| add_files(input_files(&ev))/>
+                </label>
+                <label for="composer" class="visually-hidden">{t!(i18n, chat.composer)}</label>
+                <textarea id="composer" rows="2" maxlength=api::rules::MESSAGE_MAX bind:value=draft on:keydown=on_keydown on:input=on_input
+                    on:paste=on_paste placeholder=move || t_string!(i18n, chat.composer_placeholder)
+                    title=move || t_string!(i18n, chat.composer_hint) aria-describedby="composer-hint"></textarea>
+                <span id="composer-hint" class="visually-hidden">{t!(i18n, chat.composer_hint)}</span>
+                <button type="submit" class="primary">{t!(i18n, chat.send)}</button>
+            </div>
+            <Show when=move || dragging.get()>
+                <p class="drop-hint">{t!(i18n, files.drop_here)}</p>
+            </Show>
+        </form>
+    }
+}
+

@@ -1,0 +1,144 @@
+//! Keyboard ways around: Ctrl/⌘+K opens a quick switcher over every conversation (type
+//! to filter, ↑/↓ to choose, Enter to open), Alt+↑/↓ goes to the previous or next
+//! conversation in the contact list.
+
+use crate::{components::dialog::Dialog, i18n::*, state::chat::use_chat, text::tr};
+use api::{PostId, RoomId, conversations::Conversation};
+use leptos::{ev, prelude::*};
+
+/// One place to go.
+#[derive(Clone, PartialEq)]
+struct Target {
+    room: RoomId,
+    post: PostId,
+    label: String,
+    unread: i64,
+}
+
+fn targets(conversations: &[Conversation], chat_word: &str) -> Vec<Target> {
+    conversations
+        .iter()
+        .map(|c| Target {
+            room: c.room_id,
+            post: c.post_id,
+            label: match (&c.peer, &c.room_name, &c.post_title) {
+                (Some(peer), _, _) => peer.name().to_owned(),
+                (None, Some(room), Some(post)) => format!("{room} · {post}"),
+                (None, Some(room), None) => format!("{room} · {chat_word}"),
+                _ => String::new(),
+            },
+            unread: c.unread,
+        })
+        .collect()
+}
+
+/// Lowercased, for matching what people type.
+fn matches(label: &str, query: &str) -> bool {
+    let query = query.trim().to_lowercase();
+    query.is_empty() || label.to_lowercase().contains(&query)
+}
+
+fn go(t: &Target) {
+    crate::app::go(&format!("/rooms/{}/{}", t.room, t.post));
+}
+
+/// Installs the shortcuts while the chat page is open; returns whether the switcher shows.
+pub fn install(open: RwSignal<bool>) {
+    let chat = use_chat();
+    let handle = window_event_listener(ev::keydown, move |ev| {
+        let key = ev.key();
+        if (ev.ctrl_key() || ev.meta_key()) && !ev.alt_key() && key.eq_ignore_ascii_case("k") {
+            ev.prevent_default();
+            open.update(|o| *o = !*o);
+        } else if ev.alt_key() && (key == "ArrowUp" || key == "ArrowDown") {
+            ev.prevent_default();
+            let list = chat.friends.conversations.get_untracked();
+            if list.is_empty() {
+                return;
+            }
+            let current = chat.open_post.get_untracked();
+            let at = list.iter().position(|c| Some(c.post_id) == current);
+            let next = match (at, key.as_str()) {
+                (Some(i), "ArrowUp") => i.checked_sub(1).unwrap_or(list.len() - 1),
+                (Some(i), _) => (i + 1) % list.len(),
+                (None, _) => 0,
+            };
+            crate::app::go(&format!("/rooms/{}/{}", list[next].room_id, list[next].post_id));
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
+
+#[component]
+pub fn QuickSwitcher(close: Callback<()>) -> impl IntoView {
+    let chat = use_chat();
+    let i18n = use_i18n();
+    let query = RwSignal::new(String::new());
+    let selected = RwSignal::new(0usize);
+    let shown = Memo::new(move |_| {
+        let chat_word = t_string!(i18n, chat.default_post);
+        let q = query.get();
+        chat.friends
+            .conversations
+            .with(|c| targets(c, chat_word))
+            .into_iter()
+            .filter(|t| matches(&t.label, &q))
+            .take(50)
+            .collect::<Vec<_>>()
+    });
+    let open_selected = move || {
+        if let Some(t) = shown.with_untracked(|s| s.get(selected.get_untracked()).cloned()) {
+            close.run(());
+            go(&t);
+        }
+    };
+    let on_key = move |ev: ev::KeyboardEvent| match ev.key().as_str() {
+        "ArrowDown" => {
+            ev.prevent_default();
+            let n = shown.with_untracked(Vec::len);
+            if n > 0 {
+                selected.update(|s| *s = (*s + 1) % n);
+            }
+        }
+        "ArrowUp" => {
+            ev.prevent_default();
+            let n = shown.with_untracked(Vec::len);
+            if n > 0 {
+                selected.update(|s| *s = s.checked_sub(1).unwrap_or(n - 1));
+            }
+        }
+        "Enter" => {
+            ev.prevent_default();
+            open_selected();
+        }
+        _ => {}
+    };
+    view! {
+        <Dialog title=tr(move || t_string!(i18n, chat.switcher_title).to_string()) close class="switcher">
+            <input type="search" class="switcher-input" role="combobox" aria-expanded="true"
+                aria-controls="switcher-list" aria-autocomplete="list"
+                aria-label=move || t_string!(i18n, chat.switcher_title)
+                placeholder=move || t_string!(i18n, chat.switcher_hint)
+                prop:value=move || query.get()
+                on:input=move |ev| { query.set(event_target_value(&ev)); selected.set(0); }
+                on:keydown=on_key/>
+            <ul id="switcher-list" class="switcher-list" role="listbox">
+                {move || shown.get().into_iter().enumerate().map(|(i, t)| {
+                    let target = t.clone();
+                    view! {
+                        <li role="option" aria-selected=move || (selected.get() == i).to_string()
+                            class:selected=move || selected.get() == i
+                            on:mousemove=move |_| selected.set(i)
+                            on:click=move |_| { close.run(()); go(&target); }>
+                            <bdi>{t.label.clone()}</bdi>
+                            {(t.unread > 0).then(|| view! { <span class="badge">{crate::text::badge(t.unread)}</span> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <Show when=move || shown.with(Vec::is_empty)>
+                <p class="muted">{t!(i18n, chat.switcher_none)}</p>
+            </Show>
+        </Dialog>
+    }
+}
