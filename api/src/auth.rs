@@ -70,3 +70,30 @@ pub struct ChangePassword {
     #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub new_password: String,
 }
+
+/// `POST /auth/password-check`: what the server would say of a new password, before it is
+/// sent with a registration or a password change (the app's strength meter asks).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordCheck {
+    pub password: String,
+    /// The account's username, if known: a password equal to it or built on it is weak.
+    #[serde(default)]
+    pub username: String,
+    /// The account's email address, if known, for the same reason.
+    #[serde(default)]
+    pub email: String,
+}
+
+/// The server's verdict on a password.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordVerdict {
+    /// Why the server would refuse it (`password_too_short`, `password_too_long`,
+    /// `password_is_username`, `password_too_common`); absent when it would accept it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<crate::FieldCode>,
+    /// 0 (refused) to 4 (very strong): at most 1 when it would be refused.
+    pub strength: u8,
+}

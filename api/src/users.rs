@@ -215,6 +215,8 @@ pub struct RateLimits {
     pub friend_requests: RateLimit,
     pub uploads: RateLimit,
     pub registrations: RateLimit,
+    /// Password checks (`POST /auth/password-check`), per client address.
+    pub password_checks: RateLimit,
     pub sockets_per_session: u32,
     pub sockets_per_person: u32,
 }

@@ -73,6 +73,9 @@ pub struct LimitsConfig {
     pub uploads: Rate,
     /// Registrations, per client address.
     pub registrations: Rate,
+    /// Password checks for strength meters (`POST /auth/password-check`), per client
+    /// address.
+    pub password_checks: Rate,
     /// Sockets open at once for one session (tabs of one browser share a session).
     pub sockets_per_session: u32,
     /// Sockets open at once for one person, all sessions together.
@@ -207,6 +210,11 @@ impl Default for LimitsConfig {
             registrations: Rate {
                 burst: 40,
                 refill_ms: 60_000,
+            },
+            // A meter asks as people type (debounced): 120 at once, then two a second.
+            password_checks: Rate {
+                burst: 120,
+                refill_ms: 500,
             },
             sockets_per_session: 10,
             sockets_per_person: 30,

@@ -73,6 +73,7 @@ pub struct Limits {
     pub friend_requests: Limit<UserId>,
     pub uploads: Limit<UserId>,
     pub registrations: Limit<IpAddr>,
+    pub password_checks: Limit<IpAddr>,
     sockets: Arc<Mutex<SocketCounts>>,
     sockets_per_session: u32,
     sockets_per_person: u32,
@@ -119,6 +120,7 @@ impl Limits {
             friend_requests: Limit::new(config.friend_requests, on),
             uploads: Limit::new(config.uploads, on),
             registrations: Limit::new(config.registrations, on),
+            password_checks: Limit::new(config.password_checks, on),
             sockets: Arc::default(),
             sockets_per_session: config.sockets_per_session.max(1),
             sockets_per_person: config.sockets_per_person.max(1),
@@ -157,6 +159,7 @@ impl Limits {
         self.friend_requests.sweep();
         self.uploads.sweep();
         self.registrations.sweep();
+        self.password_checks.sweep();
     }
 }
 

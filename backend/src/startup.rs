@@ -90,6 +90,12 @@ impl Application {
         let openapi = web::Data::new(OpenApiJson(http::openapi_json()));
         let routes = web::Data::new(http::Routes::from_document(&http::openapi()));
         let app_csp = web::Data::new(http::csp::AppCsp::for_app(&state.config.static_dir));
+        let asset_cache = web::Data::new(http::assets::AssetCache(http::assets::cache_dir(
+            &state.config.data_dir,
+        )));
+        if state.config.static_dir.join("index.html").is_file() {
+            http::assets::precompress(&state.config.static_dir, &asset_cache.0);
+        }
         let server_state = state.clone();
         let server = HttpServer::new(move || {
             let state = server_state.clone();
@@ -100,6 +106,7 @@ impl Application {
                 .app_data(openapi.clone())
                 .app_data(routes.clone())
                 .app_data(app_csp.clone())
+                .app_data(asset_cache.clone())
                 .app_data(json_config())
                 .app_data(query_config())
                 .app_data(path_config())
@@ -119,6 +126,7 @@ impl Application {
                         .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
                 );
             with_spa(app, &static_dir)
+                .wrap(from_fn(http::assets::serve_precompressed))
                 .wrap(from_fn(http::input::refuse_nul))
                 .wrap(ErrorHandlers::new().default_handler(json_error_fallback))
                 .wrap(Compress::default())

@@ -112,7 +112,7 @@ test("a conversation opens at the first unread message under a line; days and au
   await expect(li.getByRole("link", { name: /Reading room/ }).locator(".badge")).toHaveText("30");
   await li.getByRole("link", { name: /Reading room/ }).click();
 
-  const line = li.getByRole("separator").filter({ hasText: "New messages" });
+  const line = li.locator(".unread-divider", { hasText: "New messages" });
   await expect(line).toBeVisible();
   await expect(line).toBeInViewport();
   await expect(li.getByText("unread 1", { exact: true })).toBeInViewport();
@@ -120,7 +120,7 @@ test("a conversation opens at the first unread message under a line; days and au
   const next = await line.evaluate((el) => el.nextElementSibling?.textContent ?? "");
   expect(next).toContain("unread 1");
   // A day separator, and one name over Han's run of messages.
-  await expect(li.getByRole("separator").filter({ hasText: "Today" })).toBeVisible();
+  await expect(li.locator(".day-separator", { hasText: "Today" })).toBeVisible();
   const named = await li.locator(".message:not(.continued) .author", { hasText: `han_${suffix}` }).count();
   const continued = await li.locator(".message.continued").count();
   expect(continued).toBeGreaterThan(named);
@@ -179,7 +179,7 @@ test("a hidden tab reads nothing, counts in its title, notifies when allowed, an
   // Back: what is on screen is read, under a "new messages" line.
   await setHidden(li, false);
   await expect(li).toHaveTitle("Teahouse · 茶馆");
-  const line = li.getByRole("separator").filter({ hasText: "New messages" });
+  const line = li.locator(".unread-divider", { hasText: "New messages" });
   expect(await line.evaluate((el) => el.nextElementSibling?.textContent ?? "")).toContain("while hidden 1");
 
   // Muted: counts stay, but no title count and no notification, on every device.

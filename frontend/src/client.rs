@@ -123,6 +123,22 @@ pub async fn register(body: &Register) -> Result<AuthSession, ApiError> {
     decode(send(Verb::Post, "/auth/register", None, Some(&to_json(body)?)).await?).await
 }
 
+/// The server's verdict on a new password (for the strength meter).
+pub async fn password_check(
+    body: &api::auth::PasswordCheck,
+) -> Result<api::auth::PasswordVerdict, ApiError> {
+    decode(
+        send(
+            Verb::Post,
+            "/auth/password-check",
+            None,
+            Some(&to_json(body)?),
+        )
+        .await?,
+    )
+    .await
+}
+
 pub async fn login(body: &Login) -> Result<AuthSession, ApiError> {
     decode(send(Verb::Post, "/auth/login", None, Some(&to_json(body)?)).await?).await
 }

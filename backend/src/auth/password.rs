@@ -82,14 +82,34 @@ fn argon(params: &Params) -> Argon2<'static> {
 /// The whole policy for a new password: length, not the username, not common.
 /// `context` are words an attacker would try first for this account (username, email).
 pub fn password_problem(password: &str, username: &str, context: &[&str]) -> Option<FieldCode> {
+    verdict(password, username, context).problem
+}
+
+/// The policy's answer and a strength from 0 to 4 (zxcvbn's score, at most 1 when the
+/// policy refuses): one rule for registration, password changes and the app's meter.
+pub fn verdict(password: &str, username: &str, context: &[&str]) -> api::auth::PasswordVerdict {
     if let Some(problem) = api::rules::password_problem(password, username) {
-        return Some(problem);
+        return api::auth::PasswordVerdict {
+            problem: Some(problem),
+            strength: 0,
+        };
     }
-    let mut inputs = context.to_vec();
-    inputs.push(username);
+    let mut inputs: Vec<&str> = context.iter().copied().filter(|c| !c.is_empty()).collect();
+    if !username.is_empty() {
+        inputs.push(username);
+    }
     let estimate = zxcvbn::zxcvbn(password, &inputs);
-    (estimate.guesses_log10() < COMMON_PASSWORD_GUESSES_LOG10)
-        .then_some(FieldCode::PasswordTooCommon)
+    let problem = (estimate.guesses_log10() < COMMON_PASSWORD_GUESSES_LOG10)
+        .then_some(FieldCode::PasswordTooCommon);
+    let score = u8::from(estimate.score());
+    api::auth::PasswordVerdict {
+        strength: if problem.is_some() {
+            score.min(1)
+        } else {
+            score
+        },
+        problem,
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@ use crate::{error::AppResult, state::AppState};
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use api::{
     ErrorBody,
-    auth::{AuthSession, ChangePassword, Login, RefreshToken, Register},
+    auth::{
+        AuthSession, ChangePassword, Login, PasswordCheck, PasswordVerdict, RefreshToken, Register,
+    },
 };
 
 /// Create an account and log in.
@@ -34,6 +36,35 @@ pub async fn register(
     }
     let session = service::register(&state, body.into_inner(), user_agent(&req)).await?;
     Ok(HttpResponse::Created().json(session))
+}
+
+/// What the server would say of a new password: the policy registration and password
+/// changes apply, and a strength from 0 to 4. For strength meters; nothing is stored.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasswordCheck,
+    responses(
+        (status = 200, description = "The verdict", body = PasswordVerdict),
+        (status = 400, description = "`malformed_json`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many checks from this address", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+#[post("/auth/password-check")]
+pub async fn password_check(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<PasswordCheck>,
+) -> AppResult<web::Json<PasswordVerdict>> {
+    if let Some(ip) = state.client_ip(&req) {
+        state.limits.password_checks.check(&ip)?;
+    }
+    let check = body.into_inner();
+    Ok(web::Json(super::password::verdict(
+        &check.password,
+        &check.username,
+        &[&check.email],
+    )))
 }
 
 /// Log in with username or email address and password.

@@ -74,7 +74,7 @@ pub async fn standard_headers(
     Ok(res)
 }
 
-fn is_hashed_asset(path: &str) -> bool {
+pub(super) fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     let Some((stem, _extension)) = name.split_once('.') else {
         return false;

@@ -1,6 +1,7 @@
 //! Everything mounted on the one port: the API's route table and OpenAPI document, the
 //! docs UI, health, and the single-page app.
 
+pub mod assets;
 pub mod client;
 pub mod csp;
 pub mod doc;
@@ -70,6 +71,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
     cfg.service(health)
         .service(server_info)
         .service(auth::routes::register)
+        .service(auth::routes::password_check)
         .service(auth::routes::login)
         .service(auth::routes::refresh)
         .service(auth::routes::logout)
@@ -207,6 +209,7 @@ pub async fn server_info(state: web::Data<AppState>) -> web::Json<ServerInfo> {
             friend_requests: rate(limits.friend_requests),
             uploads: rate(limits.uploads),
             registrations: rate(limits.registrations),
+            password_checks: rate(limits.password_checks),
             sockets_per_session: limits.sockets_per_session,
             sockets_per_person: limits.sockets_per_person,
         }),

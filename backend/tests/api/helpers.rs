@@ -14,7 +14,7 @@ pub struct TestApp {
     pub address: String,
     pub port: u16,
     pub config: Config,
-    client: awc::Client,
+    pub client: awc::Client,
     _data_dir: tempfile::TempDir,
 }
 

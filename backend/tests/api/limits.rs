@@ -248,3 +248,58 @@ async fn the_server_publishes_its_rules() {
     assert_eq!(info.body["limits"]["messages"]["burst"], 60);
     assert_eq!(info.body["limits"]["sockets_per_session"], 10);
 }
+
+/// The strength meter asks the server, which answers with the rule registration applies
+/// (a common password is refused and never called strong), and counts the checks per
+/// address.
+#[actix_web::test]
+async fn password_checks_give_the_registration_rule_and_are_limited() {
+    let app = spawn_app_with(|c| {
+        c.limits.password_checks = teahouse::config::Rate {
+            burst: 4,
+            refill_ms: 60_000,
+        };
+    })
+    .await;
+    let check = |password: &'static str, username: &'static str| {
+        let app = &app;
+        async move {
+            app.post(
+                "/api/v1/auth/password-check",
+                &json!({ "password": password, "username": username }),
+                None,
+            )
+            .await
+        }
+    };
+    let common = check("password123", "").await;
+    assert_eq!(common.status, 200, "{:?}", common.body);
+    assert_eq!(common.body["problem"], "password_too_common");
+    assert!(common.body["strength"].as_u64().unwrap() <= 1);
+    let good = check("green-tea-at-dusk", "lilei").await;
+    assert!(good.body.get("problem").is_none(), "{:?}", good.body);
+    assert!(good.body["strength"].as_u64().unwrap() >= 3);
+    assert_eq!(
+        check("lilei-lilei", "lilei-lilei").await.body["problem"],
+        "password_is_username"
+    );
+    assert_eq!(
+        check("short", "").await.body["problem"],
+        "password_too_short"
+    );
+    // The registration refuses exactly what the check refused.
+    let refused = app
+        .register(
+            json!({ "username": "hanmeimei", "email": "h@example.com", "password": "password123" }),
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert_eq!(
+        refused.body["details"]["fields"]["password"],
+        "password_too_common"
+    );
+
+    let limited = check("another-one", "").await;
+    assert_eq!(limited.status, 429, "{:?}", limited.body);
+    assert!(limited.headers.contains_key("retry-after"));
+}

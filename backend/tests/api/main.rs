@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod assets;
 mod bad_input;
 mod chat;
 mod conformance;

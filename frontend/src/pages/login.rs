@@ -50,6 +50,18 @@ pub fn LoginPage() -> impl IntoView {
         })
     };
 
+    // The first field has the focus, so people can type at once.
+    Effect::new(move |_| {
+        request_animation_frame(|| {
+            use wasm_bindgen::JsCast as _;
+            if let Some(input) = document()
+                .get_element_by_id("login")
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = input.focus();
+            }
+        });
+    });
     view! {
         <section class="card narrow">
             <h1>{t!(i18n, login.title)}</h1>

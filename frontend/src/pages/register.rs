@@ -63,8 +63,56 @@ pub fn RegisterPage() -> impl IntoView {
         (shown("confirm") && confirm.get() != password.get())
             .then(|| t_string!(i18n, register.mismatch).to_string())
     });
-    let strength = move || rules::strength_hint(&password.get());
+    // The meter shows the server's own verdict (the rule registration applies, common
+    // passwords included), asked for a moment after typing stops; until it answers, the
+    // local estimate is shown, and never above "fair", so a password the server would
+    // refuse is never called good.
+    let verdict = RwSignal::new(None::<(String, api::auth::PasswordVerdict)>);
+    let asked = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let typed = password.get();
+        let check = api::auth::PasswordCheck {
+            password: typed.clone(),
+            username: username.get_untracked(),
+            email: email.get_untracked(),
+        };
+        asked.update_value(|n| *n += 1);
+        let this = asked.get_value();
+        if typed.chars().count() < rules::PASSWORD_MIN {
+            return;
+        }
+        set_timeout(
+            move || {
+                if asked.get_value() != this {
+                    return;
+                }
+                spawn_local(async move {
+                    if let Ok(answer) = client::password_check(&check).await
+                        && asked.get_value() == this
+                    {
+                        verdict.set(Some((check.password, answer)));
+                    }
+                });
+            },
+            std::time::Duration::from_millis(300),
+        );
+    });
+    let strength = move || {
+        let typed = password.get();
+        verdict.with(|v| match v {
+            Some((checked, answer)) if *checked == typed => answer.strength,
+            _ => rules::strength_hint(&typed).min(2),
+        })
+    };
+    let too_common = move || {
+        let typed = password.get();
+        verdict.with(|v| {
+            matches!(v, Some((checked, answer)) if *checked == typed
+                && answer.problem == Some(FieldCode::PasswordTooCommon))
+        })
+    };
     let strength_label = move || match strength() {
+        _ if too_common() => t_string!(i18n, register.strength_too_common),
         0 => t_string!(i18n, register.strength_too_short),
         1 => t_string!(i18n, register.strength_weak),
         2 => t_string!(i18n, register.strength_fair),

@@ -1,5 +1,6 @@
 //! Writing a message: text, pasted or dropped files, Enter to send.
 
+use crate::state::drafts;
 use crate::{
     components::files::{
         Upload, UploadLine, UploadState, input_files, start_upload, transfer_files,
@@ -11,7 +12,6 @@ use crate::{
     },
     ws,
 };
-use crate::state::drafts;
 use api::{PostId, files::ATTACHMENTS_MAX};
 use leptos::{ev, prelude::*};
 
@@ -148,4 +148,3 @@ pub fn Composer(post: PostId) -> impl IntoView {
         </form>
     }
 }
-

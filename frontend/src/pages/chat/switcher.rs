@@ -63,7 +63,10 @@ pub fn install(open: RwSignal<bool>) {
                 (Some(i), _) => (i + 1) % list.len(),
                 (None, _) => 0,
             };
-            crate::app::go(&format!("/rooms/{}/{}", list[next].room_id, list[next].post_id));
+            crate::app::go(&format!(
+                "/rooms/{}/{}",
+                list[next].room_id, list[next].post_id
+            ));
         }
     });
     on_cleanup(move || handle.remove());

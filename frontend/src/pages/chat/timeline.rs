@@ -269,7 +269,7 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
                         {match row {
                             Row::Day(_, midnight) => view! { <DaySeparator midnight/> }.into_any(),
                             Row::Divider => view! {
-                                <li class="unread-divider" role="separator"><span>{t!(i18n, chat.new_messages)}</span></li>
+                                <li class="unread-divider"><span>{t!(i18n, chat.new_messages)}</span></li>
                             }.into_any(),
                             Row::Message { message, continued } => view! { <MessageItem message continued my_role/> }.into_any(),
                         }}
@@ -345,7 +345,7 @@ fn DaySeparator(midnight: f64) -> impl IntoView {
         }
     };
     view! {
-        <li class="day-separator" role="separator"><span>{label}</span></li>
+        <li class="day-separator"><span>{label}</span></li>
     }
 }
 

@@ -1,0 +1,173 @@
+//! Precompressed copies of the app's hashed assets (the wasm, its JS glue, the CSS).
+//!
+//! Each is compressed once, with brotli at its best setting and gzip at level 9, into
+//! `<data_dir>/cache/assets/` by a background thread at start, and served from there to
+//! browsers that accept it, instead of being compressed again for every request (the
+//! `Compress` middleware uses fast settings and spends CPU on each download). A hashed name
+//! never changes content, so a copy made by an earlier start is reused as it is; until the
+//! copies exist, requests are served as before.
+
+use super::headers::is_hashed_asset;
+use actix_files::NamedFile;
+use actix_web::{
+    Error, HttpResponse,
+    body::{BoxBody, MessageBody},
+    dev::{ServiceRequest, ServiceResponse},
+    http::{
+        Method,
+        header::{self, ContentEncoding, HeaderValue},
+    },
+    middleware::Next,
+};
+use std::{
+    io::Write as _,
+    path::{Path, PathBuf},
+};
+
+/// What is worth compressing (images and fonts are compressed already).
+const COMPRESSIBLE: [&str; 5] = ["wasm", "js", "css", "svg", "json"];
+
+/// Where the compressed copies live.
+#[derive(Clone)]
+pub struct AssetCache(pub PathBuf);
+
+/// The copies' directory under the data directory.
+pub fn cache_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("cache").join("assets")
+}
+
+/// Compresses, in a thread of its own, every hashed asset of `static_dir` that has no copy
+/// in `cache` yet. Returns at once; the thread's handle is for tests that wait for it.
+pub fn precompress(static_dir: &Path, cache: &Path) -> std::thread::JoinHandle<()> {
+    let (static_dir, cache) = (static_dir.to_owned(), cache.to_owned());
+    std::thread::spawn(move || {
+        let Ok(entries) = std::fs::read_dir(&static_dir) else {
+            return;
+        };
+        if let Err(err) = std::fs::create_dir_all(&cache) {
+            tracing::warn!(%err, dir = %cache.display(), "cannot cache compressed assets");
+            return;
+        }
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let compressible = Path::new(&name)
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| COMPRESSIBLE.contains(&e));
+            if !compressible || !is_hashed_asset(&name) {
+                continue;
+            }
+            let started = std::time::Instant::now();
+            match compress_one(&entry.path(), &cache, &name) {
+                Ok(true) => tracing::info!(
+                    asset = %name,
+                    ms = started.elapsed().as_millis() as u64,
+                    "asset precompressed"
+                ),
+                Ok(false) => {}
+                Err(err) => tracing::warn!(%err, asset = %name, "asset not precompressed"),
+            }
+        }
+    })
+}
+
+/// Writes `<name>.br` and `<name>.gz` unless both exist. Each is written to a temporary
+/// name first and renamed, so a half-written copy is never served.
+fn compress_one(source: &Path, cache: &Path, name: &str) -> std::io::Result<bool> {
+    let (br, gz) = (
+        cache.join(format!("{name}.br")),
+        cache.join(format!("{name}.gz")),
+    );
+    if br.is_file() && gz.is_file() {
+        return Ok(false);
+    }
+    let data = std::fs::read(source)?;
+    let mut brotli_bytes = Vec::with_capacity(data.len() / 3);
+    {
+        let params = brotli::enc::BrotliEncoderParams {
+            quality: 11,
+            lgwin: 24,
+            size_hint: data.len(),
+            ..Default::default()
+        };
+        brotli::BrotliCompress(&mut &data[..], &mut brotli_bytes, &params)?;
+    }
+    write_atomically(&br, &brotli_bytes)?;
+    let mut gzip = flate2::write::GzEncoder::new(
+        Vec::with_capacity(data.len() / 3),
+        flate2::Compression::best(),
+    );
+    gzip.write_all(&data)?;
+    write_atomically(&gz, &gzip.finish()?)?;
+    Ok(true)
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let temporary = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&temporary, bytes)?;
+    std::fs::rename(&temporary, path)
+}
+
+/// The encodings a request accepts, best first: brotli, then gzip (a `q=0` refuses one).
+fn accepted(req: &ServiceRequest) -> Vec<(ContentEncoding, &'static str)> {
+    let Some(accept) = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Vec::new();
+    };
+    let takes = |wanted: &str| {
+        accept.split(',').any(|part| {
+            let mut pieces = part.split(';');
+            let coding = pieces.next().unwrap_or_default().trim();
+            let refused = pieces.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q == 0.0)
+            });
+            coding.eq_ignore_ascii_case(wanted) && !refused
+        })
+    };
+    let mut out = Vec::new();
+    if takes("br") {
+        out.push((ContentEncoding::Brotli, "br"));
+    }
+    if takes("gzip") {
+        out.push((ContentEncoding::Gzip, "gz"));
+    }
+    out
+}
+
+/// Serves a hashed asset's precompressed copy when the browser accepts one and it exists;
+/// everything else goes on as before.
+pub async fn serve_precompressed(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let wanted = (req.method() == Method::GET || req.method() == Method::HEAD)
+        && !req.path().starts_with("/api/")
+        && is_hashed_asset(req.path());
+    let cache = req.app_data::<actix_web::web::Data<AssetCache>>().cloned();
+    if let (true, Some(cache)) = (wanted, cache) {
+        let name = req.path().rsplit('/').next().unwrap_or_default().to_owned();
+        let original = mime_guess::from_path(&name).first_or_octet_stream();
+        for (encoding, suffix) in accepted(&req) {
+            let copy = cache.0.join(format!("{name}.{suffix}"));
+            let Ok(file) = NamedFile::open(&copy) else {
+                continue;
+            };
+            let (http_req, _) = req.into_parts();
+            let mut res: HttpResponse = file
+                .set_content_type(original)
+                .set_content_encoding(encoding)
+                .use_last_modified(true)
+                .into_response(&http_req);
+            res.headers_mut()
+                .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+            return Ok(ServiceResponse::new(http_req, res));
+        }
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
