@@ -112,11 +112,43 @@ thread_local! {
     static NAVIGATE: std::cell::RefCell<Option<Navigate>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Goes to `path` inside the app (no page load).
-pub fn go(path: &str) {
+/// Every screen of the app: links and navigation name a `Page`, and its address is made
+/// here only (the route table above matches the same addresses).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    Home,
+    Login,
+    Register,
+    /// The chat screen with no conversation open.
+    Chats,
+    /// A room's topic, or a private chat.
+    Conversation(api::RoomId, api::PostId),
+    Friends,
+    /// The settings, at a section (`profile`, `password`, `notifications`, `appearance`).
+    Settings(Option<&'static str>),
+}
+
+impl Page {
+    pub fn path(self) -> String {
+        match self {
+            Page::Home => "/".into(),
+            Page::Login => "/login".into(),
+            Page::Register => "/register".into(),
+            Page::Chats => "/rooms".into(),
+            Page::Conversation(room, post) => format!("/rooms/{room}/{post}"),
+            Page::Friends => "/friends".into(),
+            Page::Settings(None) => "/settings".into(),
+            Page::Settings(Some(section)) => format!("/settings/{section}"),
+        }
+    }
+}
+
+/// Goes to `page` inside the app (no page load).
+pub fn go(page: Page) {
+    let path = page.path();
     NAVIGATE.with(|n| {
         if let Some(navigate) = n.borrow().as_ref() {
-            navigate(path);
+            navigate(&path);
         }
     });
 }

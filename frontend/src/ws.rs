@@ -5,7 +5,6 @@
 use crate::state::chat::{Chat, Connection};
 use api::{
     PostId,
-    users::Me,
     ws::{Activity, ClientFrame, RoomCursor, ServerFrame, close},
 };
 use leptos::{prelude::*, task::spawn_local};
@@ -181,7 +180,7 @@ fn open(chat: Chat, attempt: u32) {
             close::AUTH_FAILED => {
                 // Most likely an expired access token: any authenticated call refreshes it.
                 spawn_local(async move {
-                    if chat.session.get::<Me>("/me").await.is_ok() {
+                    if crate::client::users::me(chat.session).await.is_ok() {
                         open(chat, attempt + 1);
                     }
                 });

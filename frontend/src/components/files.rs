@@ -10,7 +10,7 @@ use crate::{
 };
 use api::{
     ErrorBody,
-    files::{FileInfo, FileUsage, avatar_hue, avatar_initial, avatar_url, human_size},
+    files::{FileInfo, avatar_hue, avatar_initial, avatar_url, human_size},
 };
 use leptos::{prelude::*, task::spawn_local};
 use wasm_bindgen::{JsCast as _, JsValue, closure::Closure};
@@ -237,7 +237,7 @@ impl Upload {
         }
         if let Some(info) = self.state.get_untracked().file() {
             spawn_local(async move {
-                let _ = session.delete(&format!("/files/{}", info.id)).await;
+                let _ = client::files::delete(session, &info.id).await;
             });
         }
     }
@@ -272,7 +272,7 @@ pub fn start_upload(
     let xhr_slot = upload.xhr;
     spawn_local(async move {
         // Also refreshes the token if it expired, so the upload itself carries a good one.
-        let limits = match session.get::<FileUsage>("/files/usage").await {
+        let limits = match client::files::usage(session).await {
             Ok(limits) => limits,
             Err(err) => return state.set(UploadState::Failed(error_text(i18n, &err))),
         };

@@ -1,6 +1,7 @@
 //! The top bar: the name, navigation, language and theme.
 
 use crate::{
+    app::Page,
     i18n::*,
     state::{
         chat::use_chat,
@@ -23,7 +24,7 @@ pub fn Header() -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             session.logout().await;
-            navigate("/login", Default::default());
+            navigate(&Page::Login.path(), Default::default());
         });
     };
     // On a phone the links and tools fold into a menu; it closes on a pick, Escape, or a
@@ -50,7 +51,7 @@ pub fn Header() -> impl IntoView {
     });
     view! {
         <header class="topbar" node_ref=header>
-            <A href="/" attr:class="brand">
+            <A href=Page::Home.path() attr:class="brand">
                 <span class="brand-mark" aria-hidden="true">"茶"</span>
                 <span>{t!(i18n, app.name)}</span>
             </A>
@@ -74,18 +75,18 @@ pub fn Header() -> impl IntoView {
                 <Show
                     when=move || logged_in.get()
                     fallback=move || view! {
-                        <A href="/login">{t!(i18n, nav.login)}</A>
-                        <A href="/register">{t!(i18n, nav.register)}</A>
+                        <A href=Page::Login.path()>{t!(i18n, nav.login)}</A>
+                        <A href=Page::Register.path()>{t!(i18n, nav.register)}</A>
                     }
                 >
-                    <A href="/rooms">{t!(i18n, nav.rooms)}</A>
-                    <A href="/friends">
+                    <A href=Page::Chats.path()>{t!(i18n, nav.rooms)}</A>
+                    <A href=Page::Friends.path()>
                         {t!(i18n, nav.friends)}
                         {move || (waiting() > 0).then(|| view! {
                             <span class="badge" aria-label=move || t_string!(i18n, contacts.prompt_title, count = waiting())>{waiting()}</span>
                         })}
                     </A>
-                    <A href="/settings">{t!(i18n, nav.settings)}</A>
+                    <A href=Page::Settings(None).path()>{t!(i18n, nav.settings)}</A>
                     <button type="button" class="link" on:click=logout.clone()>{t!(i18n, nav.logout)}</button>
                 </Show>
             </nav>

@@ -3,7 +3,8 @@
 //! block.
 
 use crate::{
-    client::ApiError,
+    app::Page,
+    client::{ApiError, friends, users},
     components::{
         dialog::Dialog,
         files::Avatar,
@@ -16,8 +17,8 @@ use crate::{
 };
 use api::{
     UserId,
-    friends::{BlockUser, DirectChat, OpenChat, Presence, RequestResult, SendFriendRequest},
-    users::{Gender, PublicUser, Zodiac},
+    friends::{Presence, SendFriendRequest},
+    users::{Gender, Zodiac},
 };
 use leptos::{prelude::*, task::spawn_local};
 
@@ -61,11 +62,7 @@ fn ProfileCard(id: UserId, close: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let error = RwSignal::new(None::<ApiError>);
     let asked = RwSignal::new(false);
-    let user = LocalResource::new(move || async move {
-        chat.session
-            .get::<PublicUser>(&format!("/users/{id}"))
-            .await
-    });
+    let user = LocalResource::new(move || async move { users::profile(chat.session, id).await });
     let me = chat.me() == Some(id);
     let status = move || {
         if me {
@@ -88,15 +85,11 @@ fn ProfileCard(id: UserId, close: Callback<()>) -> impl IntoView {
     });
     let message = move |_| {
         spawn_local(async move {
-            match chat
-                .session
-                .post_json::<DirectChat>("/chats", &OpenChat { user_id: id })
-                .await
-            {
+            match friends::open_chat(chat.session, id).await {
                 Ok(direct) => {
                     chat.friends.reload_conversations();
                     close.run(());
-                    crate::app::go(&format!("/rooms/{}/{}", direct.room_id, direct.post_id));
+                    crate::app::go(Page::Conversation(direct.room_id, direct.post_id));
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -108,11 +101,7 @@ fn ProfileCard(id: UserId, close: Callback<()>) -> impl IntoView {
                 user_id: id,
                 greeting: None,
             };
-            match chat
-                .session
-                .post_json::<RequestResult>("/friends/requests", &body)
-                .await
-            {
+            match friends::ask(chat.session, &body).await {
                 Ok(_) => {
                     asked.set(true);
                     chat.friends.reload_requests();
@@ -132,11 +121,7 @@ fn ProfileCard(id: UserId, close: Callback<()>) -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            match chat
-                .session
-                .post_empty("/blocks", &BlockUser { user_id: id })
-                .await
-            {
+            match friends::block(chat.session, id).await {
                 Ok(()) => {
                     chat.friends.reload();
                     close.run(());
@@ -182,7 +167,7 @@ fn ProfileCard(id: UserId, close: Callback<()>) -> impl IntoView {
             <div class="actions">
                 {if me {
                     view! {
-                        <a class="button small" href="/settings" on:click=move |_| close.run(())>{t!(i18n, profile.edit_title)}</a>
+                        <a class="button small" href=Page::Settings(None).path() on:click=move |_| close.run(())>{t!(i18n, profile.edit_title)}</a>
                     }.into_any()
                 } else {
                     view! {

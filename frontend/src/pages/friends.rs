@@ -4,6 +4,7 @@
 
 use crate::{
     client::ApiError,
+    client::friends,
     components::form::Notice,
     i18n::*,
     pages::chat::{Navigator, PresenceDot, navigator, open_private_chat, presence_label},
@@ -13,8 +14,8 @@ use crate::{
 use api::{
     UserId,
     friends::{
-        BlockUser, BlockedUser, Friend, FriendRequest, Presence, Relation, RequestResult,
-        SendFriendRequest, UserCard,
+        BlockedUser, Friend, FriendRequest, Presence, Relation, RequestResult, SendFriendRequest,
+        UserCard,
     },
 };
 use leptos::{prelude::*, task::spawn_local};
@@ -22,15 +23,7 @@ use leptos::{prelude::*, task::spawn_local};
 /// Accepts or rejects a request from `from`, then refreshes what it changes.
 fn answer(chat: Chat, from: UserId, accept: bool, error: RwSignal<Option<ApiError>>) {
     spawn_local(async move {
-        let verb = if accept { "accept" } else { "reject" };
-        match chat
-            .session
-            .post_json::<FriendRequest>(
-                &format!("/friends/requests/{from}/{verb}"),
-                &serde_json::json!({}),
-            )
-            .await
-        {
+        match friends::answer(chat.session, from, accept).await {
             Ok(_) => {
                 chat.friends.reload_requests();
                 chat.friends.reload_friends();
@@ -97,7 +90,7 @@ fn Requests() -> impl IntoView {
                             <button type="button" class="small" on:click=move |_| {
                                 let to = request.to.id;
                                 spawn_local(async move {
-                                    match chat.session.delete(&format!("/friends/requests/{to}")).await {
+                                    match friends::withdraw(chat.session, to).await {
                                         Ok(()) => chat.friends.reload_requests(),
                                         Err(e) => error.set(Some(e)),
                                     }
@@ -125,8 +118,7 @@ fn AddFriend() -> impl IntoView {
         let q = query.get_untracked();
         error.set(None);
         spawn_local(async move {
-            let path = format!("/users?query={}", js_sys::encode_uri_component(q.trim()));
-            match chat.session.get::<Vec<UserCard>>(&path).await {
+            match friends::search(chat.session, &q).await {
                 Ok(found) => {
                     results.set(found);
                     searched.set(true);
@@ -142,11 +134,7 @@ fn AddFriend() -> impl IntoView {
                 user_id,
                 greeting: (!greeting.trim().is_empty()).then_some(greeting),
             };
-            match chat
-                .session
-                .post_json::<RequestResult>("/friends/requests", &body)
-                .await
-            {
+            match friends::ask(chat.session, &body).await {
                 Ok(result) => {
                     let relation = match result {
                         RequestResult::Sent { .. } => Relation::RequestSent,
@@ -266,11 +254,9 @@ fn FriendItem(
     let remove = move |block: bool| {
         spawn_local(async move {
             let result = if block {
-                chat.session
-                    .post_empty("/blocks", &BlockUser { user_id: id })
-                    .await
+                friends::block(chat.session, id).await
             } else {
-                chat.session.delete(&format!("/friends/{id}")).await
+                friends::remove(chat.session, id).await
             };
             match result {
                 Ok(()) => chat.friends.reload_friends(),
@@ -318,7 +304,7 @@ fn BlockedList() -> impl IntoView {
     let blocked = RwSignal::new(Vec::<BlockedUser>::new());
     let reload = move || {
         spawn_local(async move {
-            if let Ok(list) = chat.session.get::<Vec<BlockedUser>>("/blocks").await {
+            if let Ok(list) = friends::blocks(chat.session).await {
                 blocked.set(list);
             }
         });
@@ -342,7 +328,7 @@ fn BlockedList() -> impl IntoView {
                                 <button type="button" class="small" on:click=move |_| {
                                     let id = item.user.id;
                                     spawn_local(async move {
-                                        match chat.session.delete(&format!("/blocks/{id}")).await {
+                                        match friends::unblock(chat.session, id).await {
                                             Ok(()) => reload(),
                                             Err(e) => error.set(Some(e)),
                                         }

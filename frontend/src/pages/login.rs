@@ -74,7 +74,7 @@ pub fn LoginPage() -> impl IntoView {
                     value=password autocomplete="current-password" required=true/>
                 <button type="submit" class="primary" disabled=move || pending.get()>{t!(i18n, login.submit)}</button>
             </form>
-            <p class="aside">{t!(i18n, login.no_account)}" "<A href="/register">{t!(i18n, login.create)}</A></p>
+            <p class="aside">{t!(i18n, login.no_account)}" "<A href=crate::app::Page::Register.path()>{t!(i18n, login.create)}</A></p>
         </section>
     }
 }

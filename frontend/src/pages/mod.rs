@@ -8,7 +8,7 @@ pub mod profile;
 pub mod register;
 pub mod settings;
 
-use crate::{i18n::*, state::session::use_session};
+use crate::{app::Page, i18n::*, state::session::use_session};
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect};
 
@@ -21,9 +21,9 @@ pub fn Home() -> impl IntoView {
         if !session.ready.get() {
             view! { <p class="muted">{t!(i18n, app.loading)}</p> }.into_any()
         } else if session.logged_in().get() {
-            view! { <Redirect path="/rooms"/> }.into_any()
+            view! { <Redirect path=Page::Chats.path()/> }.into_any()
         } else {
-            view! { <Redirect path="/login"/> }.into_any()
+            view! { <Redirect path=Page::Login.path()/> }.into_any()
         }
     }
 }
@@ -38,7 +38,7 @@ pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
         if logged_in.get() {
             children().into_any()
         } else if session.ready.get() {
-            view! { <Redirect path="/login"/> }.into_any()
+            view! { <Redirect path=Page::Login.path()/> }.into_any()
         } else {
             view! { <p class="muted">{t!(i18n, app.loading)}</p> }.into_any()
         }
@@ -51,7 +51,7 @@ pub fn GuestOnly(children: ChildrenFn) -> impl IntoView {
     let logged_in = use_session().logged_in();
     move || {
         if logged_in.get() {
-            view! { <Redirect path="/rooms"/> }.into_any()
+            view! { <Redirect path=Page::Chats.path()/> }.into_any()
         } else {
             children().into_any()
         }
@@ -65,7 +65,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="card narrow">
             <h1>"404"</h1>
             <p>{t!(i18n, app.not_found)}</p>
-            <A href="/">{t!(i18n, app.go_home)}</A>
+            <A href=Page::Home.path()>{t!(i18n, app.go_home)}</A>
         </section>
     }
 }

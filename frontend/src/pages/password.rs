@@ -55,7 +55,7 @@ pub fn PasswordPage() -> impl IntoView {
             new_password: new.get_untracked(),
         };
         spawn_local(async move {
-            let outcome = session.post_empty("/me/password", &body).await;
+            let outcome = crate::client::users::change_password(session, &body).await;
             if outcome.is_ok() {
                 current.set(String::new());
                 new.set(String::new());

@@ -104,7 +104,7 @@ fn EditForm(me: Me) -> impl IntoView {
             }),
         };
         spawn_local(async move {
-            match session.patch::<Me>("/me", &body).await {
+            match crate::client::users::edit_me(session, &body).await {
                 Ok(me) => {
                     session.user.set(Some(me));
                     result.set(Some(Ok(())));

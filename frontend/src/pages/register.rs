@@ -172,7 +172,7 @@ pub fn RegisterPage() -> impl IntoView {
                     value=confirm autocomplete="new-password" required=true on_blur=touch("confirm") error=confirm_error/>
                 <button type="submit" class="primary" disabled=move || pending.get()>{t!(i18n, register.submit)}</button>
             </form>
-            <p class="aside">{t!(i18n, register.have_account)}" "<A href="/login">{t!(i18n, nav.login)}</A></p>
+            <p class="aside">{t!(i18n, register.have_account)}" "<A href=crate::app::Page::Login.path()>{t!(i18n, nav.login)}</A></p>
         </section>
     }
 }

@@ -61,7 +61,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <ul>
                     {Section::ALL.into_iter().map(|s| view! {
                         <li>
-                            <A href=format!("/settings/{}", s.slug())
+                            <A href=crate::app::Page::Settings(Some(s.slug())).path()
                                 attr:aria-current=move || (section.get() == s).then_some("page")>
                                 {move || name(s)}
                             </A>

@@ -80,8 +80,8 @@ impl Attention {
     }
 
     /// Tells the person about a message they cannot see: a notification (clicking it
-    /// brings the tab back and opens `path`) and a sound, each if turned on.
-    pub fn alert(self, title: &str, body: &str, tag: &str, path: String) {
+    /// brings the tab back and opens `page`) and a sound, each if turned on.
+    pub fn alert(self, title: &str, body: &str, tag: &str, page: crate::app::Page) {
         if self.notify.get_untracked()
             && permission() == Some(web_sys::NotificationPermission::Granted)
         {
@@ -93,7 +93,7 @@ impl Attention {
                     if let Some(w) = web_sys::window() {
                         let _ = w.focus();
                     }
-                    crate::app::go(&path);
+                    crate::app::go(page);
                 });
                 note.set_onclick(Some(on_click.as_ref().unchecked_ref()));
                 on_click.forget();

@@ -3,13 +3,13 @@
 //! The socket (`crate::ws`) and the pages write here; views derive from it.
 
 use crate::{
-    client::ApiError,
+    client::{ApiError, messages, rooms},
     state::{attention::Attention, friends::Friends, session::Session},
 };
 use api::{
     MessageId, PostId, RoomId, UserId,
     friends::Presence,
-    messages::{Message, MessagePage, SendMessage},
+    messages::{Message, SendMessage},
     posts::PostListItem,
     rooms::{Member, MyRoom, UserSummary},
     ws::{RoomEvent, ServerFrame},
@@ -182,7 +182,7 @@ impl Chat {
     pub fn reload_rooms(self) {
         let issued = self.next_reload(List::Rooms);
         spawn_local(async move {
-            if let Ok(rooms) = self.session.get::<Vec<MyRoom>>("/rooms").await
+            if let Ok(rooms) = rooms::mine(self.session).await
                 && self.is_latest(List::Rooms, issued)
             {
                 // Events newer than this answer were applied while it travelled: its
@@ -210,10 +210,7 @@ impl Chat {
         };
         let issued = self.next_reload(List::Posts);
         spawn_local(async move {
-            if let Ok(posts) = self
-                .session
-                .get::<Vec<PostListItem>>(&format!("/rooms/{room}/posts"))
-                .await
+            if let Ok(posts) = rooms::posts(self.session, room).await
                 && self.open_room.get_untracked() == Some(room)
                 && self.is_latest(List::Posts, issued)
             {
@@ -228,10 +225,7 @@ impl Chat {
         };
         let issued = self.next_reload(List::Members);
         spawn_local(async move {
-            if let Ok(members) = self
-                .session
-                .get::<Vec<Member>>(&format!("/rooms/{room}/members"))
-                .await
+            if let Ok(members) = rooms::members(self.session, room).await
                 && self.open_room.get_untracked() == Some(room)
                 && self.is_latest(List::Members, issued)
             {
@@ -260,10 +254,7 @@ impl Chat {
         self.view.at_bottom.set(true);
         self.view.marked.set_value((Some(post), 0));
         spawn_local(async move {
-            if let Ok(page) = self
-                .session
-                .get::<MessagePage>(&format!("/posts/{post}/messages?limit={OPEN_PAGE}"))
-                .await
+            if let Ok(page) = messages::history(self.session, post, None, OPEN_PAGE).await
                 && self.open_post.get_untracked() == Some(post)
             {
                 let read_up_to = page.read_up_to.map_or(i64::MAX, |m| m.0);
@@ -305,14 +296,7 @@ impl Chat {
                     break;
                 }
                 sent = wanted;
-                let read = api::messages::MarkRead {
-                    message_id: Some(MessageId(wanted)),
-                };
-                match self
-                    .session
-                    .post_json::<api::messages::Unread>(&format!("/posts/{post}/read"), &read)
-                    .await
-                {
+                match messages::mark_read(self.session, post, MessageId(wanted)).await {
                     Ok(u) => self.apply_unread(u.room_id, u.post_id, u.post_unread, u.room_unread),
                     Err(_) => break,
                 }
@@ -343,11 +327,7 @@ impl Chat {
         ) else {
             return 0;
         };
-        match self
-            .session
-            .get::<MessagePage>(&format!("/posts/{post}/messages?before={oldest}&limit=50"))
-            .await
-        {
+        match messages::history(self.session, post, Some(oldest), 50).await {
             Ok(page) if self.open_post.get_untracked() == Some(post) => {
                 let count = page.messages.len();
                 self.has_older.set(page.has_more);
@@ -408,11 +388,7 @@ impl Chat {
             body: pending.body.clone(),
             attachments: pending.attachments.iter().map(|f| f.id.clone()).collect(),
         };
-        match self
-            .session
-            .post_json::<Message>(&format!("/posts/{}/messages", pending.post_id), &body)
-            .await
-        {
+        match messages::send(self.session, pending.post_id, &body).await {
             Ok(message) => {
                 self.pending
                     .update(|p| p.retain(|x| x.client_id != pending.client_id));
@@ -472,10 +448,7 @@ impl Chat {
                 .filter(|m| Some(m.author.id) == self.me())
                 .and_then(|m| m.body.clone())
         });
-        let message = self
-            .session
-            .post_json::<Message>(&format!("/messages/{id}/recall"), &serde_json::json!({}))
-            .await?;
+        let message = messages::recall(self.session, id).await?;
         self.add_to_timeline(message);
         Ok(mine)
     }
@@ -701,9 +674,9 @@ impl Chat {
             }
             body.push_str(&format!("📎 {}", file.name));
         }
-        let path = format!("/rooms/{room_id}/{}", message.post_id);
+        let page = crate::app::Page::Conversation(room_id, message.post_id);
         self.attention
-            .alert(&title, &body, &format!("post-{}", message.post_id), path);
+            .alert(&title, &body, &format!("post-{}", message.post_id), page);
     }
 
     /// Mutes a room or private chat on every device of mine (or unmutes it).
@@ -722,13 +695,7 @@ impl Chat {
         };
         apply(muted);
         spawn_local(async move {
-            let body = api::rooms::SetMuted { muted };
-            if self
-                .session
-                .put_empty(&format!("/rooms/{room}/mute"), &body)
-                .await
-                .is_err()
-            {
+            if rooms::set_muted(self.session, room, muted).await.is_err() {
                 apply(!muted);
             }
         });

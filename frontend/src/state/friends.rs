@@ -1,7 +1,7 @@
 //! Friends, friend requests and the contact list (every conversation with its unread
 //! count and last message), kept live from the socket.
 
-use crate::state::session::Session;
+use crate::{client::friends, state::session::Session};
 use api::{
     PostId, RoomId, UserId,
     conversations::{Conversation, LastMessage, excerpt},
@@ -48,7 +48,7 @@ impl Friends {
     pub fn reload_friends(self) {
         let issued = next_generation(&FRIENDS_GEN);
         spawn_local(async move {
-            if let Ok(friends) = self.session.get::<Vec<Friend>>("/friends").await
+            if let Ok(friends) = friends::list(self.session).await
                 && is_latest(&FRIENDS_GEN, issued)
             {
                 self.friends.set(friends);
@@ -59,10 +59,7 @@ impl Friends {
     pub fn reload_requests(self) {
         let issued = next_generation(&REQUESTS_GEN);
         spawn_local(async move {
-            if let Ok(requests) = self
-                .session
-                .get::<PendingRequests>("/friends/requests")
-                .await
+            if let Ok(requests) = friends::requests(self.session).await
                 // An older load answering late (the one at login, after the socket's
                 // reload) must not replace a newer list.
                 && is_latest(&REQUESTS_GEN, issued)
@@ -75,10 +72,7 @@ impl Friends {
     pub fn reload_conversations(self) {
         let issued = next_generation(&CONVERSATIONS_GEN);
         spawn_local(async move {
-            if let Ok(list) = self
-                .session
-                .get::<Vec<Conversation>>("/conversations")
-                .await
+            if let Ok(list) = friends::conversations(self.session).await
                 && is_latest(&CONVERSATIONS_GEN, issued)
             {
                 self.conversations.set(list);

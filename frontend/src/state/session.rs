@@ -44,7 +44,7 @@ impl Session {
         provide_context(session);
         spawn_local(async move {
             if load_tokens().is_some()
-                && let Ok(me) = session.get::<Me>("/me").await
+                && let Ok(me) = crate::client::users::me(session).await
             {
                 session.user.set(Some(me));
             }

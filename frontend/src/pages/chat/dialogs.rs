@@ -2,7 +2,9 @@
 
 use crate::components::dialog::{Dialog, DialogActions};
 use crate::{
+    app::Page,
     client::ApiError,
+    client::rooms,
     components::{
         files::{Avatar, AvatarPicker},
         form::{Notice, TextField},
@@ -14,7 +16,7 @@ use crate::{
 use api::{
     RoomId,
     posts::{CreatePost, Post},
-    rooms::{CreateRoom, JoinResult, JoinRoom, MyRoom, Room, Visibility},
+    rooms::{CreateRoom, JoinResult, JoinRoom, Room, Visibility},
 };
 use leptos::{ev, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_navigate;
@@ -49,11 +51,7 @@ pub fn EditRoomDialog(room: Room, close: Callback<()>) -> impl IntoView {
             }),
         };
         spawn_local(async move {
-            match chat
-                .session
-                .patch::<Room>(&format!("/rooms/{id}"), &body)
-                .await
-            {
+            match rooms::edit(chat.session, id, &body).await {
                 Ok(_) => {
                     chat.reload_rooms();
                     close.run(());
@@ -95,11 +93,7 @@ pub fn EditPostDialog(room: RoomId, post: Post, close: Callback<()>) -> impl Int
             tags: Some(split_tags(&tags.get_untracked())),
         };
         spawn_local(async move {
-            match chat
-                .session
-                .patch::<Post>(&format!("/posts/{id}"), &body)
-                .await
-            {
+            match rooms::edit_post(chat.session, id, &body).await {
                 Ok(_) => {
                     chat.reload_posts();
                     close.run(());
@@ -120,7 +114,7 @@ pub fn EditPostDialog(room: RoomId, post: Post, close: Callback<()>) -> impl Int
         }
         let navigate = navigate.clone();
         spawn_local(async move {
-            match chat.session.delete(&format!("/posts/{id}")).await {
+            match rooms::delete_post(chat.session, id).await {
                 Ok(()) => {
                     chat.reload_posts();
                     close.run(());
@@ -130,7 +124,10 @@ pub fn EditPostDialog(room: RoomId, post: Post, close: Callback<()>) -> impl Int
                             .map(|r| r.default_post_id)
                     });
                     if let Some(default) = default {
-                        navigate(&format!("/rooms/{room}/{default}"), Default::default());
+                        navigate(
+                            &Page::Conversation(room, default).path(),
+                            Default::default(),
+                        );
                     }
                 }
                 Err(e) => error.set(Some(e)),
@@ -197,12 +194,12 @@ pub fn CreateRoomDialog(close: Callback<()>) -> impl IntoView {
         };
         let navigate = navigate.clone();
         spawn_local(async move {
-            match chat.session.post_json::<MyRoom>("/rooms", &body).await {
+            match rooms::create(chat.session, &body).await {
                 Ok(room) => {
                     chat.rooms.update(|r| r.insert(0, room.clone()));
                     close.run(());
                     navigate(
-                        &format!("/rooms/{}/{}", room.room.id, room.default_post_id),
+                        &Page::Conversation(room.room.id, room.default_post_id).path(),
                         Default::default(),
                     );
                 }
@@ -231,10 +228,7 @@ pub fn JoinRoomDialog(close: Callback<()>) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let requested = RwSignal::new(false);
     let public_rooms = LocalResource::new(move || async move {
-        chat.session
-            .get::<Vec<Room>>("/rooms/discover")
-            .await
-            .unwrap_or_default()
+        rooms::discover(chat.session).await.unwrap_or_default()
     });
     let join = move |n: i64| {
         let navigate = navigate.clone();
@@ -243,16 +237,12 @@ pub fn JoinRoomDialog(close: Callback<()>) -> impl IntoView {
             message: Some(message.get_untracked()).filter(|m| !m.trim().is_empty()),
         };
         spawn_local(async move {
-            match chat
-                .session
-                .post_json::<JoinResult>("/rooms/join", &body)
-                .await
-            {
+            match rooms::join(chat.session, &body).await {
                 Ok(JoinResult::Joined { room }) => {
                     chat.reload_rooms();
                     close.run(());
                     navigate(
-                        &format!("/rooms/{}/{}", room.room.id, room.default_post_id),
+                        &Page::Conversation(room.room.id, room.default_post_id).path(),
                         Default::default(),
                     );
                 }
@@ -348,15 +338,14 @@ pub fn CreatePostDialog(room: RoomId, close: Callback<()>) -> impl IntoView {
         };
         let navigate = navigate.clone();
         spawn_local(async move {
-            match chat
-                .session
-                .post_json::<Post>(&format!("/rooms/{room}/posts"), &body)
-                .await
-            {
+            match rooms::create_post(chat.session, room, &body).await {
                 Ok(post) => {
                     chat.reload_posts();
                     close.run(());
-                    navigate(&format!("/rooms/{room}/{}", post.id), Default::default());
+                    navigate(
+                        &Page::Conversation(room, post.id).path(),
+                        Default::default(),
+                    );
                 }
                 Err(e) => error.set(Some(e)),
             }

@@ -3,7 +3,9 @@
 use super::{dialogs::EditRoomDialog, navigator, open_private_chat};
 use crate::components::{presence::PresenceDot, profile_card::PersonButton};
 use crate::{
+    app::Page,
     client::ApiError,
+    client::rooms,
     components::{files::Avatar, form::Notice},
     i18n::*,
     state::chat::use_chat,
@@ -11,8 +13,8 @@ use crate::{
 };
 use api::{
     RoomId, UserId,
-    friends::{Presence, RequestResult, SendFriendRequest},
-    rooms::{Member, RoomRole, SetRole},
+    friends::{Presence, SendFriendRequest},
+    rooms::{Member, RoomRole},
 };
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::use_navigate;
@@ -45,11 +47,12 @@ pub fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>, close: Callback<()>
         list.sort_by(|(a, a_on), (b, b_on)| api::rooms::member_order(a, *a_on, b, *b_on));
         list
     };
-    let act = move |path: String, role: Option<RoomRole>| {
+    // A new role for a member, or (None) their removal.
+    let act = move |user: UserId, role: Option<RoomRole>| {
         spawn_local(async move {
             let result = match role {
-                Some(role) => chat.session.put_empty(&path, &SetRole { role }).await,
-                None => chat.session.delete(&path).await,
+                Some(role) => rooms::set_role(chat.session, room, user, role).await,
+                None => rooms::remove_member(chat.session, room, user).await,
             };
             match result {
                 Ok(()) => chat.reload_members(),
@@ -60,11 +63,10 @@ pub fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>, close: Callback<()>
     let leave = move |_| {
         let navigate = navigate.clone();
         spawn_local(async move {
-            let path = format!("/rooms/{room}/leave");
-            match chat.session.post_empty(&path, &serde_json::json!({})).await {
+            match rooms::leave(chat.session, room).await {
                 Ok(()) => {
                     chat.reload_rooms();
-                    navigate("/rooms", Default::default());
+                    navigate(&Page::Chats.path(), Default::default());
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -78,7 +80,11 @@ pub fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>, close: Callback<()>
             })
             .unwrap_or(false);
         if confirmed {
-            act(format!("/rooms/{room}"), None);
+            spawn_local(async move {
+                if let Err(e) = rooms::delete(chat.session, room).await {
+                    error.set(Some(e));
+                }
+            });
         }
     };
     view! {
@@ -93,8 +99,6 @@ pub fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>, close: Callback<()>
                 {move || members().into_iter().map(|(m, status)| {
                     let user = m.user.id;
                     let role = m.role;
-                    let base = format!("/rooms/{room}/members/{user}");
-                    let (b1, b2) = (base.clone(), base.clone());
                     let is_me = chat.me() == Some(user);
                     let member_name = StoredValue::new(m.user.name().to_owned());
                     view! {
@@ -119,7 +123,7 @@ pub fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>, close: Callback<()>
                                     <button type="button" class="link tiny" on:click=move |_| {
                                         spawn_local(async move {
                                             let body = SendFriendRequest { user_id: user, greeting: None };
-                                            match chat.session.post_json::<RequestResult>("/friends/requests", &body).await {
+                                            match crate::client::friends::ask(chat.session, &body).await {
                                                 Ok(_) => { chat.friends.reload_requests(); chat.friends.reload_friends(); sent.update(|s| s.push(user)); }
                                                 Err(e) => error.set(Some(e)),
                                             }
@@ -128,7 +132,7 @@ pub fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>, close: Callback<()>
                                 </Show>
                             </Show>
                             <Show when=move || !is_me && my_role.get().can_set_role_of(role)>
-                                <button type="button" class="link tiny" on:click={ let b = b1.clone(); move |_| act(format!("{b}/role"), Some(if role == RoomRole::Admin { RoomRole::Member } else { RoomRole::Admin })) }>
+                                <button type="button" class="link tiny" on:click=move |_| act(user, Some(if role == RoomRole::Admin { RoomRole::Member } else { RoomRole::Admin }))>
                                     {move || if role == RoomRole::Admin { t_string!(i18n, chat.make_member) } else { t_string!(i18n, chat.make_admin) }}
                                 </button>
                             </Show>
@@ -140,8 +144,8 @@ pub fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>, close: Callback<()>
                                         let yes = web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false);
                                         if yes {
                                             spawn_local(async move {
-                                                let body = api::rooms::TransferRoom { user_id: user };
-                                                match chat.session.post_empty(&format!("/rooms/{room}/transfer"), &body).await {
+                                                let _body = api::rooms::TransferRoom { user_id: user };
+                                                match rooms::transfer(chat.session, room, user).await {
                                                     Ok(()) => { chat.reload_rooms(); chat.reload_members(); }
                                                     Err(e) => error.set(Some(e)),
                                                 }
@@ -154,12 +158,11 @@ pub fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>, close: Callback<()>
                             </Show>
                             <Show when={ move || !is_me && (my_role.get() > role) }>
                                 <button type="button" class="link tiny danger" on:click={
-                                    let b = b2.clone();
                                     let name = member_name.get_value();
                                     move |_| {
                                         let question = t_string!(i18n, chat.confirm_remove_member, name = name.clone()).to_string();
                                         if web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false) {
-                                            act(b.clone(), None);
+                                            act(user, None);
                                         }
                                     }
                                 }>
@@ -197,21 +200,13 @@ pub fn JoinRequests(room: RoomId) -> impl IntoView {
     let i18n = use_i18n();
     let requests = LocalResource::new(move || async move {
         chat.members.track();
-        chat.session
-            .get::<Vec<api::rooms::JoinRequest>>(&format!("/rooms/{room}/requests"))
+        rooms::join_requests(chat.session, room)
             .await
             .unwrap_or_default()
     });
     let answer = move |user: api::UserId, approve: bool| {
         spawn_local(async move {
-            let verb = if approve { "approve" } else { "decline" };
-            let _ = chat
-                .session
-                .post_empty(
-                    &format!("/rooms/{room}/requests/{user}/{verb}"),
-                    &serde_json::json!({}),
-                )
-                .await;
+            let _ = rooms::answer_request(chat.session, room, user, approve).await;
             requests.refetch();
         });
     };

@@ -11,13 +11,14 @@ mod topics;
 
 pub use crate::components::presence::{PresenceDot, presence_label};
 use crate::{
+    app::Page,
     client::ApiError,
     i18n::*,
     state::chat::{Chat, Connection, use_chat},
 };
 use api::{
     PostId, RoomId, UserId,
-    friends::{DirectChat, OpenChat, Presence},
+    friends::Presence,
     rooms::{RoomRole, UserSummary},
 };
 use composer::Composer;
@@ -56,7 +57,7 @@ pub fn ChatPage() -> impl IntoView {
     // A room that went away (left, removed, deleted) takes its page with it.
     Effect::new(move |_| {
         if selected.get().is_some() && chat.open_room.get().is_none() {
-            navigate("/rooms", Default::default());
+            navigate(&Page::Chats.path(), Default::default());
         }
     });
     // The other person, when the open room is a private chat. A memo, so that the view is
@@ -137,7 +138,7 @@ pub fn EmptyState(dialog: RwSignal<Option<&'static str>>) -> impl IntoView {
             <div class="empty-actions">
                 <button type="button" class="primary" on:click=move |_| dialog.set(Some("create"))>{t!(i18n, chat.create_room)}</button>
                 <button type="button" class="small" on:click=move |_| dialog.set(Some("join"))>{t!(i18n, chat.join_by_number)}</button>
-                <A href="/friends" attr:class="button small">{t!(i18n, chat.find_friends)}</A>
+                <A href=Page::Friends.path() attr:class="button small">{t!(i18n, chat.find_friends)}</A>
             </div>
         </div>
     }
@@ -191,14 +192,10 @@ pub fn open_private_chat(
     error: RwSignal<Option<ApiError>>,
 ) {
     spawn_local(async move {
-        match chat
-            .session
-            .post_json::<DirectChat>("/chats", &OpenChat { user_id: user })
-            .await
-        {
+        match crate::client::friends::open_chat(chat.session, user).await {
             Ok(direct) => {
                 chat.friends.reload_conversations();
-                let path = format!("/rooms/{}/{}", direct.room_id, direct.post_id);
+                let path = Page::Conversation(direct.room_id, direct.post_id).path();
                 navigate.with_value(|go| go(&path));
             }
             Err(e) => error.set(Some(e)),

@@ -2,7 +2,7 @@
 
 use super::dialogs::{CreateRoomDialog, JoinRoomDialog};
 use crate::components::{files::Avatar, presence::PresenceDot};
-use crate::{i18n::*, state::chat::use_chat, text::badge};
+use crate::{app::Page, i18n::*, state::chat::use_chat, text::badge};
 use api::{
     conversations::{Conversation, PreviewWords},
     rooms::MyRoom,
@@ -79,7 +79,7 @@ pub fn RoomLink(room: MyRoom, on_pick: Callback<()>) -> impl IntoView {
     let chat = use_chat();
     let i18n = use_i18n();
     let id = room.room.id;
-    let href = format!("/rooms/{}/{}", id, room.default_post_id);
+    let href = Page::Conversation(id, room.default_post_id).path();
     let active = move || chat.open_room.get() == Some(id);
     let unread = room.unread;
     view! {
@@ -107,7 +107,7 @@ pub fn ConversationLink(conversation: Conversation, on_pick: Callback<()>) -> im
         unread,
         ..
     } = conversation;
-    let href = format!("/rooms/{room_id}/{post_id}");
+    let href = Page::Conversation(room_id, post_id).path();
     let active = move || chat.open_post.get() == Some(post_id);
     let group = conversation.peer.is_none();
     let peer = conversation.peer.as_ref().map(|p| p.id);

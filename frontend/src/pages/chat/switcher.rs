@@ -2,7 +2,7 @@
 //! to filter, ↑/↓ to choose, Enter to open), Alt+↑/↓ goes to the previous or next
 //! conversation in the contact list.
 
-use crate::{components::dialog::Dialog, i18n::*, state::chat::use_chat, text::tr};
+use crate::{app::Page, components::dialog::Dialog, i18n::*, state::chat::use_chat, text::tr};
 use api::{PostId, RoomId, conversations::Conversation};
 use leptos::{ev, prelude::*};
 
@@ -39,7 +39,7 @@ fn matches(label: &str, query: &str) -> bool {
 }
 
 fn go(t: &Target) {
-    crate::app::go(&format!("/rooms/{}/{}", t.room, t.post));
+    crate::app::go(Page::Conversation(t.room, t.post));
 }
 
 /// Installs the shortcuts while the chat page is open; returns whether the switcher shows.
@@ -63,10 +63,7 @@ pub fn install(open: RwSignal<bool>) {
                 (Some(i), _) => (i + 1) % list.len(),
                 (None, _) => 0,
             };
-            crate::app::go(&format!(
-                "/rooms/{}/{}",
-                list[next].room_id, list[next].post_id
-            ));
+            crate::app::go(Page::Conversation(list[next].room_id, list[next].post_id));
         }
     });
     on_cleanup(move || handle.remove());

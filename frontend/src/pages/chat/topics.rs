@@ -26,7 +26,7 @@ pub fn PostLink(room: RoomId, item: api::posts::PostListItem) -> impl IntoView {
     let unread = item.unread;
     view! {
         <li>
-            <A href=format!("/rooms/{room}/{id}")
+            <A href=crate::app::Page::Conversation(room, id).path()
                 attr:class=move || if chat.open_post.get() == Some(id) { "post active" } else { "post" }>
                 <span>{title}</span>
                 {(unread > 0).then(|| view! { <span class="badge">{unread}</span> })}

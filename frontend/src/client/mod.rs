@@ -158,3 +158,16 @@ pub async fn logout(refresh_token: &str) -> Result<(), ApiError> {
         .await
         .map(drop)
 }
+
+// The API's endpoints, one typed function each, grouped as the API groups them: callers
+// name what they want (`rooms::mine(session)`), never a path or a response type.
+pub mod files;
+pub mod friends;
+pub mod messages;
+pub mod rooms;
+pub mod users;
+
+/// `{}` for endpoints that take no body.
+fn empty() -> serde_json::Value {
+    serde_json::json!({})
+}

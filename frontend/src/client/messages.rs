@@ -1,0 +1,39 @@
+//! A post's messages: history, sending, reading, recalling.
+
+use super::{ApiError, empty};
+use crate::state::session::Session;
+use api::{
+    MessageId, PostId,
+    messages::{MarkRead, Message, MessagePage, SendMessage, Unread},
+};
+
+/// A page of history: the newest (`before: None`), or the one ending before a message.
+pub async fn history(
+    s: Session,
+    post: PostId,
+    before: Option<MessageId>,
+    limit: u32,
+) -> Result<MessagePage, ApiError> {
+    let path = match before {
+        Some(before) => format!("/posts/{post}/messages?before={before}&limit={limit}"),
+        None => format!("/posts/{post}/messages?limit={limit}"),
+    };
+    s.get(&path).await
+}
+
+pub async fn send(s: Session, post: PostId, body: &SendMessage) -> Result<Message, ApiError> {
+    s.post_json(&format!("/posts/{post}/messages"), body).await
+}
+
+/// Read up to and including `upto`.
+pub async fn mark_read(s: Session, post: PostId, upto: MessageId) -> Result<Unread, ApiError> {
+    let body = MarkRead {
+        message_id: Some(upto),
+    };
+    s.post_json(&format!("/posts/{post}/read"), &body).await
+}
+
+pub async fn recall(s: Session, id: MessageId) -> Result<Message, ApiError> {
+    s.post_json(&format!("/messages/{id}/recall"), &empty())
+        .await
+}

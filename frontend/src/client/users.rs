@@ -1,0 +1,25 @@
+//! My account and other people's profiles.
+
+use super::ApiError;
+use crate::state::session::Session;
+use api::{
+    UserId,
+    users::{EditProfile, Me, PublicUser},
+};
+
+pub async fn me(s: Session) -> Result<Me, ApiError> {
+    s.get("/me").await
+}
+
+pub async fn edit_me(s: Session, body: &EditProfile) -> Result<Me, ApiError> {
+    s.patch("/me", body).await
+}
+
+/// Changes my password; my other sessions end.
+pub async fn change_password(s: Session, body: &api::auth::ChangePassword) -> Result<(), ApiError> {
+    s.post_empty("/me/password", body).await
+}
+
+pub async fn profile(s: Session, user: UserId) -> Result<PublicUser, ApiError> {
+    s.get(&format!("/users/{user}")).await
+}
