@@ -64,14 +64,7 @@ fn ProfileCard(id: UserId, close: Callback<()>) -> impl IntoView {
     let asked = RwSignal::new(false);
     let user = LocalResource::new(move || async move { users::profile(chat.session, id).await });
     let me = chat.me() == Some(id);
-    let status = move || {
-        if me {
-            Presence::Online
-        } else {
-            chat.presence
-                .with(|p| p.get(&id).copied().unwrap_or_default())
-        }
-    };
+    let status = move || chat.status(id);
     let friend = move || {
         chat.friends
             .friends
@@ -147,7 +140,7 @@ fn ProfileCard(id: UserId, close: Callback<()>) -> impl IntoView {
                                 <p class="presence-line">
                                     {move || view! { <PresenceDot status=status()/> }}
                                     <span>{move || presence_label(i18n, status())}</span>
-                                    {move || (status() == Presence::Offline).then(|| friend().and_then(|f| f.presence.last_seen_at)).flatten().map(|at| {
+                                    {move || (status() == Presence::Offline).then(|| chat.last_seen(id)).flatten().map(|at| {
                                         let d = at.date();
                                         view! { <span class="muted small-text">" · "{t_string!(i18n, contacts.last_seen, when = format!("{}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())).to_string()}</span> }
                                     })}

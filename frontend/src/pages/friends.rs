@@ -224,7 +224,19 @@ fn FriendList() -> impl IntoView {
     let chat = use_chat();
     let navigate = navigator();
     let error = RwSignal::new(None::<ApiError>);
-    let friends = chat.friends.friends;
+    // Presence from the one map the socket keeps; online first, then away, then offline.
+    let friends = Memo::new(move |_| {
+        let mut list = chat.friends.friends.get();
+        chat.presence.with(|p| {
+            for f in &mut list {
+                if let Some(now) = p.get(&f.user.id) {
+                    f.presence = now.clone();
+                }
+            }
+        });
+        api::friends::sort_friends(&mut list);
+        list
+    });
     view! {
         <section class="card" aria-labelledby="friends-title">
             <h2 id="friends-title">{t!(i18n, contacts.friends)}</h2>

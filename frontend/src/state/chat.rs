@@ -8,7 +8,7 @@ use crate::{
 };
 use api::{
     MessageId, PostId, RoomId, UserId,
-    friends::Presence,
+    friends::{Presence, UserPresence},
     messages::{Message, SendMessage},
     posts::PostListItem,
     rooms::{Member, MyRoom, UserSummary},
@@ -88,8 +88,9 @@ pub struct Chat {
     pub timeline: RwSignal<Vec<Message>>,
     pub has_older: RwSignal<bool>,
     pub pending: RwSignal<Vec<Pending>>,
-    /// Presence of friends and co-members as the socket reports it (missing: offline).
-    pub presence: RwSignal<HashMap<UserId, Presence>>,
+    /// Presence of friends and co-members: the one source for every view (missing:
+    /// offline, never seen). Frames keep it; the friend list seeds it.
+    pub presence: RwSignal<HashMap<UserId, UserPresence>>,
     pub typing: RwSignal<Vec<(RoomId, PostId, UserSummary, f64)>>,
     pub members: RwSignal<Vec<Member>>,
     /// The sidebar shows my rooms rather than the contact list (kept while logged in).
@@ -120,11 +121,12 @@ enum List {
 
 impl Chat {
     pub fn provide(session: Session, attention: Attention) -> Self {
+        let presence = RwSignal::new(HashMap::new());
         let chat = Self {
             view: TimelineView::new(),
             attention,
             session,
-            friends: Friends::new(session),
+            friends: Friends::new(session, presence),
             rooms: RwSignal::new(Vec::new()),
             rooms_loaded: RwSignal::new(false),
             connection: RwSignal::new(Connection::Connecting),
@@ -134,7 +136,7 @@ impl Chat {
             timeline: RwSignal::new(Vec::new()),
             has_older: RwSignal::new(false),
             pending: RwSignal::new(Vec::new()),
-            presence: RwSignal::new(HashMap::new()),
+            presence,
             typing: RwSignal::new(Vec::new()),
             members: RwSignal::new(Vec::new()),
             rooms_tab: RwSignal::new(false),
@@ -157,6 +159,21 @@ impl Chat {
         self.server
             .with(|s| s.as_ref().map(|s| s.recall_window_secs))
             .unwrap_or(DEFAULT_RECALL_WINDOW_SECS)
+    }
+
+    /// Someone's status (tracked); I am online to myself.
+    pub fn status(&self, user: UserId) -> Presence {
+        if self.me() == Some(user) {
+            return Presence::Online;
+        }
+        self.presence
+            .with(|p| p.get(&user).map(|u| u.status).unwrap_or_default())
+    }
+
+    /// When someone was last online, if offline and known (tracked).
+    pub fn last_seen(&self, user: UserId) -> Option<time::OffsetDateTime> {
+        self.presence
+            .with(|p| p.get(&user).and_then(|u| u.last_seen_at))
     }
 
     pub fn me(&self) -> Option<UserId> {
@@ -513,10 +530,9 @@ impl Chat {
                 }
             }
             ServerFrame::Presence { users } => {
-                self.friends.presence_changed(&users);
                 self.presence.update(|p| {
                     for user in users {
-                        p.insert(user.user_id, user.status);
+                        p.insert(user.user_id, user);
                     }
                 });
             }

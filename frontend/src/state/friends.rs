@@ -5,14 +5,18 @@ use crate::{client::friends, state::session::Session};
 use api::{
     PostId, RoomId, UserId,
     conversations::{Conversation, LastMessage, excerpt},
-    friends::{Friend, FriendEvent, PendingRequests, RequestState},
+    friends::{Friend, FriendEvent, PendingRequests, RequestState, UserPresence},
     messages::Message,
 };
 use leptos::{prelude::*, task::spawn_local};
+use std::collections::HashMap;
 
 #[derive(Clone, Copy)]
 pub struct Friends {
     session: Session,
+    /// The one presence map (owned by the chat state): the friend list seeds it with what
+    /// the server said of friends who are offline (their last seen), frames keep it.
+    presence: RwSignal<HashMap<UserId, UserPresence>>,
     pub friends: RwSignal<Vec<Friend>>,
     pub requests: RwSignal<PendingRequests>,
     pub conversations: RwSignal<Vec<Conversation>>,
@@ -21,9 +25,10 @@ pub struct Friends {
 }
 
 impl Friends {
-    pub fn new(session: Session) -> Self {
+    pub fn new(session: Session, presence: RwSignal<HashMap<UserId, UserPresence>>) -> Self {
         Self {
             session,
+            presence,
             friends: RwSignal::new(Vec::new()),
             requests: RwSignal::new(PendingRequests::default()),
             conversations: RwSignal::new(Vec::new()),
@@ -51,6 +56,12 @@ impl Friends {
             if let Ok(friends) = friends::list(self.session).await
                 && is_latest(&FRIENDS_GEN, issued)
             {
+                // A frame already heard is newer than this answer: it wins.
+                self.presence.update(|p| {
+                    for f in &friends {
+                        p.entry(f.user.id).or_insert_with(|| f.presence.clone());
+                    }
+                });
                 self.friends.set(friends);
             }
         });
@@ -108,6 +119,10 @@ impl Friends {
                 }
             }),
             FriendEvent::Added { friend } => {
+                self.presence.update(|p| {
+                    p.entry(friend.user.id)
+                        .or_insert_with(|| friend.presence.clone());
+                });
                 self.friends.update(|f| {
                     f.retain(|x| x.user.id != friend.user.id);
                     f.push(friend);
@@ -118,23 +133,6 @@ impl Friends {
                 self.friends.update(|f| f.retain(|x| x.user.id != user_id))
             }
         }
-    }
-
-    /// Presence changes (a `presence` frame; the first one after `ready` can list hundreds
-    /// of people): applied in one update and one sort.
-    pub fn presence_changed(self, users: &[api::friends::UserPresence]) {
-        let mut changed = false;
-        self.friends.update(|f| {
-            for presence in users {
-                if let Some(x) = f.iter_mut().find(|x| x.user.id == presence.user_id) {
-                    x.presence = presence.clone();
-                    changed = true;
-                }
-            }
-            if changed {
-                api::friends::sort_friends(f);
-            }
-        });
     }
 
     /// A message was created or recalled: its conversation moves to the top with the new

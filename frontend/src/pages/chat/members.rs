@@ -29,21 +29,15 @@ pub fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>, close: Callback<()>
     let to_chat = navigator();
     let navigate = use_navigate();
     let members = move || {
-        let me = chat.me();
-        let mut list: Vec<(Member, Presence)> = chat.presence.with(|presence| {
-            chat.members
-                .get()
-                .into_iter()
-                .map(|m| {
-                    let status = if Some(m.user.id) == me {
-                        Presence::Online
-                    } else {
-                        presence.get(&m.user.id).copied().unwrap_or_default()
-                    };
-                    (m, status)
-                })
-                .collect()
-        });
+        let mut list: Vec<(Member, Presence)> = chat
+            .members
+            .get()
+            .into_iter()
+            .map(|m| {
+                let status = chat.status(m.user.id);
+                (m, status)
+            })
+            .collect();
         list.sort_by(|(a, a_on), (b, b_on)| api::rooms::member_order(a, *a_on, b, *b_on));
         list
     };

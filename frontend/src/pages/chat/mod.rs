@@ -150,10 +150,7 @@ pub fn DirectView(room_id: RoomId, post: PostId, peer: UserSummary) -> impl Into
     let chat = use_chat();
     let i18n = use_i18n();
     let peer_id = peer.id;
-    let status = move || {
-        chat.presence
-            .with(|s| s.get(&peer_id).copied().unwrap_or_default())
-    };
+    let status = move || chat.status(peer_id);
     view! {
         <div class="room-view direct">
             <header class="room-head">
@@ -229,16 +226,10 @@ pub fn RoomView(room: RoomId, post: PostId) -> impl IntoView {
             .with(|p| p.iter().find(|p| p.post.id == post).map(|p| p.post.clone()))
     });
     let online_count = move || {
-        let me = chat.me();
-        chat.presence.with(|p| {
-            chat.members.with(|m| {
-                m.iter()
-                    .filter(|m| {
-                        Some(m.user.id) == me
-                            || p.get(&m.user.id).is_some_and(|s| *s != Presence::Offline)
-                    })
-                    .count()
-            })
+        chat.members.with(|m| {
+            m.iter()
+                .filter(|m| chat.status(m.user.id) != Presence::Offline)
+                .count()
         })
     };
     view! {

@@ -150,12 +150,7 @@ pub fn ConversationLink(conversation: Conversation, on_pick: Callback<()>) -> im
         ),
     };
     let muted = conversation.muted;
-    let status = move || {
-        peer.map(|p| {
-            chat.presence
-                .with(|s| s.get(&p).copied().unwrap_or_default())
-        })
-    };
+    let status = move || peer.map(|p| chat.status(p));
     view! {
         <li>
             <A href=href attr:class=move || if active() { "conversation active" } else { "conversation" } on:click=move |_| on_pick.run(())>
