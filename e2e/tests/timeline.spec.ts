@@ -199,3 +199,49 @@ test("a hidden tab reads nothing, counts in its title, notifies when allowed, an
   await li.reload();
   await expect(li.getByRole("button", { name: "Unmute" })).toBeVisible();
 });
+
+async function serverUnread(request: APIRequestContext, page: Page, roomId: number): Promise<number> {
+  const rooms = await request.get("/api/v1/rooms", { headers: { Authorization: `Bearer ${await token(page)}` } });
+  return (await rooms.json()).find((r: any) => r.id === roomId).unread;
+}
+
+test("leaving the chat screen reads nothing more of the conversation that was open", async ({ browser, request }) => {
+  const suffix = Date.now().toString(36);
+  const li = await loggedInPage(browser, request, `li_${suffix}`);
+  const han = await apiUser(request, `han_${suffix}`);
+  const room = await createRoom(request, await token(li), "Left behind");
+  await join(request, han, room.number);
+  await li.goto(`/rooms/${room.id}/${room.default_post_id}`);
+  await expect(li.getByRole("heading", { name: "Left behind", level: 1 })).toBeVisible();
+  await li.getByRole("link", { name: "Friends", exact: true }).click();
+  await expect(li.locator(".friends-page")).toBeVisible();
+  await send(request, han, room.default_post_id, "said while Li was elsewhere");
+  await expect.poll(() => serverUnread(request, li, room.id)).toBe(1);
+  await li.waitForTimeout(500);
+  expect(await serverUnread(request, li, room.id)).toBe(1);
+});
+
+test("back after a long absence, only what is on screen is read, from the new-messages line", async ({ browser, request }) => {
+  const suffix = Date.now().toString(36);
+  const li = await loggedInPage(browser, request, `li_${suffix}`);
+  const han = await apiUser(request, `han_${suffix}`);
+  const room = await createRoom(request, await token(li), "Long absence");
+  await join(request, han, room.number);
+  await li.goto(`/rooms/${room.id}/${room.default_post_id}`);
+  await expect(li.getByRole("heading", { name: "Long absence", level: 1 })).toBeVisible();
+  await setHidden(li, true);
+  for (let n = 1; n <= 50; n++) await send(request, han, room.default_post_id, `away ${n}`);
+  await expect(li.getByRole("log").getByText("away 50", { exact: true })).toBeAttached();
+  await setHidden(li, false);
+  // The line and the first unseen message are in view; the newest is not, and stays unread.
+  await expect(li.locator(".unread-divider")).toBeInViewport();
+  await expect(li.getByRole("log").getByText("away 1", { exact: true })).toBeInViewport();
+  await expect(li.getByRole("log").getByText("away 50", { exact: true })).not.toBeInViewport();
+  await expect.poll(() => serverUnread(request, li, room.id)).toBeLessThan(50);
+  await li.waitForTimeout(500);
+  const left = await serverUnread(request, li, room.id);
+  expect(left).toBeGreaterThan(10);
+  // Reading on reads the rest.
+  await li.locator(".timeline").evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await expect.poll(() => serverUnread(request, li, room.id)).toBe(0);
+});

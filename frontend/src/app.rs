@@ -58,6 +58,7 @@ fn Shell() -> impl IntoView {
         } else {
             ws::stop();
             chat.friends.clear();
+            chat.unread.clear();
             chat.rooms.set(Vec::new());
             chat.pending.set(Vec::new());
             chat.cursors.set_value(Default::default());

@@ -162,6 +162,7 @@ pub async fn serve_precompressed(
             let mut res: HttpResponse = file
                 .set_content_type(original)
                 .set_content_encoding(encoding)
+                .disable_content_disposition()
                 .use_last_modified(true)
                 .into_response(&http_req);
             res.headers_mut()

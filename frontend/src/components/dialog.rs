@@ -55,10 +55,13 @@ pub fn trap_focus(panel: NodeRef<html::Div>) {
     Effect::new(move |_| {
         if let Some(panel) = panel.get() {
             request_animation_frame(move || {
+                // A control marked `autofocus` first (a dialog's main action), else the
+                // first control.
                 let first = panel
-                    .query_selector(FOCUSABLE)
+                    .query_selector("[autofocus]")
                     .ok()
                     .flatten()
+                    .or_else(|| panel.query_selector(FOCUSABLE).ok().flatten())
                     .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
                 match first {
                     Some(first) => {

@@ -45,7 +45,8 @@ pub fn Header() -> impl IntoView {
         }
     });
     let _ = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.key() == "Escape" && menu_open.get_untracked() {
+        if ev.key() == "Escape" && !ev.default_prevented() && menu_open.get_untracked() {
+            ev.prevent_default();
             menu_open.set(false);
         }
     });

@@ -170,7 +170,7 @@ fn ProfileCard(id: UserId, close: Callback<()>) -> impl IntoView {
                                 {move || if asked.get() { t_string!(i18n, contacts.request_sent) } else { t_string!(i18n, contacts.add_friend) }}
                             </button>
                         </Show>
-                        <button type="button" class="primary" on:click=message>{t!(i18n, contacts.message)}</button>
+                        <button type="button" class="primary" autofocus on:click=message>{t!(i18n, contacts.message)}</button>
                     }.into_any()
                 }}
             </div>

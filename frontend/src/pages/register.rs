@@ -67,14 +67,16 @@ pub fn RegisterPage() -> impl IntoView {
     // passwords included), asked for a moment after typing stops; until it answers, the
     // local estimate is shown, and never above "fair", so a password the server would
     // refuse is never called good.
-    let verdict = RwSignal::new(None::<(String, api::auth::PasswordVerdict)>);
+    let verdict = RwSignal::new(None::<(api::auth::PasswordCheck, api::auth::PasswordVerdict)>);
     let asked = StoredValue::new(0u32);
     Effect::new(move |_| {
         let typed = password.get();
+        // The verdict depends on the username and address too (a password built on them
+        // is weak): any of the three changing asks again.
         let check = api::auth::PasswordCheck {
             password: typed.clone(),
-            username: username.get_untracked(),
-            email: email.get_untracked(),
+            username: username.get(),
+            email: email.get(),
         };
         asked.update_value(|n| *n += 1);
         let this = asked.get_value();
@@ -90,24 +92,28 @@ pub fn RegisterPage() -> impl IntoView {
                     if let Ok(answer) = client::password_check(&check).await
                         && asked.get_value() == this
                     {
-                        verdict.set(Some((check.password, answer)));
+                        verdict.set(Some((check, answer)));
                     }
                 });
             },
             std::time::Duration::from_millis(300),
         );
     });
+    // The verdict counts only for exactly what is typed now.
+    let current = move |checked: &api::auth::PasswordCheck| {
+        checked.password == password.get()
+            && checked.username == username.get()
+            && checked.email == email.get()
+    };
     let strength = move || {
-        let typed = password.get();
         verdict.with(|v| match v {
-            Some((checked, answer)) if *checked == typed => answer.strength,
-            _ => rules::strength_hint(&typed).min(2),
+            Some((checked, answer)) if current(checked) => answer.strength,
+            _ => rules::strength_hint(&password.get()).min(2),
         })
     };
     let too_common = move || {
-        let typed = password.get();
         verdict.with(|v| {
-            matches!(v, Some((checked, answer)) if *checked == typed
+            matches!(v, Some((checked, answer)) if current(checked)
                 && answer.problem == Some(FieldCode::PasswordTooCommon))
         })
     };

@@ -89,14 +89,14 @@ impl Attention {
             options.set_body(body);
             options.set_tag(tag);
             if let Ok(note) = web_sys::Notification::new_with_options(title, &options) {
-                let on_click = Closure::<dyn FnMut()>::new(move || {
+                // Freed by the browser after its one call (or with the notification).
+                let on_click = Closure::once_into_js(move || {
                     if let Some(w) = web_sys::window() {
                         let _ = w.focus();
                     }
                     crate::app::go(page);
                 });
-                note.set_onclick(Some(on_click.as_ref().unchecked_ref()));
-                on_click.forget();
+                note.set_onclick(Some(on_click.unchecked_ref()));
             }
         }
         if self.sound.get_untracked() {
@@ -162,11 +162,23 @@ fn permission() -> Option<web_sys::NotificationPermission> {
     Some(web_sys::Notification::permission())
 }
 
+thread_local! {
+    /// One audio context for every chime (each one holds an audio thread while open).
+    static AUDIO: std::cell::RefCell<Option<web_sys::AudioContext>> = const { std::cell::RefCell::new(None) };
+}
+
 /// A soft two-note chime made on the spot (no audio file to fetch).
 fn chime() {
-    let Ok(context) = web_sys::AudioContext::new() else {
+    let Some(context) = AUDIO.with(|a| {
+        let mut a = a.borrow_mut();
+        if a.is_none() {
+            *a = web_sys::AudioContext::new().ok();
+        }
+        a.clone()
+    }) else {
         return;
     };
+    let _ = context.resume();
     let now = context.current_time();
     for (i, frequency) in [880.0f32, 1320.0].into_iter().enumerate() {
         let (Ok(tone), Ok(gain)) = (context.create_oscillator(), context.create_gain()) else {

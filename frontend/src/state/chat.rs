@@ -4,7 +4,7 @@
 
 use crate::{
     client::{ApiError, messages, rooms},
-    state::{attention::Attention, friends::Friends, session::Session},
+    state::{attention::Attention, friends::Friends, session::Session, unread::Unread},
 };
 use api::{
     MessageId, PostId, RoomId, UserId,
@@ -40,6 +40,8 @@ pub struct TimelineView {
     marked: StoredValue<(Option<PostId>, i64)>,
     /// A mark-read request is on its way; the newest wanted goes when it returns.
     marking: StoredValue<bool>,
+    /// The mark-read still to send.
+    to_mark: StoredValue<Option<(PostId, MessageId)>>,
 }
 
 impl TimelineView {
@@ -51,6 +53,7 @@ impl TimelineView {
             opened: RwSignal::new(0),
             marked: StoredValue::new((None, 0)),
             marking: StoredValue::new(false),
+            to_mark: StoredValue::new(None),
         }
     }
 }
@@ -106,6 +109,8 @@ pub struct Chat {
     pub view: TimelineView,
     /// Is the person looking (tab visible and focused)?
     pub attention: Attention,
+    /// Unread counts, one per post: the one source for every badge and the title.
+    pub unread: Unread,
     /// Reloads issued so far (rooms, posts, members): responses can arrive out of order,
     /// and only the newest request's answer may replace the list.
     reloads: StoredValue<[u64; 3]>,
@@ -122,11 +127,13 @@ enum List {
 impl Chat {
     pub fn provide(session: Session, attention: Attention) -> Self {
         let presence = RwSignal::new(HashMap::new());
+        let unread = Unread::new();
         let chat = Self {
+            unread,
             view: TimelineView::new(),
             attention,
             session,
-            friends: Friends::new(session, presence),
+            friends: Friends::new(session, presence, unread),
             rooms: RwSignal::new(Vec::new()),
             rooms_loaded: RwSignal::new(false),
             connection: RwSignal::new(Connection::Connecting),
@@ -202,21 +209,8 @@ impl Chat {
             if let Ok(rooms) = rooms::mine(self.session).await
                 && self.is_latest(List::Rooms, issued)
             {
-                // Events newer than this answer were applied while it travelled: its
-                // counts miss them, so ask again once things are quiet.
-                let stale = self.cursors.with_value(|c| {
-                    rooms
-                        .iter()
-                        .any(|r| c.get(&r.room.id).is_some_and(|seen| *seen > r.seq))
-                });
                 self.rooms.set(rooms);
                 self.rooms_loaded.set(true);
-                if stale {
-                    set_timeout(
-                        move || self.reload_rooms(),
-                        std::time::Duration::from_millis(300),
-                    );
-                }
             }
         });
     }
@@ -269,7 +263,8 @@ impl Chat {
         self.view.divider.set(None);
         self.view.new_below.set(0);
         self.view.at_bottom.set(true);
-        self.view.marked.set_value((Some(post), 0));
+        // Nothing is marked read until the page is here and the reader has seen it.
+        self.view.marked.set_value((None, 0));
         spawn_local(async move {
             if let Ok(page) = messages::history(self.session, post, None, OPEN_PAGE).await
                 && self.open_post.get_untracked() == Some(post)
@@ -283,7 +278,17 @@ impl Chat {
                     .find(|m| m.id.0 > read_up_to && me.is_some_and(|me| m.is_unread_for(me)))
                     .map(|m| m.id);
                 self.has_older.set(page.has_more);
-                self.timeline.set(page.messages);
+                // Messages that came over the socket while the page travelled, and that
+                // the page (made before them) lacks, stay.
+                let newest = page.messages.last().map(|m| m.id);
+                self.timeline.update(|t| {
+                    let live: Vec<Message> = t
+                        .drain(..)
+                        .filter(|m| newest.is_none_or(|n| m.id > n))
+                        .collect();
+                    *t = page.messages;
+                    t.extend(live);
+                });
                 self.view.divider.set(first_unread);
                 self.view.opened.update(|o| *o += 1);
             }
@@ -301,39 +306,43 @@ impl Chat {
             return;
         }
         self.view.marked.set_value((Some(post), upto.0));
+        self.view.to_mark.set_value(Some((post, upto)));
         if self.view.marking.get_value() {
             return;
         }
         self.view.marking.set_value(true);
+        // One request at a time, for whatever post was seen last (the reader may switch
+        // conversations while one is on its way).
         spawn_local(async move {
-            let mut sent = 0;
-            loop {
-                let (now_post, wanted) = self.view.marked.get_value();
-                if now_post != Some(post) || wanted <= sent {
-                    break;
-                }
-                sent = wanted;
-                match messages::mark_read(self.session, post, MessageId(wanted)).await {
-                    Ok(u) => self.apply_unread(u.room_id, u.post_id, u.post_unread, u.room_unread),
-                    Err(_) => break,
+            while let Some((post, upto)) =
+                self.view.to_mark.try_update_value(Option::take).flatten()
+            {
+                match messages::mark_read(self.session, post, upto).await {
+                    Ok(u) => self.apply_unread(u.room_id, u.post_id, u.post_unread),
+                    Err(_) => {
+                        // Not marked: the next thing seen in this post tries again.
+                        self.view.marked.update_value(|(p, m)| {
+                            if *p == Some(post) && *m >= upto.0 {
+                                *m = upto.0 - 1;
+                            }
+                        });
+                        break;
+                    }
                 }
             }
             self.view.marking.set_value(false);
         });
     }
 
-    /// Unread messages that should make noise: private chats and rooms not muted.
+    /// Unread messages that should make noise: every post of every room and private
+    /// chat not muted (the contact list has them all).
     pub fn unread_total(&self) -> i64 {
-        let rooms: i64 = self
-            .rooms
-            .with(|r| r.iter().filter(|r| !r.muted).map(|r| r.unread).sum());
-        let direct: i64 = self.friends.conversations.with(|c| {
+        self.friends.conversations.with(|c| {
             c.iter()
-                .filter(|c| c.peer.is_some() && !c.muted)
-                .map(|c| c.unread)
+                .filter(|c| !c.muted)
+                .map(|c| self.unread.post(c.post_id))
                 .sum()
-        });
-        rooms + direct
+        })
     }
 
     /// Loads the page before the oldest shown message. Returns how many came.
@@ -359,18 +368,9 @@ impl Chat {
         }
     }
 
-    fn apply_unread(self, room: RoomId, post: PostId, post_unread: i64, room_unread: i64) {
-        self.rooms.update(|rooms| {
-            if let Some(r) = rooms.iter_mut().find(|r| r.room.id == room) {
-                r.unread = room_unread;
-            }
-        });
-        self.posts.update(|posts| {
-            if let Some(p) = posts.iter_mut().find(|p| p.post.id == post) {
-                p.unread = post_unread;
-            }
-        });
-        self.friends.set_unread(post, post_unread);
+    /// The server's count for a post (its room's is the sum of its posts').
+    fn apply_unread(self, room: RoomId, post: PostId, post_unread: i64) {
+        self.unread.set(room, post, post_unread);
     }
 
     /// Queues a message and tries to send it. It stays pending (and is retried with the
@@ -494,7 +494,7 @@ impl Chat {
                 self.cursors.update_value(|c| {
                     c.insert(room_id, seq);
                 });
-                self.apply_event(room_id, seq, event);
+                self.apply_event(room_id, event);
             }
             ServerFrame::ResyncRequired { room_id, seq } => {
                 self.cursors.update_value(|c| {
@@ -552,14 +552,14 @@ impl Chat {
                 room_id,
                 post_id,
                 post_unread,
-                room_unread,
-            } => self.apply_unread(room_id, post_id, post_unread, room_unread),
+                ..
+            } => self.apply_unread(room_id, post_id, post_unread),
             ServerFrame::SessionEnded { reason } => self.session.ended_by_server(Some(reason)),
             ServerFrame::Pong | ServerFrame::Error { .. } => {}
         }
     }
 
-    fn apply_event(self, room_id: RoomId, seq: i64, event: RoomEvent) {
+    fn apply_event(self, room_id: RoomId, event: RoomEvent) {
         match event {
             RoomEvent::MessageCreated { message } => {
                 self.typing.update(|t| {
@@ -576,6 +576,7 @@ impl Chat {
                 // Read at once only when it lands in front of someone looking.
                 let seen = viewing && looking && at_bottom;
                 let post_id = message.post_id;
+                let message_id = message.id;
                 self.friends.message(&message, true, from_other && !seen);
                 if from_other && !(viewing && looking) {
                     self.alert(room_id, &message);
@@ -595,20 +596,7 @@ impl Chat {
                     }
                 }
                 if from_other && !seen {
-                    self.rooms.update(|rooms| {
-                        // A list loaded after this event already counts it.
-                        if let Some(r) = rooms.iter_mut().find(|r| r.room.id == room_id)
-                            && r.seq < seq
-                        {
-                            r.unread += 1;
-                            r.seq = seq;
-                        }
-                    });
-                    self.posts.update(|posts| {
-                        if let Some(p) = posts.iter_mut().find(|p| p.post.id == post_id) {
-                            p.unread += 1;
-                        }
-                    });
+                    self.unread.arrived(room_id, post_id, message_id);
                 }
                 self.bump_room(room_id);
             }
@@ -620,8 +608,7 @@ impl Chat {
                 self.add_to_timeline(message);
                 if !viewing {
                     // It may have been unread: take the server's counts.
-                    self.reload_rooms();
-                    self.reload_posts();
+                    self.friends.reload_conversations();
                 }
             }
             RoomEvent::PostCreated { .. }

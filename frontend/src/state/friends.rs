@@ -1,9 +1,12 @@
 //! Friends, friend requests and the contact list (every conversation with its unread
 //! count and last message), kept live from the socket.
 
-use crate::{client::friends, state::session::Session};
+use crate::{
+    client::friends,
+    state::{session::Session, unread::Unread},
+};
 use api::{
-    PostId, RoomId, UserId,
+    RoomId, UserId,
     conversations::{Conversation, LastMessage, excerpt},
     friends::{Friend, FriendEvent, PendingRequests, RequestState, UserPresence},
     messages::Message,
@@ -17,6 +20,8 @@ pub struct Friends {
     /// The one presence map (owned by the chat state): the friend list seeds it with what
     /// the server said of friends who are offline (their last seen), frames keep it.
     presence: RwSignal<HashMap<UserId, UserPresence>>,
+    /// The unread counts (owned by the chat state): the contact list's answer sets them.
+    unread: Unread,
     pub friends: RwSignal<Vec<Friend>>,
     pub requests: RwSignal<PendingRequests>,
     pub conversations: RwSignal<Vec<Conversation>>,
@@ -25,10 +30,15 @@ pub struct Friends {
 }
 
 impl Friends {
-    pub fn new(session: Session, presence: RwSignal<HashMap<UserId, UserPresence>>) -> Self {
+    pub fn new(
+        session: Session,
+        presence: RwSignal<HashMap<UserId, UserPresence>>,
+        unread: Unread,
+    ) -> Self {
         Self {
             session,
             presence,
+            unread,
             friends: RwSignal::new(Vec::new()),
             requests: RwSignal::new(PendingRequests::default()),
             conversations: RwSignal::new(Vec::new()),
@@ -86,7 +96,22 @@ impl Friends {
             if let Ok(list) = friends::conversations(self.session).await
                 && is_latest(&CONVERSATIONS_GEN, issued)
             {
+                let stale = self.unread.replace_all(list.iter().map(|c| {
+                    (
+                        c.room_id,
+                        c.post_id,
+                        c.unread,
+                        c.last_message.as_ref().map(|m| m.id),
+                    )
+                }));
                 self.conversations.set(list);
+                // Older than messages already counted: ask again once things are quiet.
+                if stale {
+                    set_timeout(
+                        move || self.reload_conversations(),
+                        std::time::Duration::from_millis(300),
+                    );
+                }
             }
         });
     }
@@ -136,7 +161,7 @@ impl Friends {
     }
 
     /// A message was created or recalled: its conversation moves to the top with the new
-    /// preview, and counts one more unread if it is from someone else and not being read.
+    /// preview (counts are `Unread`'s). `unread`: it was from someone else and not seen.
     pub fn message(self, message: &Message, created: bool, unread: bool) {
         let mut known = false;
         self.conversations.update(|list| {
@@ -159,9 +184,6 @@ impl Friends {
             }
             if created {
                 c.last_activity_at = message.created_at;
-                if unread {
-                    c.unread += 1;
-                }
                 let c = list.remove(i);
                 list.insert(0, c);
             }
@@ -170,14 +192,6 @@ impl Friends {
             // A new post or chat, or a recalled message that may have been unread.
             self.reload_conversations();
         }
-    }
-
-    pub fn set_unread(self, post: PostId, unread: i64) {
-        self.conversations.update(|list| {
-            if let Some(c) = list.iter_mut().find(|c| c.post_id == post) {
-                c.unread = unread;
-            }
-        });
     }
 }
 

@@ -6,3 +6,4 @@ pub mod drafts;
 pub mod friends;
 pub mod session;
 pub mod theme;
+pub mod unread;

@@ -16,14 +16,18 @@ use api::{PostId, files::ATTACHMENTS_MAX};
 use leptos::{ev, prelude::*};
 
 thread_local! {
-    /// Recalled text waiting to go back into the composer.
-    static PUT_BACK: std::cell::RefCell<Option<RwSignal<String>>> = const { std::cell::RefCell::new(None) };
+    /// The open composer's post and text, for recalled text to go back into.
+    static PUT_BACK: std::cell::RefCell<Option<(PostId, RwSignal<String>)>> = const { std::cell::RefCell::new(None) };
 }
 
-pub fn put_back(text: String) {
+/// Offers recalled text back to the composer of its post, if that one is open and empty.
+pub fn put_back(post: PostId, text: String) {
     PUT_BACK.with(|p| {
-        if let Some(draft) = *p.borrow()
-            && draft.get_untracked().trim().is_empty()
+        if let Some((open, draft)) = *p.borrow()
+            && open == post
+            && draft
+                .try_get_untracked()
+                .is_some_and(|d| d.trim().is_empty())
         {
             draft.set(text);
         }
@@ -47,7 +51,15 @@ pub fn Composer(post: PostId) -> impl IntoView {
             drafts::save(key, &text);
         }
     });
-    PUT_BACK.with(|p| *p.borrow_mut() = Some(draft));
+    PUT_BACK.with(|p| *p.borrow_mut() = Some((post, draft)));
+    on_cleanup(move || {
+        PUT_BACK.with(|p| {
+            let mut p = p.borrow_mut();
+            if p.is_some_and(|(open, _)| open == post) {
+                *p = None;
+            }
+        })
+    });
     let last_typing = StoredValue::new(0.0f64);
     let uploads = RwSignal::new_local(Vec::<Upload>::new());
     let dragging = RwSignal::new(false);

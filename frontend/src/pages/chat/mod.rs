@@ -33,6 +33,11 @@ use sidebar::RoomsSidebar;
 use timeline::{Timeline, TypingLine};
 use topics::{PostLink, TagButton, post_title};
 
+thread_local! {
+    /// Chat pages mounted so far (see `ChatPage`'s cleanup).
+    static CHAT_PAGES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
 /// `/rooms` and `/rooms/:room_id/:post_id`.
 #[component]
 pub fn ChatPage() -> impl IntoView {
@@ -50,6 +55,19 @@ pub fn ChatPage() -> impl IntoView {
         if let Some((room, post)) = selected.get() {
             chat.open(room, post);
         } else {
+            chat.open_room.set(None);
+            chat.open_post.set(None);
+        }
+    });
+    // Leaving the chat screen (settings, friends, logout) closes the conversation: nothing
+    // arriving there counts as seen any more. Going from `/rooms` to a conversation mounts
+    // a new chat page before this one goes: only the newest one's leaving closes anything.
+    let mounted = CHAT_PAGES.with(|n| {
+        n.set(n.get() + 1);
+        n.get()
+    });
+    on_cleanup(move || {
+        if CHAT_PAGES.with(|n| n.get()) == mounted {
             chat.open_room.set(None);
             chat.open_post.set(None);
         }
@@ -274,7 +292,7 @@ pub fn RoomView(room: RoomId, post: PostId) -> impl IntoView {
                                 let tag = tag_filter.get();
                                 chat.posts.get().into_iter().filter(|p| tag.as_ref().is_none_or(|t| p.post.tags.contains(t))).collect::<Vec<_>>()
                             }
-                            key=|p| (p.post.id, p.unread, p.post.title.clone())
+                            key=|p| (p.post.id, p.post.title.clone())
                             let:item
                         >
                             <PostLink room item/>

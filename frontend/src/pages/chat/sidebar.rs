@@ -23,7 +23,7 @@ pub fn RoomsSidebar(
     let chats_unread = move || {
         chat.friends
             .conversations
-            .with(|c| c.iter().map(|c| c.unread).sum::<i64>())
+            .with(|c| c.iter().map(|c| chat.unread.post(c.post_id)).sum::<i64>())
     };
     view! {
         <nav class="rooms drawer" aria-label=move || t_string!(i18n, chat.rooms)>
@@ -51,13 +51,13 @@ pub fn RoomsSidebar(
                     <button type="button" class="small" on:click=move |_| dialog.set(Some("join"))>{t!(i18n, chat.join_room)}</button>
                 </div>
                 <ul>
-                    <For each=move || chat.rooms.get() key=|r| (r.room.id, r.unread, r.room.name.clone()) let:room>
+                    <For each=move || chat.rooms.get() key=|r| (r.room.id, r.muted, r.room.name.clone(), r.room.avatar.clone()) let:room>
                         <RoomLink room on_pick/>
                     </For>
                 </ul>
             }>
                 <ul class="conversations" aria-labelledby="tab-chats">
-                    <For each=move || chat.friends.conversations.get() key=|c| (c.post_id, c.unread, c.last_message.as_ref().map(|m| (m.id, m.recalled)), c.last_activity_at) let:conversation>
+                    <For each=move || chat.friends.conversations.get() key=|c| (c.post_id, c.muted, c.last_message.as_ref().map(|m| (m.id, m.recalled)), c.last_activity_at) let:conversation>
                         <ConversationLink conversation on_pick/>
                     </For>
                 </ul>
@@ -81,16 +81,19 @@ pub fn RoomLink(room: MyRoom, on_pick: Callback<()>) -> impl IntoView {
     let id = room.room.id;
     let href = Page::Conversation(id, room.default_post_id).path();
     let active = move || chat.open_room.get() == Some(id);
-    let unread = room.unread;
+    let unread = move || chat.unread.room(id);
     view! {
         <li>
             <A href=href attr:class=move || if active() { "room active" } else { "room" } on:click=move |_| on_pick.run(())>
                 <Avatar id=id.0 name=room.room.name.clone() key=room.room.avatar.clone() size=28/>
                 <bdi class="room-name">{room.room.name.clone()}</bdi>
                 {room.muted.then(|| view! { <span class="muted-mark" title=move || t_string!(i18n, chat.muted)>"🔕"</span> })}
-                {(unread > 0).then(|| view! {
-                    <span class="badge" aria-label=move || t_string!(i18n, chat.unread_count, count = unread).to_string()>{badge(unread)}</span>
-                })}
+                {move || {
+                    let n = unread();
+                    (n > 0).then(|| view! {
+                        <span class="badge" aria-label=move || t_string!(i18n, chat.unread_count, count = n).to_string()>{badge(n)}</span>
+                    })
+                }}
             </A>
         </li>
     }
@@ -102,11 +105,9 @@ pub fn ConversationLink(conversation: Conversation, on_pick: Callback<()>) -> im
     let chat = use_chat();
     let i18n = use_i18n();
     let Conversation {
-        room_id,
-        post_id,
-        unread,
-        ..
+        room_id, post_id, ..
     } = conversation;
+    let unread = move || chat.unread.post(post_id);
     let href = Page::Conversation(room_id, post_id).path();
     let active = move || chat.open_post.get() == Some(post_id);
     let group = conversation.peer.is_none();
@@ -163,9 +164,12 @@ pub fn ConversationLink(conversation: Conversation, on_pick: Callback<()>) -> im
                     {muted.then(|| view! { <span class="muted-mark" title=move || t_string!(i18n, chat.muted)>"🔕"</span> })}
                 </span>
                 <span class="preview muted"><bdi>{preview}</bdi></span>
-                {(unread > 0).then(|| view! {
-                    <span class="badge" aria-label=move || t_string!(i18n, chat.unread_count, count = unread).to_string()>{badge(unread)}</span>
-                })}
+                {move || {
+                    let n = unread();
+                    (n > 0).then(|| view! {
+                        <span class="badge" aria-label=move || t_string!(i18n, chat.unread_count, count = n).to_string()>{badge(n)}</span>
+                    })
+                }}
             </A>
         </li>
     }

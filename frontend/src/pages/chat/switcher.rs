@@ -15,7 +15,11 @@ struct Target {
     unread: i64,
 }
 
-fn targets(conversations: &[Conversation], chat_word: &str) -> Vec<Target> {
+fn targets(
+    conversations: &[Conversation],
+    chat_word: &str,
+    unread: impl Fn(PostId) -> i64,
+) -> Vec<Target> {
     conversations
         .iter()
         .map(|c| Target {
@@ -27,7 +31,7 @@ fn targets(conversations: &[Conversation], chat_word: &str) -> Vec<Target> {
                 (None, Some(room), None) => format!("{room} · {chat_word}"),
                 _ => String::new(),
             },
-            unread: c.unread,
+            unread: unread(c.post_id),
         })
         .collect()
 }
@@ -80,7 +84,7 @@ pub fn QuickSwitcher(close: Callback<()>) -> impl IntoView {
         let q = query.get();
         chat.friends
             .conversations
-            .with(|c| targets(c, chat_word))
+            .with(|c| targets(c, chat_word, |p| chat.unread.post(p)))
             .into_iter()
             .filter(|t| matches(&t.label, &q))
             .take(50)
@@ -117,6 +121,7 @@ pub fn QuickSwitcher(close: Callback<()>) -> impl IntoView {
         <Dialog title=tr(move || t_string!(i18n, chat.switcher_title).to_string()) close class="switcher">
             <input type="search" class="switcher-input" role="combobox" aria-expanded="true"
                 aria-controls="switcher-list" aria-autocomplete="list"
+                aria-activedescendant=move || shown.with(|s| (!s.is_empty()).then(|| format!("switcher-option-{}", selected.get())))
                 aria-label=move || t_string!(i18n, chat.switcher_title)
                 placeholder=move || t_string!(i18n, chat.switcher_hint)
                 prop:value=move || query.get()
@@ -126,7 +131,7 @@ pub fn QuickSwitcher(close: Callback<()>) -> impl IntoView {
                 {move || shown.get().into_iter().enumerate().map(|(i, t)| {
                     let target = t.clone();
                     view! {
-                        <li role="option" aria-selected=move || (selected.get() == i).to_string()
+                        <li role="option" id=format!("switcher-option-{i}") aria-selected=move || (selected.get() == i).to_string()
                             class:selected=move || selected.get() == i
                             on:mousemove=move |_| selected.set(i)
                             on:click=move |_| { close.run(()); go(&target); }>

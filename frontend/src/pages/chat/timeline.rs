@@ -126,6 +126,27 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
             auto_top.set_value(el.scroll_top());
         }
     };
+    // Following while nobody looks stops with the "new messages" line at the top, so the
+    // first unseen message is still on screen when the reader comes back.
+    let follow = move || {
+        let Some(el) = scroller.get_untracked() else {
+            return;
+        };
+        let bottom = el.scroll_height() - el.client_height();
+        let line = (!chat.attention.looking.get_untracked())
+            .then(|| el.query_selector(".unread-divider").ok().flatten())
+            .flatten()
+            .and_then(|d| d.dyn_into::<web_sys::HtmlElement>().ok())
+            .map(|d| d.offset_top() - 8);
+        match line {
+            Some(line) if line < bottom => {
+                el.set_scroll_top(line);
+                auto_top.set_value(el.scroll_top());
+                view_state.at_bottom.set(false);
+            }
+            _ => to_bottom(),
+        }
+    };
     // What the reader has on screen, marked read while they are looking.
     let check_seen = move || {
         if !chat.attention.looking.get_untracked() {
@@ -134,12 +155,7 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
         let Some(el) = scroller.get_untracked() else {
             return;
         };
-        let newest = if view_state.at_bottom.get_untracked() {
-            chat.timeline.with_untracked(|t| t.last().map(|m| m.id))
-        } else {
-            last_visible(&el)
-        };
-        if let Some(id) = newest {
+        if let Some(id) = last_visible(&el) {
             chat.seen(id);
         }
     };
@@ -152,7 +168,7 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
         rows.track();
         chat.pending.track();
         if view_state.at_bottom.get_untracked() {
-            request_animation_frame(to_bottom);
+            request_animation_frame(follow);
         }
     });
     // Content that grows by itself (an image loading) while following.
@@ -160,15 +176,15 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
         let Some(list) = list.get() else { return };
         let on_resize = Closure::<dyn FnMut()>::new(move || {
             if view_state.at_bottom.get_untracked() {
-                to_bottom();
+                follow();
             }
         });
         if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
             observer.observe(&list);
-            let observer = StoredValue::new_local(observer);
-            on_cleanup(move || observer.with_value(|o| o.disconnect()));
+            // The closure lives exactly as long as the observer that calls it.
+            let kept = StoredValue::new_local((observer, on_resize));
+            on_cleanup(move || kept.with_value(|(o, _)| o.disconnect()));
         }
-        on_resize.forget();
     });
     // A conversation just opened: at its first unread message, or at the newest.
     Effect::new(move |_| {
@@ -292,13 +308,15 @@ fn distance_to_bottom(el: &web_sys::HtmlElement) -> i32 {
     el.scroll_height() - el.scroll_top() - el.client_height()
 }
 
-/// The newest message whose bottom is inside the scroller's view.
+/// The newest message wholly inside the scroller's view (or, for one taller than the view,
+/// a view's height of it).
 fn last_visible(el: &web_sys::HtmlElement) -> Option<MessageId> {
-    let view_bottom = el.scroll_top() + el.client_height() + 1;
+    let height = el.client_height();
+    let view_bottom = el.scroll_top() + height + 1;
     let items = el.query_selector_all("li[data-id]").ok()?;
     (0..items.length()).rev().find_map(|i| {
         let item = items.item(i)?.dyn_into::<web_sys::HtmlElement>().ok()?;
-        (item.offset_top() + item.offset_height() <= view_bottom)
+        (item.offset_top() + item.offset_height().min(height) <= view_bottom)
             .then(|| item.get_attribute("data-id")?.parse().ok().map(MessageId))
             .flatten()
     })
@@ -427,6 +445,7 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
         .into_any();
     }
     let mine = chat.me() == Some(message.author.id);
+    let post_id = message.post_id;
     let sent_at = message.created_at;
     let can_recall = move || {
         chat.tick.track();
@@ -451,7 +470,7 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
         }
         spawn_local(async move {
             match chat.recall(id).await {
-                Ok(Some(text)) => put_back(text),
+                Ok(Some(text)) => put_back(post_id, text),
                 Ok(None) => {}
                 Err(err) => error.set(Some(err)),
             }

@@ -23,13 +23,16 @@ pub fn PostLink(room: RoomId, item: api::posts::PostListItem) -> impl IntoView {
     let i18n = use_i18n();
     let id = item.post.id;
     let title = move || post_title(i18n, &item.post);
-    let unread = item.unread;
+    let unread = move || chat.unread.post(id);
     view! {
         <li>
             <A href=crate::app::Page::Conversation(room, id).path()
                 attr:class=move || if chat.open_post.get() == Some(id) { "post active" } else { "post" }>
                 <span>{title}</span>
-                {(unread > 0).then(|| view! { <span class="badge">{unread}</span> })}
+                {move || {
+                    let n = unread();
+                    (n > 0).then(|| view! { <span class="badge">{crate::text::badge(n)}</span> })
+                }}
             </A>
         </li>
     }
