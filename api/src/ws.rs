@@ -115,6 +115,12 @@ pub enum ServerFrame {
     RoomRemoved {
         room_id: RoomId,
     },
+    /// I muted or unmuted a room or private chat (`PUT /rooms/{id}/mute`), on any device:
+    /// sent to every socket of mine, so all of them stop (or start) making noise at once.
+    Muted {
+        room_id: RoomId,
+        muted: bool,
+    },
     /// My unread counts changed (sent to every socket of mine).
     Unread {
         room_id: RoomId,

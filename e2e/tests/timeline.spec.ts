@@ -182,9 +182,15 @@ test("a hidden tab reads nothing, counts in its title, notifies when allowed, an
   const line = li.locator(".unread-divider", { hasText: "New messages" });
   expect(await line.evaluate((el) => el.nextElementSibling?.textContent ?? "")).toContain("while hidden 1");
 
-  // Muted: counts stay, but no title count and no notification, on every device.
+  // Muted: counts stay, but no title count and no notification, on every device (another
+  // tab of Li's hears it at once).
+  const other = await li.context().newPage();
+  await other.goto(`/rooms/${room.id}/${room.default_post_id}`);
+  await expect(other.getByRole("button", { name: "Mute" })).toBeVisible();
   await li.getByRole("button", { name: "Mute" }).click();
   await expect(li.getByRole("button", { name: "Unmute" })).toHaveAttribute("aria-pressed", "true");
+  await expect(other.getByRole("button", { name: "Unmute" })).toBeVisible();
+  await other.close();
   await setHidden(li, true);
   await send(request, han, room.default_post_id, "muted news");
   await expect(li.getByRole("log").getByText("muted news")).toBeAttached();

@@ -20,7 +20,7 @@ use api::{
         CreateRoom, EditRoom, JoinRequest, JoinResult, Member, MyRoom, Room, RoomRole, SetMuted,
         SetRole, TransferRoom,
     },
-    ws::RoomEvent,
+    ws::{RoomEvent, ServerFrame},
 };
 use rand::Rng as _;
 use sea_orm::{
@@ -495,6 +495,11 @@ pub async fn set_muted(
         .filter(room_member::Column::UserId.eq(auth.user_id.0))
         .exec(&state.db)
         .await?;
+    let frame = ServerFrame::Muted {
+        room_id: id,
+        muted: req.muted,
+    };
+    state.hub.to_user(auth.user_id, &frame).await;
     Ok(())
 }
 

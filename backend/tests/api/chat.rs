@@ -408,6 +408,9 @@ async fn a_muted_room_keeps_its_counts_and_only_its_member_can_mute_it() {
         async move { app.get("/api/v1/rooms", Some(&access)).await.body[0].clone() }
     };
     assert_eq!(muted_of(&han).await["muted"], false);
+    // Han's other open app hears it at once; Li's does not.
+    let mut han_ws = app.ws(&han, json!([])).await;
+    let mut li_ws = app.ws(&li, json!([])).await;
     let res = app
         .put(
             &format!("/api/v1/rooms/{}/mute", room.id),
@@ -416,6 +419,12 @@ async fn a_muted_room_keeps_its_counts_and_only_its_member_can_mute_it() {
         )
         .await;
     assert_eq!(res.status, 204, "{:?}", res.body);
+    let frame = han_ws.next_of("muted").await;
+    assert_eq!(frame["room_id"], room.id);
+    assert_eq!(frame["muted"], true);
+    li_ws
+        .assert_no("muted", std::time::Duration::from_millis(300))
+        .await;
     app.say(&li, room.default_post, "quiet news").await;
     let mine = muted_of(&han).await;
     assert_eq!(mine["muted"], true);

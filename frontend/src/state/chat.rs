@@ -554,6 +554,7 @@ impl Chat {
                 post_unread,
                 ..
             } => self.apply_unread(room_id, post_id, post_unread),
+            ServerFrame::Muted { room_id, muted } => self.show_muted(room_id, muted),
             ServerFrame::SessionEnded { reason } => self.session.ended_by_server(Some(reason)),
             ServerFrame::Pong | ServerFrame::Error { .. } => {}
         }
@@ -682,24 +683,26 @@ impl Chat {
             .alert(&title, &body, &format!("post-{}", message.post_id), page);
     }
 
-    /// Mutes a room or private chat on every device of mine (or unmutes it).
+    /// Mutes a room or private chat on every device of mine (or unmutes it); the server
+    /// tells my other sockets with a `muted` frame.
     pub fn set_muted(self, room: RoomId, muted: bool) {
-        let apply = move |muted: bool| {
-            self.rooms.update(|r| {
-                if let Some(r) = r.iter_mut().find(|r| r.room.id == room) {
-                    r.muted = muted;
-                }
-            });
-            self.friends.conversations.update(|c| {
-                for c in c.iter_mut().filter(|c| c.room_id == room) {
-                    c.muted = muted;
-                }
-            });
-        };
-        apply(muted);
+        self.show_muted(room, muted);
         spawn_local(async move {
             if rooms::set_muted(self.session, room, muted).await.is_err() {
-                apply(!muted);
+                self.show_muted(room, !muted);
+            }
+        });
+    }
+
+    fn show_muted(self, room: RoomId, muted: bool) {
+        self.rooms.update(|r| {
+            if let Some(r) = r.iter_mut().find(|r| r.room.id == room) {
+                r.muted = muted;
+            }
+        });
+        self.friends.conversations.update(|c| {
+            for c in c.iter_mut().filter(|c| c.room_id == room) {
+                c.muted = muted;
             }
         });
     }
