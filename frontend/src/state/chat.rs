@@ -4,7 +4,9 @@
 
 use crate::{
     client::{ApiError, messages, rooms},
-    state::{attention::Attention, friends::Friends, session::Session, unread::Unread},
+    state::{
+        attention::Attention, friends::Friends, mutes::Mutes, session::Session, unread::Unread,
+    },
 };
 use api::{
     MessageId, PostId, RoomId, UserId,
@@ -111,6 +113,8 @@ pub struct Chat {
     pub attention: Attention,
     /// Unread counts, one per post: the one source for every badge and the title.
     pub unread: Unread,
+    /// Mute changes heard, so that an older list cannot undo one.
+    mutes: Mutes,
     /// Reloads issued so far (rooms, posts, members): responses can arrive out of order,
     /// and only the newest request's answer may replace the list.
     reloads: StoredValue<[u64; 3]>,
@@ -128,12 +132,14 @@ impl Chat {
     pub fn provide(session: Session, attention: Attention) -> Self {
         let presence = RwSignal::new(HashMap::new());
         let unread = Unread::new();
+        let mutes = Mutes::new();
         let chat = Self {
             unread,
+            mutes,
             view: TimelineView::new(),
             attention,
             session,
-            friends: Friends::new(session, presence, unread),
+            friends: Friends::new(session, presence, unread, mutes),
             rooms: RwSignal::new(Vec::new()),
             rooms_loaded: RwSignal::new(false),
             connection: RwSignal::new(Connection::Connecting),
@@ -205,10 +211,16 @@ impl Chat {
 
     pub fn reload_rooms(self) {
         let issued = self.next_reload(List::Rooms);
+        let asked = self.mutes.now();
         spawn_local(async move {
-            if let Ok(rooms) = rooms::mine(self.session).await
+            if let Ok(mut rooms) = rooms::mine(self.session).await
                 && self.is_latest(List::Rooms, issued)
             {
+                for r in &mut rooms {
+                    if let Some(muted) = self.mutes.since(r.room.id, asked) {
+                        r.muted = muted;
+                    }
+                }
                 self.rooms.set(rooms);
                 self.rooms_loaded.set(true);
             }
@@ -695,6 +707,7 @@ impl Chat {
     }
 
     fn show_muted(self, room: RoomId, muted: bool) {
+        self.mutes.heard(room, muted);
         self.rooms.update(|r| {
             if let Some(r) = r.iter_mut().find(|r| r.room.id == room) {
                 r.muted = muted;

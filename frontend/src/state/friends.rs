@@ -3,7 +3,7 @@
 
 use crate::{
     client::friends,
-    state::{session::Session, unread::Unread},
+    state::{mutes::Mutes, session::Session, unread::Unread},
 };
 use api::{
     RoomId, UserId,
@@ -22,6 +22,8 @@ pub struct Friends {
     presence: RwSignal<HashMap<UserId, UserPresence>>,
     /// The unread counts (owned by the chat state): the contact list's answer sets them.
     unread: Unread,
+    /// Mute changes heard since a contact list was asked for win over its answer.
+    mutes: Mutes,
     pub friends: RwSignal<Vec<Friend>>,
     pub requests: RwSignal<PendingRequests>,
     pub conversations: RwSignal<Vec<Conversation>>,
@@ -34,11 +36,13 @@ impl Friends {
         session: Session,
         presence: RwSignal<HashMap<UserId, UserPresence>>,
         unread: Unread,
+        mutes: Mutes,
     ) -> Self {
         Self {
             session,
             presence,
             unread,
+            mutes,
             friends: RwSignal::new(Vec::new()),
             requests: RwSignal::new(PendingRequests::default()),
             conversations: RwSignal::new(Vec::new()),
@@ -92,10 +96,16 @@ impl Friends {
 
     pub fn reload_conversations(self) {
         let issued = next_generation(&CONVERSATIONS_GEN);
+        let asked = self.mutes.now();
         spawn_local(async move {
-            if let Ok(list) = friends::conversations(self.session).await
+            if let Ok(mut list) = friends::conversations(self.session).await
                 && is_latest(&CONVERSATIONS_GEN, issued)
             {
+                for c in &mut list {
+                    if let Some(muted) = self.mutes.since(c.room_id, asked) {
+                        c.muted = muted;
+                    }
+                }
                 let stale = self.unread.replace_all(list.iter().map(|c| {
                     (
                         c.room_id,

@@ -4,6 +4,7 @@ pub mod attention;
 pub mod chat;
 pub mod drafts;
 pub mod friends;
+pub mod mutes;
 pub mod session;
 pub mod theme;
 pub mod unread;
