@@ -1,5 +1,6 @@
 //! Reusable pieces of the screens.
 
+pub mod badge;
 pub mod dialog;
 pub mod files;
 pub mod form;

@@ -21,3 +21,10 @@ pub fn PresenceDot(status: Presence) -> impl IntoView {
             role="img" aria-label=move || presence_label(i18n, status)></span>
     }
 }
+
+/// "last seen 2026-11-30" in the reader's language.
+pub fn last_seen_text(i18n: leptos_i18n::I18nContext<Locale>, at: time::OffsetDateTime) -> String {
+    let d = at.date();
+    let when = format!("{}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
+    t_string!(i18n, contacts.last_seen, when).to_string()
+}

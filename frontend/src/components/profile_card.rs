@@ -8,7 +8,7 @@ use crate::{
     components::{
         dialog::Dialog,
         files::Avatar,
-        presence::{PresenceDot, presence_label},
+        presence::{PresenceDot, last_seen_text, presence_label},
     },
     i18n::*,
     pages::profile::{gender_label, zodiac_label},
@@ -78,12 +78,8 @@ fn ProfileCard(id: UserId, close: Callback<()>) -> impl IntoView {
     });
     let message = move |_| {
         spawn_local(async move {
-            match friends::open_chat(chat.session, id).await {
-                Ok(direct) => {
-                    chat.friends.reload_conversations();
-                    close.run(());
-                    crate::app::go(Page::Conversation(direct.room_id, direct.post_id));
-                }
+            match crate::pages::chat::open_private_chat(chat, id).await {
+                Ok(()) => close.run(()),
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -140,10 +136,7 @@ fn ProfileCard(id: UserId, close: Callback<()>) -> impl IntoView {
                                 <p class="presence-line">
                                     {move || view! { <PresenceDot status=status()/> }}
                                     <span>{move || presence_label(i18n, status())}</span>
-                                    {move || (status() == Presence::Offline).then(|| chat.last_seen(id)).flatten().map(|at| {
-                                        let d = at.date();
-                                        view! { <span class="muted small-text">" · "{t_string!(i18n, contacts.last_seen, when = format!("{}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())).to_string()}</span> }
-                                    })}
+                                    {move || (status() == Presence::Offline).then(|| chat.last_seen(id)).flatten().map(|at| view! { <span class="muted small-text">" · "{last_seen_text(i18n, at)}</span> })}
                                 </p>
                             </div>
                         </div>

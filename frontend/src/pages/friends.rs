@@ -6,8 +6,9 @@ use crate::{
     client::ApiError,
     client::friends,
     components::form::Notice,
+    components::presence::last_seen_text,
     i18n::*,
-    pages::chat::{Navigator, PresenceDot, navigator, open_private_chat, presence_label},
+    pages::chat::{PresenceDot, message_person, presence_label},
     state::chat::{Chat, use_chat},
     text::error_text,
 };
@@ -222,7 +223,6 @@ fn live_relation(chat: Chat, user: UserId, found: Relation) -> Relation {
 fn FriendList() -> impl IntoView {
     let i18n = use_i18n();
     let chat = use_chat();
-    let navigate = navigator();
     let error = RwSignal::new(None::<ApiError>);
     // Presence from the one map the socket keeps; online first, then away, then offline.
     let friends = Memo::new(move |_| {
@@ -246,7 +246,7 @@ fn FriendList() -> impl IntoView {
             </Show>
             <ul class="people">
                 <For each=move || friends.get() key=|f| (f.user.id, f.presence.status) let:friend>
-                    <FriendItem friend error navigate/>
+                    <FriendItem friend error/>
                 </For>
             </ul>
         </section>
@@ -254,11 +254,7 @@ fn FriendList() -> impl IntoView {
 }
 
 #[component]
-fn FriendItem(
-    friend: Friend,
-    error: RwSignal<Option<ApiError>>,
-    navigate: Navigator,
-) -> impl IntoView {
+fn FriendItem(friend: Friend, error: RwSignal<Option<ApiError>>) -> impl IntoView {
     let i18n = use_i18n();
     let chat = use_chat();
     let id = friend.user.id;
@@ -289,13 +285,11 @@ fn FriendItem(
             <span class="person-name">{name}</span>
             <span class="muted small-text">{match status {
                 Presence::Online | Presence::Away => presence_label(i18n, status).to_string(),
-                Presence::Offline => friend.presence.last_seen_at.map(|at| {
-                    let d = at.date();
-                    t_string!(i18n, contacts.last_seen, when = format!("{}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())).to_string()
-                }).unwrap_or_else(|| t_string!(i18n, chat.offline).to_string()),
+                Presence::Offline => friend.presence.last_seen_at.map(|at| last_seen_text(i18n, at))
+                    .unwrap_or_else(|| t_string!(i18n, chat.offline).to_string()),
             }}</span>
             <span class="actions">
-                <button type="button" class="primary small" on:click=move |_| open_private_chat(chat, navigate, id, error)>{t!(i18n, contacts.message)}</button>
+                <button type="button" class="primary small" on:click=move |_| message_person(chat, id, error)>{t!(i18n, contacts.message)}</button>
                 <button type="button" class="small" on:click=move |_| {
                     if confirm(t_string!(i18n, contacts.confirm_remove, name = name1.clone()).to_string()) { remove(false) }
                 }>{t!(i18n, contacts.remove)}</button>

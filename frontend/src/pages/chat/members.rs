@@ -1,6 +1,6 @@
 //! The member panel: who is here, roles, join requests, leaving and deleting the room.
 
-use super::{dialogs::EditRoomDialog, navigator, open_private_chat};
+use super::{dialogs::EditRoomDialog, message_person};
 use crate::components::{presence::PresenceDot, profile_card::PersonButton};
 use crate::{
     app::Page,
@@ -26,7 +26,6 @@ pub fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>, close: Callback<()>
     let error = RwSignal::new(None::<ApiError>);
     let editing = RwSignal::new(false);
     let sent = RwSignal::new(Vec::<UserId>::new());
-    let to_chat = navigator();
     let navigate = use_navigate();
     let members = move || {
         let mut list: Vec<(Member, Presence)> = chat
@@ -112,7 +111,7 @@ pub fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>, close: Callback<()>
                             <div class="member-actions">
                             <Show when=move || !is_me>
                                 <button type="button" class="link tiny" title=move || t_string!(i18n, contacts.message)
-                                    on:click=move |_| open_private_chat(chat, to_chat, user, error)>{t!(i18n, contacts.message)}</button>
+                                    on:click=move |_| message_person(chat, user, error)>{t!(i18n, contacts.message)}</button>
                                 <Show when=move || !chat.friends.friends.with(|f| f.iter().any(|f| f.user.id == user))>
                                     <button type="button" class="link tiny" on:click=move |_| {
                                         spawn_local(async move {

@@ -110,10 +110,7 @@ pub fn ChatPage() -> impl IntoView {
                     <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
                         <path d="M15 5l-7 7 7 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/>
                     </svg>
-                    {move || {
-                        let n = chat.unread_total();
-                        (n > 0).then(|| view! { <span class="badge">{crate::text::badge(n)}</span> })
-                    }}
+                    <crate::components::badge::UnreadBadge count=Signal::derive(move || chat.unread_total())/>
                 </button>
                 {move || match (selected.get(), peer.get()) {
                     (Some((room_id, post)), Some(peer)) => view! { <DirectView room_id post peer/> }.into_any(),
@@ -188,32 +185,19 @@ pub fn DirectView(room_id: RoomId, post: PostId, peer: UserSummary) -> impl Into
     }
 }
 
-/// Goes to a path; a `Copy` handle, so list items and event handlers can share it.
-pub type Navigator = StoredValue<Box<dyn Fn(&str)>, LocalStorage>;
-
-/// A `Navigator` for this component's router.
-pub fn navigator() -> Navigator {
-    let navigate = use_navigate();
-    StoredValue::new_local(Box::new(move |path: &str| {
-        navigate(path, Default::default())
-    }))
+/// Opens (or creates) the private chat with someone and goes there.
+pub async fn open_private_chat(chat: Chat, user: UserId) -> Result<(), ApiError> {
+    let direct = crate::client::friends::open_chat(chat.session, user).await?;
+    chat.friends.reload_conversations();
+    crate::app::go(Page::Conversation(direct.room_id, direct.post_id));
+    Ok(())
 }
 
-/// Opens (or creates) the private chat with someone and goes there.
-pub fn open_private_chat(
-    chat: Chat,
-    navigate: Navigator,
-    user: UserId,
-    error: RwSignal<Option<ApiError>>,
-) {
+/// `open_private_chat` from a button: a refusal goes to `error`.
+pub fn message_person(chat: Chat, user: UserId, error: RwSignal<Option<ApiError>>) {
     spawn_local(async move {
-        match crate::client::friends::open_chat(chat.session, user).await {
-            Ok(direct) => {
-                chat.friends.reload_conversations();
-                let path = Page::Conversation(direct.room_id, direct.post_id).path();
-                navigate.with_value(|go| go(&path));
-            }
-            Err(e) => error.set(Some(e)),
+        if let Err(e) = open_private_chat(chat, user).await {
+            error.set(Some(e));
         }
     });
 }

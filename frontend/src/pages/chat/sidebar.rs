@@ -2,7 +2,7 @@
 
 use super::dialogs::{CreateRoomDialog, JoinRoomDialog};
 use crate::components::{files::Avatar, presence::PresenceDot};
-use crate::{app::Page, i18n::*, state::chat::use_chat, text::badge};
+use crate::{app::Page, components::badge::UnreadBadge, i18n::*, state::chat::use_chat};
 use api::{
     conversations::{Conversation, PreviewWords},
     rooms::MyRoom,
@@ -40,7 +40,7 @@ pub fn RoomsSidebar(
                 <button type="button" role="tab" id="tab-chats" aria-selected=move || show_chats.get().to_string()
                     on:click=move |_| chat.rooms_tab.set(false)>
                     {t!(i18n, contacts.chats)}
-                    {move || (chats_unread() > 0).then(|| view! { <span class="badge">{badge(chats_unread())}</span> })}
+                    <UnreadBadge count=Signal::derive(chats_unread)/>
                 </button>
                 <button type="button" role="tab" id="tab-rooms" aria-selected=move || (!show_chats.get()).to_string()
                     on:click=move |_| chat.rooms_tab.set(true)>{t!(i18n, chat.rooms)}</button>
@@ -88,12 +88,7 @@ pub fn RoomLink(room: MyRoom, on_pick: Callback<()>) -> impl IntoView {
                 <Avatar id=id.0 name=room.room.name.clone() key=room.room.avatar.clone() size=28/>
                 <bdi class="room-name">{room.room.name.clone()}</bdi>
                 {room.muted.then(|| view! { <span class="muted-mark" title=move || t_string!(i18n, chat.muted)>"🔕"</span> })}
-                {move || {
-                    let n = unread();
-                    (n > 0).then(|| view! {
-                        <span class="badge" aria-label=move || t_string!(i18n, chat.unread_count, count = n).to_string()>{badge(n)}</span>
-                    })
-                }}
+                <UnreadBadge count=Signal::derive(unread)/>
             </A>
         </li>
     }
@@ -164,12 +159,7 @@ pub fn ConversationLink(conversation: Conversation, on_pick: Callback<()>) -> im
                     {muted.then(|| view! { <span class="muted-mark" title=move || t_string!(i18n, chat.muted)>"🔕"</span> })}
                 </span>
                 <span class="preview muted"><bdi>{preview}</bdi></span>
-                {move || {
-                    let n = unread();
-                    (n > 0).then(|| view! {
-                        <span class="badge" aria-label=move || t_string!(i18n, chat.unread_count, count = n).to_string()>{badge(n)}</span>
-                    })
-                }}
+                <UnreadBadge count=Signal::derive(unread)/>
             </A>
         </li>
     }

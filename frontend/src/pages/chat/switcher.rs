@@ -136,7 +136,7 @@ pub fn QuickSwitcher(close: Callback<()>) -> impl IntoView {
                             on:mousemove=move |_| selected.set(i)
                             on:click=move |_| { close.run(()); go(&target); }>
                             <bdi>{t.label.clone()}</bdi>
-                            {(t.unread > 0).then(|| view! { <span class="badge">{crate::text::badge(t.unread)}</span> })}
+                            <crate::components::badge::UnreadBadge count=t.unread/>
                         </li>
                     }
                 }).collect_view()}

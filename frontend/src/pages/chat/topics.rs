@@ -29,10 +29,7 @@ pub fn PostLink(room: RoomId, item: api::posts::PostListItem) -> impl IntoView {
             <A href=crate::app::Page::Conversation(room, id).path()
                 attr:class=move || if chat.open_post.get() == Some(id) { "post active" } else { "post" }>
                 <span>{title}</span>
-                {move || {
-                    let n = unread();
-                    (n > 0).then(|| view! { <span class="badge">{crate::text::badge(n)}</span> })
-                }}
+                <crate::components::badge::UnreadBadge count=Signal::derive(unread)/>
             </A>
         </li>
     }
