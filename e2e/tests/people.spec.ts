@@ -91,9 +91,9 @@ test("Ctrl+K finds a conversation by name; Alt+arrows move between conversations
   const suffix = Date.now().toString(36);
   const li = await loggedInPage(browser, request, `li_${suffix}`);
   const access = await token(li);
-  for (const name of ["Oolong corner", "Jasmine hall", "Pu'er cellar"]) await room(request, access, name);
+  for (const name of ["Oolong corner", "Jasmine hall", "Pu'er cellar", "周末读书会"]) await room(request, access, name);
   await li.goto("/rooms");
-  await expect(li.locator(".conversation")).toHaveCount(3);
+  await expect(li.locator(".conversation")).toHaveCount(4);
   await li.keyboard.press("Control+k");
   const switcher = li.getByRole("dialog", { name: "Go to a conversation" });
   await expect(switcher).toBeVisible();
@@ -112,4 +112,11 @@ test("Ctrl+K finds a conversation by name; Alt+arrows move between conversations
   await expect(li.getByRole("heading", { name: next, level: 1 })).toBeVisible();
   await li.keyboard.press("Alt+ArrowUp");
   await expect(li.getByRole("heading", { name: "Jasmine hall", level: 1 })).toBeVisible();
+  // Pinyin initials find a Chinese name: "zmds" is 周末读书(会).
+  await li.keyboard.press("Control+k");
+  await li.keyboard.type("zmds");
+  await expect(switcher.getByRole("option")).toHaveCount(1);
+  await expect(switcher.getByRole("option")).toContainText("周末读书会");
+  await li.keyboard.press("Enter");
+  await expect(li.getByRole("heading", { name: "周末读书会", level: 1 })).toBeVisible();
 });

@@ -60,7 +60,7 @@ fn Shell() -> impl IntoView {
             chat.friends.clear();
             chat.unread.clear();
             chat.rooms.set(Vec::new());
-            chat.pending.set(Vec::new());
+            chat.conversation.pending.set(Vec::new());
             chat.cursors.set_value(Default::default());
         }
     });
@@ -70,7 +70,7 @@ fn Shell() -> impl IntoView {
         move || {
             chat.tick.update(|t| *t += 1);
             if chat.tick.get_untracked().is_multiple_of(5) && logged_in.get_untracked() {
-                chat.retry_pending();
+                chat.conversation.retry_pending();
                 ws::check_idle();
             }
         },

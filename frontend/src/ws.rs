@@ -59,7 +59,7 @@ thread_local! {
 
 /// Input happened (a key, the pointer, the tab shown): active again if away.
 pub fn active() {
-    let now = crate::state::chat::js_sys_now();
+    let now = crate::state::conversation::now_ms();
     let was_away = ACTIVITY.with(|a| {
         let mut a = a.borrow_mut();
         a.0 = now;
@@ -74,7 +74,7 @@ pub fn active() {
 
 /// Called on a timer: reports "away" once after `AWAY_AFTER_MS` without input.
 pub fn check_idle() {
-    let now = crate::state::chat::js_sys_now();
+    let now = crate::state::conversation::now_ms();
     let turn_away = ACTIVITY.with(|a| {
         let mut a = a.borrow_mut();
         if !a.1 && now - a.0 > AWAY_AFTER_MS {
@@ -208,7 +208,7 @@ fn reconnect_later(chat: Chat, attempt: u32) {
     let base = 500u64
         .saturating_mul(1 << attempt.min(5))
         .min(MAX_BACKOFF_MS);
-    let jitter = (crate::state::chat::js_sys_now() as u64) % 250;
+    let jitter = (crate::state::conversation::now_ms() as u64) % 250;
     set_timeout(
         move || open(chat, attempt),
         Duration::from_millis(base + jitter),

@@ -1,64 +1,28 @@
-//! Everything live about chat: my rooms with unread counts, the open room and post, its
-//! timeline, messages waiting to be sent, who is online and typing, and the connection.
-//! The socket (`crate::ws`) and the pages write here; views derive from it.
+//! Everything live about chat that is not the open conversation: my rooms, the
+//! connection, who is online, cursors for resuming, and the server's rules. The socket
+//! (`crate::ws`) hands every frame to `Chat::apply`, the one place frames are dispatched;
+//! the open conversation (`state::conversation`), friends, unread counts and mutes each
+//! keep their own facts.
 
 use crate::{
-    client::{ApiError, messages, rooms},
+    client::rooms,
     state::{
-        attention::Attention, friends::Friends, mutes::Mutes, session::Session, unread::Unread,
+        attention::Attention, conversation::Conversation, friends::Friends, mutes::Mutes,
+        session::Session, unread::Unread,
     },
 };
 use api::{
-    MessageId, PostId, RoomId, UserId,
+    RoomId, UserId,
     friends::{Presence, UserPresence},
-    messages::{Message, SendMessage},
-    posts::PostListItem,
-    rooms::{Member, MyRoom, UserSummary},
+    messages::Message,
+    rooms::MyRoom,
     ws::{RoomEvent, ServerFrame},
 };
 use leptos::{prelude::*, task::spawn_local};
 use std::collections::HashMap;
 
-/// How long a typing notice shows without a repeat.
-pub const TYPING_SHOWN_MS: f64 = 5000.0;
-/// How many messages a conversation opens with (enough to reach most first unreads).
-const OPEN_PAGE: u32 = 100;
 /// The author's recall window until the server said its own (`GET /server`).
 const DEFAULT_RECALL_WINDOW_SECS: u64 = 120;
-
-/// What the reader of the open conversation has seen, and where it is.
-#[derive(Clone, Copy)]
-pub struct TimelineView {
-    /// The "new messages" line goes above this message: the first unread one when the
-    /// conversation opened, or the first that arrived while the person was not looking.
-    pub divider: RwSignal<Option<MessageId>>,
-    /// The reader is at the newest message and follows what arrives.
-    pub at_bottom: RwSignal<bool>,
-    /// Messages from others that arrived below while scrolled up (the "N new" pill).
-    pub new_below: RwSignal<u32>,
-    /// Bumped when a conversation's first page has arrived (to place the reader).
-    pub opened: RwSignal<u64>,
-    /// The newest message marked read (or being marked) in the open post.
-    marked: StoredValue<(Option<PostId>, i64)>,
-    /// A mark-read request is on its way; the newest wanted goes when it returns.
-    marking: StoredValue<bool>,
-    /// The mark-read still to send.
-    to_mark: StoredValue<Option<(PostId, MessageId)>>,
-}
-
-impl TimelineView {
-    fn new() -> Self {
-        Self {
-            divider: RwSignal::new(None),
-            at_bottom: RwSignal::new(true),
-            new_below: RwSignal::new(0),
-            opened: RwSignal::new(0),
-            marked: StoredValue::new((None, 0)),
-            marking: StoredValue::new(false),
-            to_mark: StoredValue::new(None),
-        }
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Connection {
@@ -67,37 +31,19 @@ pub enum Connection {
     Reconnecting,
 }
 
-/// A message typed here and not yet confirmed by the server.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Pending {
-    pub client_id: String,
-    pub post_id: PostId,
-    pub body: String,
-    /// Uploaded files going with it.
-    pub attachments: Vec<api::files::FileInfo>,
-    /// The server refused it for good (not a network failure).
-    pub failed: Option<ApiError>,
-}
-
 #[derive(Clone, Copy)]
 pub struct Chat {
     pub session: Session,
     /// Friends, requests and the contact list, fed by the same socket.
     pub friends: Friends,
+    /// The open room and topic (also its own context: `use_conversation`).
+    pub conversation: Conversation,
     pub rooms: RwSignal<Vec<MyRoom>>,
     pub rooms_loaded: RwSignal<bool>,
     pub connection: RwSignal<Connection>,
-    pub open_room: RwSignal<Option<RoomId>>,
-    pub open_post: RwSignal<Option<PostId>>,
-    pub posts: RwSignal<Vec<PostListItem>>,
-    pub timeline: RwSignal<Vec<Message>>,
-    pub has_older: RwSignal<bool>,
-    pub pending: RwSignal<Vec<Pending>>,
     /// Presence of friends and co-members: the one source for every view (missing:
     /// offline, never seen). Frames keep it; the friend list seeds it.
     pub presence: RwSignal<HashMap<UserId, UserPresence>>,
-    pub typing: RwSignal<Vec<(RoomId, PostId, UserSummary, f64)>>,
-    pub members: RwSignal<Vec<Member>>,
     /// The sidebar shows my rooms rather than the contact list (kept while logged in).
     pub rooms_tab: RwSignal<bool>,
     /// The last `seq` processed per room: sent as cursors when the socket reconnects.
@@ -106,26 +52,15 @@ pub struct Chat {
     pub tick: RwSignal<u64>,
     /// The server's rules (recall window, limits), loaded once.
     pub server: RwSignal<Option<api::users::ServerInfo>>,
-    /// Where the open conversation is read to, its "new messages" line, and whether
-    /// the reader follows the newest message.
-    pub view: TimelineView,
     /// Is the person looking (tab visible and focused)?
     pub attention: Attention,
     /// Unread counts, one per post: the one source for every badge and the title.
     pub unread: Unread,
     /// Mute changes heard, so that an older list cannot undo one.
     mutes: Mutes,
-    /// Reloads issued so far (rooms, posts, members): responses can arrive out of order,
-    /// and only the newest request's answer may replace the list.
-    reloads: StoredValue<[u64; 3]>,
-}
-
-/// Which list a reload is for.
-#[derive(Clone, Copy)]
-enum List {
-    Rooms = 0,
-    Posts = 1,
-    Members = 2,
+    /// Room list reloads issued so far: responses can arrive out of order, and only the
+    /// newest request's answer may replace the list.
+    room_reloads: StoredValue<u64>,
 }
 
 impl Chat {
@@ -136,27 +71,19 @@ impl Chat {
         let chat = Self {
             unread,
             mutes,
-            view: TimelineView::new(),
             attention,
             session,
             friends: Friends::new(session, presence, unread, mutes),
+            conversation: Conversation::provide(session, unread),
             rooms: RwSignal::new(Vec::new()),
             rooms_loaded: RwSignal::new(false),
             connection: RwSignal::new(Connection::Connecting),
-            open_room: RwSignal::new(None),
-            open_post: RwSignal::new(None),
-            posts: RwSignal::new(Vec::new()),
-            timeline: RwSignal::new(Vec::new()),
-            has_older: RwSignal::new(false),
-            pending: RwSignal::new(Vec::new()),
             presence,
-            typing: RwSignal::new(Vec::new()),
-            members: RwSignal::new(Vec::new()),
             rooms_tab: RwSignal::new(false),
             cursors: StoredValue::new(HashMap::new()),
             tick: RwSignal::new(0),
             server: RwSignal::new(None),
-            reloads: StoredValue::new([0; 3]),
+            room_reloads: StoredValue::new(0),
         };
         provide_context(chat);
         spawn_local(async move {
@@ -195,26 +122,13 @@ impl Chat {
             .with_untracked(|u| u.as_ref().map(|u| u.id))
     }
 
-    /// Starts a reload of `list`; the returned number is checked by `is_latest`.
-    fn next_reload(self, list: List) -> u64 {
-        let mut issued = 0;
-        self.reloads.update_value(|r| {
-            r[list as usize] += 1;
-            issued = r[list as usize];
-        });
-        issued
-    }
-
-    fn is_latest(self, list: List, issued: u64) -> bool {
-        self.reloads.with_value(|r| r[list as usize] == issued)
-    }
-
     pub fn reload_rooms(self) {
-        let issued = self.next_reload(List::Rooms);
+        self.room_reloads.update_value(|r| *r += 1);
+        let issued = self.room_reloads.get_value();
         let asked = self.mutes.now();
         spawn_local(async move {
             if let Ok(mut rooms) = rooms::mine(self.session).await
-                && self.is_latest(List::Rooms, issued)
+                && self.room_reloads.get_value() == issued
             {
                 for r in &mut rooms {
                     if let Some(muted) = self.mutes.since(r.room.id, asked) {
@@ -227,125 +141,6 @@ impl Chat {
         });
     }
 
-    pub fn reload_posts(self) {
-        let Some(room) = self.open_room.get_untracked() else {
-            return;
-        };
-        let issued = self.next_reload(List::Posts);
-        spawn_local(async move {
-            if let Ok(posts) = rooms::posts(self.session, room).await
-                && self.open_room.get_untracked() == Some(room)
-                && self.is_latest(List::Posts, issued)
-            {
-                self.posts.set(posts);
-            }
-        });
-    }
-
-    pub fn reload_members(self) {
-        let Some(room) = self.open_room.get_untracked() else {
-            return;
-        };
-        let issued = self.next_reload(List::Members);
-        spawn_local(async move {
-            if let Ok(members) = rooms::members(self.session, room).await
-                && self.open_room.get_untracked() == Some(room)
-                && self.is_latest(List::Members, issued)
-            {
-                self.members.set(members);
-            }
-        });
-    }
-
-    /// Opens a post: its newest page, and marks it read.
-    pub fn open(self, room: RoomId, post: PostId) {
-        if self.open_room.get_untracked() != Some(room) {
-            self.open_room.set(Some(room));
-            self.posts.set(Vec::new());
-            self.members.set(Vec::new());
-            self.reload_posts();
-            self.reload_members();
-        }
-        if self.open_post.get_untracked() == Some(post) {
-            return;
-        }
-        self.open_post.set(Some(post));
-        self.timeline.set(Vec::new());
-        self.has_older.set(false);
-        self.view.divider.set(None);
-        self.view.new_below.set(0);
-        self.view.at_bottom.set(true);
-        // Nothing is marked read until the page is here and the reader has seen it.
-        self.view.marked.set_value((None, 0));
-        spawn_local(async move {
-            if let Ok(page) = messages::history(self.session, post, None, OPEN_PAGE).await
-                && self.open_post.get_untracked() == Some(post)
-            {
-                let read_up_to = page.read_up_to.map_or(i64::MAX, |m| m.0);
-                self.view.marked.set_value((Some(post), read_up_to));
-                let me = self.me();
-                let first_unread = page
-                    .messages
-                    .iter()
-                    .find(|m| m.id.0 > read_up_to && me.is_some_and(|me| m.is_unread_for(me)))
-                    .map(|m| m.id);
-                self.has_older.set(page.has_more);
-                // Messages that came over the socket while the page travelled, and that
-                // the page (made before them) lacks, stay.
-                let newest = page.messages.last().map(|m| m.id);
-                self.timeline.update(|t| {
-                    let live: Vec<Message> = t
-                        .drain(..)
-                        .filter(|m| newest.is_none_or(|n| m.id > n))
-                        .collect();
-                    *t = page.messages;
-                    t.extend(live);
-                });
-                self.view.divider.set(first_unread);
-                self.view.opened.update(|o| *o += 1);
-            }
-        });
-    }
-
-    /// The reader has seen the open post up to `upto` (on screen while looking): marks
-    /// it read on the server, one request at a time, never backwards.
-    pub fn seen(self, upto: MessageId) {
-        let Some(post) = self.open_post.get_untracked() else {
-            return;
-        };
-        let (marked_post, marked) = self.view.marked.get_value();
-        if marked_post != Some(post) || upto.0 <= marked {
-            return;
-        }
-        self.view.marked.set_value((Some(post), upto.0));
-        self.view.to_mark.set_value(Some((post, upto)));
-        if self.view.marking.get_value() {
-            return;
-        }
-        self.view.marking.set_value(true);
-        // One request at a time, for whatever post was seen last (the reader may switch
-        // conversations while one is on its way).
-        spawn_local(async move {
-            while let Some((post, upto)) =
-                self.view.to_mark.try_update_value(Option::take).flatten()
-            {
-                match messages::mark_read(self.session, post, upto).await {
-                    Ok(u) => self.apply_unread(u.room_id, u.post_id, u.post_unread),
-                    Err(_) => {
-                        // Not marked: the next thing seen in this post tries again.
-                        self.view.marked.update_value(|(p, m)| {
-                            if *p == Some(post) && *m >= upto.0 {
-                                *m = upto.0 - 1;
-                            }
-                        });
-                        break;
-                    }
-                }
-            }
-            self.view.marking.set_value(false);
-        });
-    }
-
     /// Unread messages that should make noise: every post of every room and private
     /// chat not muted (the contact list has them all).
     pub fn unread_total(&self) -> i64 {
@@ -355,131 +150,6 @@ impl Chat {
                 .map(|c| self.unread.post(c.post_id))
                 .sum()
         })
-    }
-
-    /// Loads the page before the oldest shown message. Returns how many came.
-    pub async fn load_older(self) -> usize {
-        let (Some(post), Some(oldest)) = (
-            self.open_post.get_untracked(),
-            self.timeline.with_untracked(|t| t.first().map(|m| m.id)),
-        ) else {
-            return 0;
-        };
-        match messages::history(self.session, post, Some(oldest), 50).await {
-            Ok(page) if self.open_post.get_untracked() == Some(post) => {
-                let count = page.messages.len();
-                self.has_older.set(page.has_more);
-                self.timeline.update(|t| {
-                    let mut older = page.messages;
-                    older.append(t);
-                    *t = older;
-                });
-                count
-            }
-            _ => 0,
-        }
-    }
-
-    /// The server's count for a post (its room's is the sum of its posts').
-    fn apply_unread(self, room: RoomId, post: PostId, post_unread: i64) {
-        self.unread.set(room, post, post_unread);
-    }
-
-    /// Queues a message and tries to send it. It stays pending (and is retried with the
-    /// same id when the connection returns) until the server has it.
-    pub fn send(self, post: PostId, body: String, attachments: Vec<api::files::FileInfo>) {
-        let pending = Pending {
-            client_id: new_client_id(),
-            post_id: post,
-            body,
-            attachments,
-            failed: None,
-        };
-        self.pending.update(|p| p.push(pending.clone()));
-        spawn_local(async move { self.deliver(pending).await });
-    }
-
-    /// Sends every pending message again (after a reconnect).
-    pub fn retry_pending(self) {
-        for pending in self
-            .pending
-            .get_untracked()
-            .into_iter()
-            .filter(|p| p.failed.is_none())
-        {
-            spawn_local(async move { self.deliver(pending).await });
-        }
-    }
-
-    async fn deliver(self, pending: Pending) {
-        let body = SendMessage {
-            client_id: pending.client_id.clone(),
-            body: pending.body.clone(),
-            attachments: pending.attachments.iter().map(|f| f.id.clone()).collect(),
-        };
-        match messages::send(self.session, pending.post_id, &body).await {
-            Ok(message) => {
-                self.pending
-                    .update(|p| p.retain(|x| x.client_id != pending.client_id));
-                self.add_to_timeline(message);
-            }
-            // Not reached: keep it pending; it goes again when the socket is back.
-            Err(err) if err.status == 0 || err.status >= 500 => {}
-            // Sending too fast: it stays pending and goes again when the server says.
-            Err(err) if err.code() == api::ErrorCode::RateLimited => {
-                let wait = err
-                    .body
-                    .details
-                    .as_ref()
-                    .and_then(|d| d.retry_after)
-                    .unwrap_or(1);
-                set_timeout(
-                    move || spawn_local(async move { self.deliver(pending).await }),
-                    std::time::Duration::from_secs(wait),
-                );
-            }
-            Err(err) => self.pending.update(|p| {
-                if let Some(x) = p.iter_mut().find(|x| x.client_id == pending.client_id) {
-                    x.failed = Some(err);
-                }
-            }),
-        }
-    }
-
-    pub fn discard_pending(self, client_id: &str) {
-        self.pending
-            .update(|p| p.retain(|x| x.client_id != client_id));
-    }
-
-    fn add_to_timeline(self, message: Message) {
-        if self.open_post.get_untracked() != Some(message.post_id) {
-            return;
-        }
-        self.timeline
-            .update(|t| match t.iter().position(|m| m.id == message.id) {
-                Some(i) => t[i] = message,
-                None => {
-                    let at = t
-                        .iter()
-                        .rposition(|m| m.id < message.id)
-                        .map(|i| i + 1)
-                        .unwrap_or(0);
-                    t.insert(at, message);
-                }
-            });
-    }
-
-    /// Recalls a message. Returns its text when it was mine (to offer it back for editing).
-    pub async fn recall(self, id: MessageId) -> Result<Option<String>, ApiError> {
-        let mine = self.timeline.with_untracked(|t| {
-            t.iter()
-                .find(|m| m.id == id)
-                .filter(|m| Some(m.author.id) == self.me())
-                .and_then(|m| m.body.clone())
-        });
-        let message = messages::recall(self.session, id).await?;
-        self.add_to_timeline(message);
-        Ok(mine)
     }
 
     /// Applies one frame from the socket.
@@ -496,7 +166,7 @@ impl Chat {
                     }
                 });
                 self.reload_rooms();
-                self.retry_pending();
+                self.conversation.retry_pending();
             }
             ServerFrame::Event {
                 room_id,
@@ -513,13 +183,7 @@ impl Chat {
                     c.insert(room_id, seq);
                 });
                 self.reload_rooms();
-                if self.open_room.get_untracked() == Some(room_id) {
-                    self.reload_posts();
-                    if let Some(post) = self.open_post.get_untracked() {
-                        self.open_post.set(None);
-                        self.open(room_id, post);
-                    }
-                }
+                self.conversation.resync(room_id);
             }
             ServerFrame::RoomAdded { room_id, seq } => {
                 self.cursors.update_value(|c| {
@@ -536,9 +200,8 @@ impl Chat {
                 self.friends
                     .conversations
                     .update(|c| c.retain(|c| c.room_id != room_id));
-                if self.open_room.get_untracked() == Some(room_id) {
-                    self.open_room.set(None);
-                    self.open_post.set(None);
+                if self.conversation.in_room(room_id) {
+                    self.conversation.close();
                 }
             }
             ServerFrame::Presence { users } => {
@@ -553,19 +216,13 @@ impl Chat {
                 room_id,
                 post_id,
                 user,
-            } => {
-                let until = js_sys_now() + TYPING_SHOWN_MS;
-                self.typing.update(|t| {
-                    t.retain(|(_, p, u, _)| !(*p == post_id && u.id == user.id));
-                    t.push((room_id, post_id, user, until));
-                });
-            }
+            } => self.conversation.heard_typing(room_id, post_id, user),
             ServerFrame::Unread {
                 room_id,
                 post_id,
                 post_unread,
                 ..
-            } => self.apply_unread(room_id, post_id, post_unread),
+            } => self.unread.set(room_id, post_id, post_unread),
             ServerFrame::Muted { room_id, muted } => self.show_muted(room_id, muted),
             ServerFrame::SessionEnded { reason } => self.session.ended_by_server(Some(reason)),
             ServerFrame::Pong | ServerFrame::Error { .. } => {}
@@ -575,50 +232,28 @@ impl Chat {
     fn apply_event(self, room_id: RoomId, event: RoomEvent) {
         match event {
             RoomEvent::MessageCreated { message } => {
-                self.typing.update(|t| {
-                    t.retain(|(_, p, u, _)| !(*p == message.post_id && u.id == message.author.id))
-                });
-                if let Some(client_id) = &message.client_id {
-                    self.pending
-                        .update(|p| p.retain(|x| &x.client_id != client_id));
-                }
                 let from_other = self.me().is_some_and(|me| message.is_unread_for(me));
-                let viewing = self.open_post.get_untracked() == Some(message.post_id);
+                let viewing = self.conversation.shows(message.post_id);
                 let looking = self.attention.looking.get_untracked();
-                let at_bottom = self.view.at_bottom.get_untracked();
                 // Read at once only when it lands in front of someone looking.
-                let seen = viewing && looking && at_bottom;
-                let post_id = message.post_id;
-                let message_id = message.id;
+                let seen = viewing && looking && self.conversation.view.at_bottom.get_untracked();
+                let (post_id, message_id) = (message.post_id, message.id);
                 self.friends.message(&message, true, from_other && !seen);
                 if from_other && !(viewing && looking) {
                     self.alert(room_id, &message);
                 }
-                if viewing {
-                    let id = message.id;
-                    self.add_to_timeline(message);
-                    if from_other && seen {
-                        self.seen(id);
-                    } else if from_other {
-                        if !at_bottom {
-                            self.view.new_below.update(|n| *n += 1);
-                        }
-                        if !looking && self.view.divider.get_untracked().is_none() {
-                            self.view.divider.set(Some(id));
-                        }
-                    }
-                }
+                self.conversation.arrived(message, from_other, looking);
                 if from_other && !seen {
                     self.unread.arrived(room_id, post_id, message_id);
                 }
                 self.bump_room(room_id);
             }
             RoomEvent::MessageRecalled { message } => {
-                let viewing = self.open_post.get_untracked() == Some(message.post_id);
+                let viewing = self.conversation.shows(message.post_id);
                 let from_other = Some(message.author.id) != self.me();
                 self.friends
                     .message(&message, false, from_other && !viewing);
-                self.add_to_timeline(message);
+                self.conversation.recalled(message);
                 if !viewing {
                     // It may have been unread: take the server's counts.
                     self.friends.reload_conversations();
@@ -628,21 +263,16 @@ impl Chat {
             | RoomEvent::PostEdited { .. }
             | RoomEvent::PostDeleted { .. } => {
                 self.friends.reload_conversations();
-                if self.open_room.get_untracked() == Some(room_id) {
-                    self.reload_posts();
-                }
-                if let RoomEvent::PostDeleted { post_id } = event
-                    && self.open_post.get_untracked() == Some(post_id)
-                {
-                    self.open_post.set(None);
-                }
+                let deleted = match event {
+                    RoomEvent::PostDeleted { post_id } => Some(post_id),
+                    _ => None,
+                };
+                self.conversation.post_changed(room_id, deleted);
             }
             RoomEvent::MemberJoined { .. }
             | RoomEvent::MemberLeft { .. }
             | RoomEvent::MemberRoleChanged { .. } => {
-                if self.open_room.get_untracked() == Some(room_id) {
-                    self.reload_members();
-                }
+                self.conversation.members_changed(room_id);
                 self.reload_rooms();
             }
             RoomEvent::RoomEdited { room } => {
@@ -733,31 +363,4 @@ impl Chat {
 
 pub fn use_chat() -> Chat {
     expect_context::<Chat>()
-}
-
-pub fn js_sys_now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or_default()
-}
-
-/// A random (version 4) UUID from the browser's CSPRNG; works on plain-HTTP origins too,
-/// where `crypto.randomUUID` does not exist.
-fn new_client_id() -> String {
-    let mut bytes = [0u8; 16];
-    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
-        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
-    }
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
 }

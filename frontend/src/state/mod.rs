@@ -2,6 +2,7 @@
 
 pub mod attention;
 pub mod chat;
+pub mod conversation;
 pub mod drafts;
 pub mod friends;
 pub mod mutes;

@@ -7,7 +7,8 @@ use crate::{
     },
     i18n::*,
     state::{
-        chat::{js_sys_now, use_chat},
+        chat::use_chat,
+        conversation::{now_ms, use_conversation},
         session::use_session,
     },
     ws,
@@ -37,6 +38,7 @@ pub fn put_back(post: PostId, text: String) {
 #[component]
 pub fn Composer(post: PostId) -> impl IntoView {
     let chat = use_chat();
+    let convo = use_conversation();
     let session = use_session();
     let i18n = use_i18n();
     // The half-written message of this conversation survives switching and reloads
@@ -91,7 +93,7 @@ pub fn Composer(post: PostId) -> impl IntoView {
         if text.trim().is_empty() && files.is_empty() {
             return;
         }
-        chat.send(post, text, files);
+        convo.send(post, text, files);
         draft.set(String::new());
         uploads.set(Vec::new());
         notice.set(None);
@@ -105,7 +107,7 @@ pub fn Composer(post: PostId) -> impl IntoView {
         }
     };
     let on_input = move |_| {
-        let now = js_sys_now();
+        let now = now_ms();
         if now - last_typing.get_value() > 3000.0 {
             last_typing.set_value(now);
             ws::typing(post);

@@ -11,6 +11,7 @@ use crate::{
     },
     i18n::*,
     state::chat::use_chat,
+    state::conversation::use_conversation,
     text::{error_text, tr},
 };
 use api::{
@@ -78,6 +79,7 @@ pub fn EditRoomDialog(room: Room, close: Callback<()>) -> impl IntoView {
 #[component]
 pub fn EditPostDialog(room: RoomId, post: Post, close: Callback<()>) -> impl IntoView {
     let chat = use_chat();
+    let convo = use_conversation();
     let i18n = use_i18n();
     let navigate = use_navigate();
     let id = post.id;
@@ -95,7 +97,7 @@ pub fn EditPostDialog(room: RoomId, post: Post, close: Callback<()>) -> impl Int
         spawn_local(async move {
             match rooms::edit_post(chat.session, id, &body).await {
                 Ok(_) => {
-                    chat.reload_posts();
+                    convo.reload_posts();
                     close.run(());
                 }
                 Err(e) => error.set(Some(e)),
@@ -116,7 +118,7 @@ pub fn EditPostDialog(room: RoomId, post: Post, close: Callback<()>) -> impl Int
         spawn_local(async move {
             match rooms::delete_post(chat.session, id).await {
                 Ok(()) => {
-                    chat.reload_posts();
+                    convo.reload_posts();
                     close.run(());
                     let default = chat.rooms.with_untracked(|r| {
                         r.iter()
@@ -323,6 +325,7 @@ pub fn PostFields(
 #[component]
 pub fn CreatePostDialog(room: RoomId, close: Callback<()>) -> impl IntoView {
     let chat = use_chat();
+    let convo = use_conversation();
     let i18n = use_i18n();
     let navigate = use_navigate();
     let title = RwSignal::new(String::new());
@@ -340,7 +343,7 @@ pub fn CreatePostDialog(room: RoomId, close: Callback<()>) -> impl IntoView {
         spawn_local(async move {
             match rooms::create_post(chat.session, room, &body).await {
                 Ok(post) => {
-                    chat.reload_posts();
+                    convo.reload_posts();
                     close.run(());
                     navigate(
                         &Page::Conversation(room, post.id).path(),

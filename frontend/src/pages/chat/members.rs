@@ -9,6 +9,7 @@ use crate::{
     components::{files::Avatar, form::Notice},
     i18n::*,
     state::chat::use_chat,
+    state::conversation::use_conversation,
     text::error_text,
 };
 use api::{
@@ -22,13 +23,14 @@ use leptos_router::hooks::use_navigate;
 #[component]
 pub fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>, close: Callback<()>) -> impl IntoView {
     let chat = use_chat();
+    let convo = use_conversation();
     let i18n = use_i18n();
     let error = RwSignal::new(None::<ApiError>);
     let editing = RwSignal::new(false);
     let sent = RwSignal::new(Vec::<UserId>::new());
     let navigate = use_navigate();
     let members = move || {
-        let mut list: Vec<(Member, Presence)> = chat
+        let mut list: Vec<(Member, Presence)> = convo
             .members
             .get()
             .into_iter()
@@ -48,7 +50,7 @@ pub fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>, close: Callback<()>
                 None => rooms::remove_member(chat.session, room, user).await,
             };
             match result {
-                Ok(()) => chat.reload_members(),
+                Ok(()) => convo.reload_members(),
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -139,7 +141,7 @@ pub fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>, close: Callback<()>
                                             spawn_local(async move {
                                                 let _body = api::rooms::TransferRoom { user_id: user };
                                                 match rooms::transfer(chat.session, room, user).await {
-                                                    Ok(()) => { chat.reload_rooms(); chat.reload_members(); }
+                                                    Ok(()) => { chat.reload_rooms(); convo.reload_members(); }
                                                     Err(e) => error.set(Some(e)),
                                                 }
                                             });
@@ -190,9 +192,10 @@ pub fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>, close: Callback<()>
 #[component]
 pub fn JoinRequests(room: RoomId) -> impl IntoView {
     let chat = use_chat();
+    let convo = use_conversation();
     let i18n = use_i18n();
     let requests = LocalResource::new(move || async move {
-        chat.members.track();
+        convo.members.track();
         rooms::join_requests(chat.session, room)
             .await
             .unwrap_or_default()

@@ -15,6 +15,7 @@ use crate::{
     client::ApiError,
     i18n::*,
     state::chat::{Chat, Connection, use_chat},
+    state::conversation::use_conversation,
 };
 use api::{
     PostId, RoomId, UserId,
@@ -42,6 +43,7 @@ thread_local! {
 #[component]
 pub fn ChatPage() -> impl IntoView {
     let chat = use_chat();
+    let convo = use_conversation();
     let params = use_params_map();
     let navigate = use_navigate();
     let selected = Memo::new(move |_| {
@@ -53,10 +55,9 @@ pub fn ChatPage() -> impl IntoView {
     // Loading what the address names is the page talking to the server.
     Effect::new(move |_| {
         if let Some((room, post)) = selected.get() {
-            chat.open(room, post);
+            convo.open(room, post);
         } else {
-            chat.open_room.set(None);
-            chat.open_post.set(None);
+            convo.close();
         }
     });
     // Leaving the chat screen (settings, friends, logout) closes the conversation: nothing
@@ -68,13 +69,12 @@ pub fn ChatPage() -> impl IntoView {
     });
     on_cleanup(move || {
         if CHAT_PAGES.with(|n| n.get()) == mounted {
-            chat.open_room.set(None);
-            chat.open_post.set(None);
+            convo.close();
         }
     });
     // A room that went away (left, removed, deleted) takes its page with it.
     Effect::new(move |_| {
-        if selected.get().is_some() && chat.open_room.get().is_none() {
+        if selected.get().is_some() && convo.open_room.get().is_none() {
             navigate(&Page::Chats.path(), Default::default());
         }
     });
@@ -205,6 +205,7 @@ pub fn message_person(chat: Chat, user: UserId, error: RwSignal<Option<ApiError>
 #[component]
 pub fn RoomView(room: RoomId, post: PostId) -> impl IntoView {
     let chat = use_chat();
+    let convo = use_conversation();
     let i18n = use_i18n();
     let show_members = RwSignal::new(false);
     close_on_escape(show_members);
@@ -212,7 +213,7 @@ pub fn RoomView(room: RoomId, post: PostId) -> impl IntoView {
     let edit_post = RwSignal::new(false);
     let tag_filter = RwSignal::new(None::<String>);
     let tags = Memo::new(move |_| {
-        let mut all: Vec<String> = chat
+        let mut all: Vec<String> = convo
             .posts
             .with(|p| p.iter().flat_map(|p| p.post.tags.clone()).collect());
         all.sort();
@@ -224,11 +225,12 @@ pub fn RoomView(room: RoomId, post: PostId) -> impl IntoView {
             .with(|r| r.iter().find(|r| r.room.id == room).cloned())
     });
     let current_post = Memo::new(move |_| {
-        chat.posts
+        convo
+            .posts
             .with(|p| p.iter().find(|p| p.post.id == post).map(|p| p.post.clone()))
     });
     let online_count = move || {
-        chat.members.with(|m| {
+        convo.members.with(|m| {
             m.iter()
                 .filter(|m| chat.status(m.user.id) != Presence::Offline)
                 .count()
@@ -274,7 +276,7 @@ pub fn RoomView(room: RoomId, post: PostId) -> impl IntoView {
                         <For
                             each=move || {
                                 let tag = tag_filter.get();
-                                chat.posts.get().into_iter().filter(|p| tag.as_ref().is_none_or(|t| p.post.tags.contains(t))).collect::<Vec<_>>()
+                                convo.posts.get().into_iter().filter(|p| tag.as_ref().is_none_or(|t| p.post.tags.contains(t))).collect::<Vec<_>>()
                             }
                             key=|p| (p.post.id, p.post.title.clone())
                             let:item

@@ -2,7 +2,10 @@
 
 use super::dialogs::{CreateRoomDialog, JoinRoomDialog};
 use crate::components::{files::Avatar, presence::PresenceDot};
-use crate::{app::Page, components::badge::UnreadBadge, i18n::*, state::chat::use_chat};
+use crate::{
+    app::Page, components::badge::UnreadBadge, i18n::*, state::chat::use_chat,
+    state::conversation::use_conversation,
+};
 use api::{
     conversations::{Conversation, PreviewWords},
     rooms::MyRoom,
@@ -77,10 +80,11 @@ pub fn RoomsSidebar(
 #[component]
 pub fn RoomLink(room: MyRoom, on_pick: Callback<()>) -> impl IntoView {
     let chat = use_chat();
+    let convo = use_conversation();
     let i18n = use_i18n();
     let id = room.room.id;
     let href = Page::Conversation(id, room.default_post_id).path();
-    let active = move || chat.open_room.get() == Some(id);
+    let active = move || convo.open_room.get() == Some(id);
     let unread = move || chat.unread.room(id);
     view! {
         <li>
@@ -98,13 +102,14 @@ pub fn RoomLink(room: MyRoom, on_pick: Callback<()>) -> impl IntoView {
 #[component]
 pub fn ConversationLink(conversation: Conversation, on_pick: Callback<()>) -> impl IntoView {
     let chat = use_chat();
+    let convo = use_conversation();
     let i18n = use_i18n();
     let Conversation {
         room_id, post_id, ..
     } = conversation;
     let unread = move || chat.unread.post(post_id);
     let href = Page::Conversation(room_id, post_id).path();
-    let active = move || chat.open_post.get() == Some(post_id);
+    let active = move || convo.open_post.get() == Some(post_id);
     let group = conversation.peer.is_none();
     let peer = conversation.peer.as_ref().map(|p| p.id);
     let title = match (

@@ -2,7 +2,10 @@
 //! to filter, ↑/↓ to choose, Enter to open), Alt+↑/↓ goes to the previous or next
 //! conversation in the contact list.
 
-use crate::{app::Page, components::dialog::Dialog, i18n::*, state::chat::use_chat, text::tr};
+use crate::{
+    app::Page, components::dialog::Dialog, i18n::*, state::chat::use_chat,
+    state::conversation::use_conversation, text::{pinyin_initials, tr},
+};
 use api::{PostId, RoomId, conversations::Conversation};
 use leptos::{ev, prelude::*};
 
@@ -12,6 +15,8 @@ struct Target {
     room: RoomId,
     post: PostId,
     label: String,
+    /// Pinyin initials of the label's Chinese characters ("张三" → "zs").
+    initials: String,
     unread: i64,
 }
 
@@ -22,24 +27,31 @@ fn targets(
 ) -> Vec<Target> {
     conversations
         .iter()
-        .map(|c| Target {
-            room: c.room_id,
-            post: c.post_id,
-            label: match (&c.peer, &c.room_name, &c.post_title) {
+        .map(|c| {
+            let label = match (&c.peer, &c.room_name, &c.post_title) {
                 (Some(peer), _, _) => peer.name().to_owned(),
                 (None, Some(room), Some(post)) => format!("{room} · {post}"),
                 (None, Some(room), None) => format!("{room} · {chat_word}"),
                 _ => String::new(),
-            },
-            unread: unread(c.post_id),
+            };
+            Target {
+                room: c.room_id,
+                post: c.post_id,
+                initials: pinyin_initials(&label),
+                label,
+                unread: unread(c.post_id),
+            }
         })
         .collect()
 }
 
-/// Lowercased, for matching what people type.
-fn matches(label: &str, query: &str) -> bool {
+/// Lowercased, for matching what people type; Latin letters also match the pinyin
+/// initials of Chinese names ("zs" finds 张三).
+fn matches(target: &Target, query: &str) -> bool {
     let query = query.trim().to_lowercase();
-    query.is_empty() || label.to_lowercase().contains(&query)
+    query.is_empty()
+        || target.label.to_lowercase().contains(&query)
+        || (query.bytes().all(|b| b.is_ascii_lowercase()) && target.initials.contains(&query))
 }
 
 fn go(t: &Target) {
@@ -49,6 +61,7 @@ fn go(t: &Target) {
 /// Installs the shortcuts while the chat page is open; returns whether the switcher shows.
 pub fn install(open: RwSignal<bool>) {
     let chat = use_chat();
+    let convo = use_conversation();
     let handle = window_event_listener(ev::keydown, move |ev| {
         let key = ev.key();
         if (ev.ctrl_key() || ev.meta_key()) && !ev.alt_key() && key.eq_ignore_ascii_case("k") {
@@ -60,7 +73,7 @@ pub fn install(open: RwSignal<bool>) {
             if list.is_empty() {
                 return;
             }
-            let current = chat.open_post.get_untracked();
+            let current = convo.open_post.get_untracked();
             let at = list.iter().position(|c| Some(c.post_id) == current);
             let next = match (at, key.as_str()) {
                 (Some(i), "ArrowUp") => i.checked_sub(1).unwrap_or(list.len() - 1),
@@ -79,16 +92,21 @@ pub fn QuickSwitcher(close: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let query = RwSignal::new(String::new());
     let selected = RwSignal::new(0usize);
-    let shown = Memo::new(move |_| {
+    let all = Memo::new(move |_| {
         let chat_word = t_string!(i18n, chat.default_post);
-        let q = query.get();
         chat.friends
             .conversations
             .with(|c| targets(c, chat_word, |p| chat.unread.post(p)))
-            .into_iter()
-            .filter(|t| matches(&t.label, &q))
-            .take(50)
-            .collect::<Vec<_>>()
+    });
+    let shown = Memo::new(move |_| {
+        let q = query.get();
+        all.with(|all| {
+            all.iter()
+                .filter(|t| matches(t, &q))
+                .take(50)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     });
     let open_selected = move || {
         if let Some(t) = shown.with_untracked(|s| s.get(selected.get_untracked()).cloned()) {

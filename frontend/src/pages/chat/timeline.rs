@@ -18,7 +18,9 @@ use crate::{
         profile_card::PersonButton,
     },
     i18n::*,
-    state::chat::{Pending, js_sys_now, use_chat},
+    state::chat::use_chat,
+    state::conversation::use_conversation,
+    state::conversation::{Pending, Typing, now_ms},
     text::error_text,
 };
 use api::{
@@ -113,8 +115,9 @@ fn groupable(m: &Message) -> bool {
 #[component]
 pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
     let chat = use_chat();
+    let convo = use_conversation();
     let i18n = use_i18n();
-    let view_state = chat.view;
+    let view_state = convo.view;
     let scroller = NodeRef::<html::Div>::new();
     let list = NodeRef::<html::Ol>::new();
     // The scrollTop this code last set: a scroll event there is not the reader's.
@@ -156,17 +159,17 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
             return;
         };
         if let Some(id) = last_visible(&el) {
-            chat.seen(id);
+            convo.seen(id);
         }
     };
     let rows = Memo::new(move |_| {
         let divider = view_state.divider.get();
-        chat.timeline.with(|t| rows(t, divider))
+        convo.timeline.with(|t| rows(t, divider))
     });
     // New rows while following: stay at the newest.
     Effect::new(move |_| {
         rows.track();
-        chat.pending.track();
+        convo.pending.track();
         if view_state.at_bottom.get_untracked() {
             request_animation_frame(follow);
         }
@@ -237,11 +240,11 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
             view_state.new_below.set(0);
         }
         check_seen();
-        if top < 200 && chat.has_older.get_untracked() && !loading_older.get_value() {
+        if top < 200 && convo.has_older.get_untracked() && !loading_older.get_value() {
             loading_older.set_value(true);
             let before = el.scroll_height();
             spawn_local(async move {
-                if chat.load_older().await > 0 {
+                if convo.load_older().await > 0 {
                     request_animation_frame(move || {
                         el.set_scroll_top(el.scroll_height() - before + el.scroll_top());
                         auto_top.set_value(el.scroll_top());
@@ -258,7 +261,7 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
         check_seen();
     };
     let pending = move || {
-        chat.pending.with(|p| {
+        convo.pending.with(|p| {
             p.iter()
                 .filter(|x| x.post_id == post)
                 .cloned()
@@ -277,7 +280,7 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
         <div class="timeline-wrap">
             <div class="timeline" node_ref=scroller on:scroll=on_scroll role="log" aria-live="polite"
                 aria-label=move || t_string!(i18n, chat.messages_label)>
-                <Show when=move || !chat.has_older.get()>
+                <Show when=move || !convo.has_older.get()>
                     <p class="beginning">{t!(i18n, chat.beginning)}</p>
                 </Show>
                 <ol class="messages" node_ref=list>
@@ -413,6 +416,7 @@ fn full_time(i18n: leptos_i18n::I18nContext<Locale>, at: time::OffsetDateTime) -
 #[component]
 fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> impl IntoView {
     let chat = use_chat();
+    let convo = use_conversation();
     let i18n = use_i18n();
     let name = message.author.name().to_owned();
     let id = message.id;
@@ -469,7 +473,7 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
             }
         }
         spawn_local(async move {
-            match chat.recall(id).await {
+            match convo.recall(id).await {
                 Ok(Some(text)) => put_back(post_id, text),
                 Ok(None) => {}
                 Err(err) => error.set(Some(err)),
@@ -540,7 +544,7 @@ fn linkified(text: String) -> Vec<AnyView> {
 
 #[component]
 fn PendingItem(item: Pending) -> impl IntoView {
-    let chat = use_chat();
+    let convo = use_conversation();
     let i18n = use_i18n();
     let failed = item.failed.clone();
     let client_id = item.client_id.clone();
@@ -553,7 +557,7 @@ fn PendingItem(item: Pending) -> impl IntoView {
                         let err = err.clone();
                         view! {
                             <span class="error-text">{move || t_string!(i18n, chat.not_sent)}": "{move || error_text(i18n, &err)}</span>
-                            <button type="button" class="link tiny" on:click=move |_| chat.discard_pending(&client_id)>
+                            <button type="button" class="link tiny" on:click=move |_| convo.discard_pending(&client_id)>
                                 {move || t_string!(i18n, chat.discard)}
                             </button>
                         }.into_any()
@@ -571,31 +575,39 @@ fn PendingItem(item: Pending) -> impl IntoView {
 #[component]
 pub fn TypingLine(post: PostId) -> impl IntoView {
     let chat = use_chat();
+    let convo = use_conversation();
     let i18n = use_i18n();
     let text = move || {
         chat.tick.track();
-        let now = js_sys_now();
+        let now = now_ms();
         // The name as the room shows it now (the frame's copy dates from when the typist
         // connected, before any change to their display name).
-        let names: Vec<String> = chat.typing.with(|t| {
+        let names: Vec<String> = convo.typing.with(|t| {
             t.iter()
-                .filter(|(_, p, _, until)| *p == post && *until > now)
-                .map(|(room, _, u, _)| {
-                    chat.members
-                        .with(|m| {
-                            m.iter()
-                                .find(|m| m.user.id == u.id)
-                                .map(|m| m.user.name().to_owned())
-                        })
-                        .or_else(|| {
-                            chat.friends
-                                .direct(*room)
-                                .and_then(|c| c.peer)
-                                .filter(|p| p.id == u.id)
-                                .map(|p| p.name().to_owned())
-                        })
-                        .unwrap_or_else(|| u.name().to_owned())
-                })
+                .filter(|t| t.post_id == post && t.until > now)
+                .map(
+                    |Typing {
+                         room_id: room,
+                         user: u,
+                         ..
+                     }| {
+                        convo
+                            .members
+                            .with(|m| {
+                                m.iter()
+                                    .find(|m| m.user.id == u.id)
+                                    .map(|m| m.user.name().to_owned())
+                            })
+                            .or_else(|| {
+                                chat.friends
+                                    .direct(*room)
+                                    .and_then(|c| c.peer)
+                                    .filter(|p| p.id == u.id)
+                                    .map(|p| p.name().to_owned())
+                            })
+                            .unwrap_or_else(|| u.name().to_owned())
+                    },
+                )
                 .collect()
         });
         match names.as_slice() {

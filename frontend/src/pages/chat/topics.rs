@@ -1,6 +1,6 @@
 //! A room's topics (posts) and their tags.
 
-use crate::{i18n::*, state::chat::use_chat};
+use crate::{i18n::*, state::chat::use_chat, state::conversation::use_conversation};
 use api::{RoomId, posts::Post};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -20,6 +20,7 @@ pub fn TagButton(tag: String, filter: RwSignal<Option<String>>) -> impl IntoView
 #[component]
 pub fn PostLink(room: RoomId, item: api::posts::PostListItem) -> impl IntoView {
     let chat = use_chat();
+    let convo = use_conversation();
     let i18n = use_i18n();
     let id = item.post.id;
     let title = move || post_title(i18n, &item.post);
@@ -27,7 +28,7 @@ pub fn PostLink(room: RoomId, item: api::posts::PostListItem) -> impl IntoView {
     view! {
         <li>
             <A href=crate::app::Page::Conversation(room, id).path()
-                attr:class=move || if chat.open_post.get() == Some(id) { "post active" } else { "post" }>
+                attr:class=move || if convo.open_post.get() == Some(id) { "post active" } else { "post" }>
                 <span>{title}</span>
                 <crate::components::badge::UnreadBadge count=Signal::derive(unread)/>
             </A>

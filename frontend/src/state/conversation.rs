@@ -1,0 +1,510 @@
+//! The open conversation: its room's topics and members, the open topic's timeline, what
+//! the reader has seen of it, messages waiting to be sent, and who is typing. The chat
+//! state (`state::chat`) routes socket frames here; the chat page's views derive from it.
+
+use crate::{
+    client::{ApiError, messages, rooms},
+    state::{session::Session, unread::Unread},
+};
+use api::{
+    MessageId, PostId, RoomId, UserId,
+    messages::{Message, SendMessage},
+    posts::PostListItem,
+    rooms::{Member, UserSummary},
+};
+use leptos::{prelude::*, task::spawn_local};
+
+/// How long a typing notice shows without a repeat.
+pub const TYPING_SHOWN_MS: f64 = 5000.0;
+/// How many messages a conversation opens with (enough to reach most first unreads).
+const OPEN_PAGE: u32 = 100;
+
+/// What the reader of the open conversation has seen, and where it is.
+#[derive(Clone, Copy)]
+pub struct TimelineView {
+    /// The "new messages" line goes above this message: the first unread one when the
+    /// conversation opened, or the first that arrived while the person was not looking.
+    pub divider: RwSignal<Option<MessageId>>,
+    /// The reader is at the newest message and follows what arrives.
+    pub at_bottom: RwSignal<bool>,
+    /// Messages from others that arrived below while scrolled up (the "N new" pill).
+    pub new_below: RwSignal<u32>,
+    /// Bumped when a conversation's first page has arrived (to place the reader).
+    pub opened: RwSignal<u64>,
+    /// The newest message marked read (or being marked) in the open post.
+    marked: StoredValue<(Option<PostId>, i64)>,
+    /// A mark-read request is on its way; the newest wanted goes when it returns.
+    marking: StoredValue<bool>,
+    /// The mark-read still to send.
+    to_mark: StoredValue<Option<(PostId, MessageId)>>,
+}
+
+impl TimelineView {
+    fn new() -> Self {
+        Self {
+            divider: RwSignal::new(None),
+            at_bottom: RwSignal::new(true),
+            new_below: RwSignal::new(0),
+            opened: RwSignal::new(0),
+            marked: StoredValue::new((None, 0)),
+            marking: StoredValue::new(false),
+            to_mark: StoredValue::new(None),
+        }
+    }
+}
+
+/// A message typed here and not yet confirmed by the server.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pending {
+    pub client_id: String,
+    pub post_id: PostId,
+    pub body: String,
+    /// Uploaded files going with it.
+    pub attachments: Vec<api::files::FileInfo>,
+    /// The server refused it for good (not a network failure).
+    pub failed: Option<ApiError>,
+}
+
+/// Someone typing in a topic, shown until `until` (`now_ms` clock).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Typing {
+    pub room_id: RoomId,
+    pub post_id: PostId,
+    pub user: UserSummary,
+    pub until: f64,
+}
+
+#[derive(Clone, Copy)]
+pub struct Conversation {
+    session: Session,
+    /// Where read marks land (the one source of unread counts).
+    unread: Unread,
+    pub open_room: RwSignal<Option<RoomId>>,
+    pub open_post: RwSignal<Option<PostId>>,
+    /// The open room's topics.
+    pub posts: RwSignal<Vec<PostListItem>>,
+    /// The open topic's messages, oldest first.
+    pub timeline: RwSignal<Vec<Message>>,
+    pub has_older: RwSignal<bool>,
+    /// Messages waiting for the server, in every topic (sent again on reconnect).
+    pub pending: RwSignal<Vec<Pending>>,
+    pub typing: RwSignal<Vec<Typing>>,
+    /// The open room's members.
+    pub members: RwSignal<Vec<Member>>,
+    /// Where the open topic is read to, its "new messages" line, and whether the reader
+    /// follows the newest message.
+    pub view: TimelineView,
+    /// Reloads issued so far (posts, members): responses can arrive out of order, and
+    /// only the newest request's answer may replace the list.
+    reloads: StoredValue<[u64; 2]>,
+}
+
+impl Conversation {
+    pub fn provide(session: Session, unread: Unread) -> Self {
+        let conversation = Self {
+            session,
+            unread,
+            open_room: RwSignal::new(None),
+            open_post: RwSignal::new(None),
+            posts: RwSignal::new(Vec::new()),
+            timeline: RwSignal::new(Vec::new()),
+            has_older: RwSignal::new(false),
+            pending: RwSignal::new(Vec::new()),
+            typing: RwSignal::new(Vec::new()),
+            members: RwSignal::new(Vec::new()),
+            view: TimelineView::new(),
+            reloads: StoredValue::new([0; 2]),
+        };
+        provide_context(conversation);
+        conversation
+    }
+
+    fn me(self) -> Option<UserId> {
+        self.session
+            .user
+            .with_untracked(|u| u.as_ref().map(|u| u.id))
+    }
+
+    /// Is this topic the one open?
+    pub fn shows(self, post: PostId) -> bool {
+        self.open_post.get_untracked() == Some(post)
+    }
+
+    /// Is this room the one open?
+    pub fn in_room(self, room: RoomId) -> bool {
+        self.open_room.get_untracked() == Some(room)
+    }
+
+    /// Starts a reload of list `which` (0 posts, 1 members); the returned number is
+    /// checked by `is_latest`.
+    fn next_reload(self, which: usize) -> u64 {
+        let mut issued = 0;
+        self.reloads.update_value(|r| {
+            r[which] += 1;
+            issued = r[which];
+        });
+        issued
+    }
+
+    fn is_latest(self, which: usize, issued: u64) -> bool {
+        self.reloads.with_value(|r| r[which] == issued)
+    }
+
+    pub fn reload_posts(self) {
+        let Some(room) = self.open_room.get_untracked() else {
+            return;
+        };
+        let issued = self.next_reload(0);
+        spawn_local(async move {
+            if let Ok(posts) = rooms::posts(self.session, room).await
+                && self.in_room(room)
+                && self.is_latest(0, issued)
+            {
+                self.posts.set(posts);
+            }
+        });
+    }
+
+    pub fn reload_members(self) {
+        let Some(room) = self.open_room.get_untracked() else {
+            return;
+        };
+        let issued = self.next_reload(1);
+        spawn_local(async move {
+            if let Ok(members) = rooms::members(self.session, room).await
+                && self.in_room(room)
+                && self.is_latest(1, issued)
+            {
+                self.members.set(members);
+            }
+        });
+    }
+
+    /// Opens a post: its newest page, and marks it read.
+    pub fn open(self, room: RoomId, post: PostId) {
+        if !self.in_room(room) {
+            self.open_room.set(Some(room));
+            self.posts.set(Vec::new());
+            self.members.set(Vec::new());
+            self.reload_posts();
+            self.reload_members();
+        }
+        if self.shows(post) {
+            return;
+        }
+        self.open_post.set(Some(post));
+        self.timeline.set(Vec::new());
+        self.has_older.set(false);
+        self.view.divider.set(None);
+        self.view.new_below.set(0);
+        self.view.at_bottom.set(true);
+        // Nothing is marked read until the page is here and the reader has seen it.
+        self.view.marked.set_value((None, 0));
+        spawn_local(async move {
+            if let Ok(page) = messages::history(self.session, post, None, OPEN_PAGE).await
+                && self.shows(post)
+            {
+                let read_up_to = page.read_up_to.map_or(i64::MAX, |m| m.0);
+                self.view.marked.set_value((Some(post), read_up_to));
+                let me = self.me();
+                let first_unread = page
+                    .messages
+                    .iter()
+                    .find(|m| m.id.0 > read_up_to && me.is_some_and(|me| m.is_unread_for(me)))
+                    .map(|m| m.id);
+                self.has_older.set(page.has_more);
+                // Messages that came over the socket while the page travelled, and that
+                // the page (made before them) lacks, stay.
+                let newest = page.messages.last().map(|m| m.id);
+                self.timeline.update(|t| {
+                    let live: Vec<Message> = t
+                        .drain(..)
+                        .filter(|m| newest.is_none_or(|n| m.id > n))
+                        .collect();
+                    *t = page.messages;
+                    t.extend(live);
+                });
+                self.view.divider.set(first_unread);
+                self.view.opened.update(|o| *o += 1);
+            }
+        });
+    }
+
+    /// Closes whatever is open.
+    pub fn close(self) {
+        self.open_room.set(None);
+        self.open_post.set(None);
+    }
+
+    /// The room's events were lost to this client: its topics and the open page again.
+    pub fn resync(self, room: RoomId) {
+        if !self.in_room(room) {
+            return;
+        }
+        self.reload_posts();
+        if let Some(post) = self.open_post.get_untracked() {
+            self.open_post.set(None);
+            self.open(room, post);
+        }
+    }
+
+    /// A topic of `room` was created, edited or (`deleted`) removed.
+    pub fn post_changed(self, room: RoomId, deleted: Option<PostId>) {
+        if self.in_room(room) {
+            self.reload_posts();
+        }
+        if let Some(post) = deleted
+            && self.shows(post)
+        {
+            self.open_post.set(None);
+        }
+    }
+
+    /// Someone joined or left `room`, or their role changed.
+    pub fn members_changed(self, room: RoomId) {
+        if self.in_room(room) {
+            self.reload_members();
+        }
+    }
+
+    /// The reader has seen the open post up to `upto` (on screen while looking): marks
+    /// it read on the server, one request at a time, never backwards.
+    pub fn seen(self, upto: MessageId) {
+        let Some(post) = self.open_post.get_untracked() else {
+            return;
+        };
+        let (marked_post, marked) = self.view.marked.get_value();
+        if marked_post != Some(post) || upto.0 <= marked {
+            return;
+        }
+        self.view.marked.set_value((Some(post), upto.0));
+        self.view.to_mark.set_value(Some((post, upto)));
+        if self.view.marking.get_value() {
+            return;
+        }
+        self.view.marking.set_value(true);
+        // One request at a time, for whatever post was seen last (the reader may switch
+        // conversations while one is on its way).
+        spawn_local(async move {
+            while let Some((post, upto)) =
+                self.view.to_mark.try_update_value(Option::take).flatten()
+            {
+                match messages::mark_read(self.session, post, upto).await {
+                    Ok(u) => self.unread.set(u.room_id, u.post_id, u.post_unread),
+                    Err(_) => {
+                        // Not marked: the next thing seen in this post tries again.
+                        self.view.marked.update_value(|(p, m)| {
+                            if *p == Some(post) && *m >= upto.0 {
+                                *m = upto.0 - 1;
+                            }
+                        });
+                        break;
+                    }
+                }
+            }
+            self.view.marking.set_value(false);
+        });
+    }
+
+    /// Loads the page before the oldest shown message. Returns how many came.
+    pub async fn load_older(self) -> usize {
+        let (Some(post), Some(oldest)) = (
+            self.open_post.get_untracked(),
+            self.timeline.with_untracked(|t| t.first().map(|m| m.id)),
+        ) else {
+            return 0;
+        };
+        match messages::history(self.session, post, Some(oldest), 50).await {
+            Ok(page) if self.shows(post) => {
+                let count = page.messages.len();
+                self.has_older.set(page.has_more);
+                self.timeline.update(|t| {
+                    let mut older = page.messages;
+                    older.append(t);
+                    *t = older;
+                });
+                count
+            }
+            _ => 0,
+        }
+    }
+
+    /// Queues a message and tries to send it. It stays pending (and is retried with the
+    /// same id when the connection returns) until the server has it.
+    pub fn send(self, post: PostId, body: String, attachments: Vec<api::files::FileInfo>) {
+        let pending = Pending {
+            client_id: new_client_id(),
+            post_id: post,
+            body,
+            attachments,
+            failed: None,
+        };
+        self.pending.update(|p| p.push(pending.clone()));
+        spawn_local(async move { self.deliver(pending).await });
+    }
+
+    /// Sends every pending message again (after a reconnect).
+    pub fn retry_pending(self) {
+        for pending in self
+            .pending
+            .get_untracked()
+            .into_iter()
+            .filter(|p| p.failed.is_none())
+        {
+            spawn_local(async move { self.deliver(pending).await });
+        }
+    }
+
+    async fn deliver(self, pending: Pending) {
+        let body = SendMessage {
+            client_id: pending.client_id.clone(),
+            body: pending.body.clone(),
+            attachments: pending.attachments.iter().map(|f| f.id.clone()).collect(),
+        };
+        match messages::send(self.session, pending.post_id, &body).await {
+            Ok(message) => {
+                self.pending
+                    .update(|p| p.retain(|x| x.client_id != pending.client_id));
+                self.add_to_timeline(message);
+            }
+            // Not reached: keep it pending; it goes again when the socket is back.
+            Err(err) if err.status == 0 || err.status >= 500 => {}
+            // Sending too fast: it stays pending and goes again when the server says.
+            Err(err) if err.code() == api::ErrorCode::RateLimited => {
+                let wait = err
+                    .body
+                    .details
+                    .as_ref()
+                    .and_then(|d| d.retry_after)
+                    .unwrap_or(1);
+                set_timeout(
+                    move || spawn_local(async move { self.deliver(pending).await }),
+                    std::time::Duration::from_secs(wait),
+                );
+            }
+            Err(err) => self.pending.update(|p| {
+                if let Some(x) = p.iter_mut().find(|x| x.client_id == pending.client_id) {
+                    x.failed = Some(err);
+                }
+            }),
+        }
+    }
+
+    pub fn discard_pending(self, client_id: &str) {
+        self.pending
+            .update(|p| p.retain(|x| x.client_id != client_id));
+    }
+
+    fn add_to_timeline(self, message: Message) {
+        if !self.shows(message.post_id) {
+            return;
+        }
+        self.timeline
+            .update(|t| match t.iter().position(|m| m.id == message.id) {
+                Some(i) => t[i] = message,
+                None => {
+                    let at = t
+                        .iter()
+                        .rposition(|m| m.id < message.id)
+                        .map(|i| i + 1)
+                        .unwrap_or(0);
+                    t.insert(at, message);
+                }
+            });
+    }
+
+    /// Recalls a message. Returns its text when it was mine (to offer it back for editing).
+    pub async fn recall(self, id: MessageId) -> Result<Option<String>, ApiError> {
+        let mine = self.timeline.with_untracked(|t| {
+            t.iter()
+                .find(|m| m.id == id)
+                .filter(|m| Some(m.author.id) == self.me())
+                .and_then(|m| m.body.clone())
+        });
+        let message = messages::recall(self.session, id).await?;
+        self.add_to_timeline(message);
+        Ok(mine)
+    }
+
+    /// A message heard on the socket: it ends its author's typing and, when it is one of
+    /// mine, its pending copy; the open topic shows it. `looking`: the person looks at
+    /// this tab; a message from someone else that lands in front of a reader looking at
+    /// the newest is read at once.
+    pub fn arrived(self, message: Message, from_other: bool, looking: bool) {
+        self.typing.update(|t| {
+            t.retain(|x| !(x.post_id == message.post_id && x.user.id == message.author.id))
+        });
+        if let Some(client_id) = &message.client_id {
+            self.pending
+                .update(|p| p.retain(|x| &x.client_id != client_id));
+        }
+        if !self.shows(message.post_id) {
+            return;
+        }
+        let at_bottom = self.view.at_bottom.get_untracked();
+        let seen = looking && at_bottom;
+        let id = message.id;
+        self.add_to_timeline(message);
+        if from_other && seen {
+            self.seen(id);
+        } else if from_other {
+            if !at_bottom {
+                self.view.new_below.update(|n| *n += 1);
+            }
+            if !looking && self.view.divider.get_untracked().is_none() {
+                self.view.divider.set(Some(id));
+            }
+        }
+    }
+
+    /// A recalled message: the open topic shows its placeholder.
+    pub fn recalled(self, message: Message) {
+        self.add_to_timeline(message);
+    }
+
+    /// Someone is typing in a topic (shown for `TYPING_SHOWN_MS` unless repeated).
+    pub fn heard_typing(self, room_id: RoomId, post_id: PostId, user: UserSummary) {
+        let until = now_ms() + TYPING_SHOWN_MS;
+        self.typing.update(|t| {
+            t.retain(|x| !(x.post_id == post_id && x.user.id == user.id));
+            t.push(Typing {
+                room_id,
+                post_id,
+                user,
+                until,
+            });
+        });
+    }
+}
+
+pub fn use_conversation() -> Conversation {
+    expect_context::<Conversation>()
+}
+
+/// Milliseconds on the page's monotonic clock.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_default()
+}
+
+/// A random (version 4) UUID from the browser's CSPRNG; works on plain-HTTP origins too,
+/// where `crypto.randomUUID` does not exist.
+fn new_client_id() -> String {
+    let mut bytes = [0u8; 16];
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
