@@ -3,8 +3,12 @@
 //! conversation in the contact list.
 
 use crate::{
-    app::Page, components::dialog::Dialog, i18n::*, state::chat::use_chat,
-    state::conversation::use_conversation, text::{pinyin_initials, tr},
+    app::Page,
+    components::dialog::Dialog,
+    i18n::*,
+    state::chat::use_chat,
+    state::conversation::use_conversation,
+    text::{pinyin_initials, tr},
 };
 use api::{PostId, RoomId, conversations::Conversation};
 use leptos::{ev, prelude::*};
