@@ -13,8 +13,9 @@ pub struct SendMessage {
     /// A UUID the client makes once per message and reuses on every retry.
     #[cfg_attr(feature = "openapi", schema(format = Uuid))]
     pub client_id: String,
-    /// Up to 4000 characters; line breaks are kept; never interpreted as HTML. May be
-    /// empty when the message carries attachments.
+    /// Up to 4000 characters of Markdown (the chat subset: see `Message.html`); line breaks
+    /// are kept; HTML in it is shown as text, never interpreted. May be empty when the
+    /// message carries attachments.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub body: String,
@@ -46,8 +47,16 @@ pub struct Message {
     pub post_id: PostId,
     pub kind: MessageKind,
     pub author: UserSummary,
-    /// `None` once recalled; empty for a message of attachments only.
+    /// What the author wrote (Markdown source, for clients that want text). `None` once
+    /// recalled; empty for a message of attachments only.
     pub body: Option<String>,
+    /// `body` rendered once by the server and sanitised: only `p`, `br`, `em`, `strong`,
+    /// `del`, `code`, `pre`, `blockquote`, `ul`, `ol` (`start`), `li` and `a` (`href` with
+    /// http, https or mailto only; `rel` and `target` set by the server). Safe to insert as
+    /// HTML. Absent for notices, recalled messages and messages sent before formatting
+    /// existed (show `body` as plain text then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
     /// Its files, in order; empty once recalled (the files stop downloading then).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<FileInfo>,
@@ -60,6 +69,15 @@ pub struct Message {
 }
 
 impl Message {
+    /// The message as plain text, formatting removed: for previews and notifications.
+    pub fn text(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match (&self.html, &self.body) {
+            (Some(html), _) => Some(std::borrow::Cow::Owned(text_of_html(html))),
+            (None, Some(body)) => Some(std::borrow::Cow::Borrowed(body)),
+            (None, None) => None,
+        }
+    }
+
     /// The unread rule: a text message by someone else that is not recalled counts as
     /// unread for `me` until read ("X joined" notices and my own never count). The
     /// server's counts (`messages::unread`) apply the same rule in SQL.
@@ -109,4 +127,91 @@ pub struct Unread {
     pub post_id: PostId,
     pub post_unread: i64,
     pub room_unread: i64,
+}
+
+/// The text of the server's sanitised HTML (`Message.html`): tags removed (a block or line
+/// break becomes a line break) and the entities its serialiser writes decoded. Meant for
+/// that HTML only, not for HTML in general.
+pub fn text_of_html(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        decode_into(&rest[..open], &mut out);
+        let Some(close) = rest[open..].find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = &rest[open + 1..open + close];
+        let name = tag
+            .trim_start_matches('/')
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or_default();
+        if matches!(name, "br" | "p" | "li" | "pre" | "blockquote" | "ul" | "ol")
+            && !out.ends_with('\n')
+            && !out.is_empty()
+        {
+            out.push('\n');
+        }
+        rest = &rest[open + close + 1..];
+    }
+    decode_into(rest, &mut out);
+    out.trim_end().to_owned()
+}
+
+/// Decodes `text` onto `out`; a line break right after another (the serialiser's own,
+/// after a block) is left out.
+fn decode_into(text: &str, out: &mut String) {
+    let mut lines = text.split('\n');
+    if let Some(first) = lines.next() {
+        decode_line(first, out);
+    }
+    for line in lines {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        decode_line(line, out);
+    }
+}
+
+fn decode_line(text: &str, out: &mut String) {
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp..];
+        let (decoded, len) = [
+            ("&amp;", '&'),
+            ("&lt;", '<'),
+            ("&gt;", '>'),
+            ("&quot;", '"'),
+            ("&#39;", '\''),
+            ("&nbsp;", '\u{a0}'),
+        ]
+        .iter()
+        .find(|(entity, _)| after.starts_with(entity))
+        .map_or(('&', 1), |(entity, c)| (*c, entity.len()));
+        out.push(decoded);
+        rest = &after[len..];
+    }
+    out.push_str(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_of_html;
+
+    #[test]
+    fn the_text_of_formatted_html() {
+        assert_eq!(
+            text_of_html(
+                "<p><strong>bold</strong> &amp; <code>a&lt;b</code><br>\nnext</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>"
+            ),
+            "bold & a<b\nnext\none\ntwo"
+        );
+        assert_eq!(text_of_html("<p>plain</p>"), "plain");
+        assert_eq!(
+            text_of_html("<p>&amp;lt; stays &amp;lt;</p>"),
+            "&lt; stays &lt;"
+        );
+    }
 }

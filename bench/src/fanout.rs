@@ -415,6 +415,7 @@ mod tests {
                 avatar: None,
             },
             body: Some("b 77 123456".into()),
+            html: None,
             attachments: Vec::new(),
             client_id: None,
             created_at: time::OffsetDateTime::UNIX_EPOCH,

@@ -155,6 +155,15 @@ test("screens at both sizes, both themes and both languages", async ({ browser, 
     headers: { Authorization: `Bearer ${await token(li)}` },
     data: { client_id: crypto.randomUUID(), body: "大家好 👋 hello everyone" },
   });
+  // Formatting, and a long address that must wrap on a phone.
+  await request.post(`/api/v1/posts/${room.default_post_id}/messages`, {
+    headers: { Authorization: `Bearer ${await token(li)}` },
+    data: {
+      client_id: crypto.randomUUID(),
+      body: "**粗体 bold** _斜体 italic_ ~~删除~~ `code`\n> 引用 a quote\n\n- 一 one\n- 二 two\n\n```\nlet tea = \"乌龙\"; // a long line of code that has to wrap on a phone screen\n```\n"
+        + "https://example.com/" + "tea".repeat(60),
+    },
+  });
   for (const [width, height] of [[1366, 800], [360, 740]]) {
     await li.setViewportSize({ width, height });
     for (const lang of ["en", "zh-CN"]) {

@@ -18,6 +18,7 @@ use api::{
     ErrorCode, MessageId, PostId, RoomId, UserId,
     conversations::{Conversation, ConversationKind, LastMessage, excerpt},
     friends::{DirectChat, OpenChat},
+    messages::text_of_html,
     rooms::RoomRole,
     users::DirectMessages,
 };
@@ -245,7 +246,10 @@ pub async fn conversations(state: &AppState, auth: &AuthUser) -> AppResult<Vec<C
                     author: rooms::summary(people.get(&m.author_id)?),
                     kind: kind_from_str(&m.kind),
                     recalled: m.recalled_at.is_some(),
-                    excerpt: m.body.as_deref().map(excerpt),
+                    excerpt: match (&m.body_html, &m.body) {
+                        (Some(html), _) => Some(excerpt(&text_of_html(html))),
+                        (None, body) => body.as_deref().map(excerpt),
+                    },
                     attachment: files
                         .get(&m.id)
                         .and_then(|f| f.first())

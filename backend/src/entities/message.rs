@@ -13,6 +13,9 @@ pub struct Model {
     pub client_id: Option<Uuid>,
     pub kind: String,
     pub body: Option<String>,
+    /// `body` rendered (Markdown, sanitised); `None` for notices, recalled messages and
+    /// messages sent before formatting existed.
+    pub body_html: Option<String>,
     pub created_at: OffsetDateTime,
     pub recalled_at: Option<OffsetDateTime>,
     pub recalled_by: Option<i64>,

@@ -1,6 +1,7 @@
 //! Messages: sending (idempotent by `client_id`), history pages, recall, read markers and
 //! unread counts.
 
+pub mod markdown;
 pub mod routes;
 pub mod service;
 pub mod unread;
@@ -50,6 +51,11 @@ pub fn to_message(m: &message::Model, author: &crate::entities::user::Model) -> 
             None
         } else {
             m.body.clone()
+        },
+        html: if recall.is_some() {
+            None
+        } else {
+            m.body_html.clone()
         },
         attachments: Vec::new(),
         client_id: m.client_id.map(|c| c.to_string()),

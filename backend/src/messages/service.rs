@@ -86,6 +86,8 @@ pub async fn send(
     }
     let attachments =
         crate::files::service::check_attachments(state, auth, &req.attachments).await?;
+    // Rendered here, on the request's own worker, not in the writer that serialises sends.
+    let html = (!body.is_empty()).then(|| super::markdown::render(&body));
     state
         .writer
         .send(Draft {
@@ -94,6 +96,7 @@ pub async fn send(
             author,
             client_id,
             body,
+            html,
             attachments,
         })
         .await
@@ -305,6 +308,7 @@ pub async fn recall(
     let recalled = message::Entity::update(message::ActiveModel {
         id: Set(existing.id),
         body: Set(None),
+        body_html: Set(None),
         recalled_at: Set(Some(now)),
         recalled_by: Set(Some(auth.user_id.0)),
         ..Default::default()

@@ -50,6 +50,8 @@ pub struct Draft {
     pub author: user::Model,
     pub client_id: Uuid,
     pub body: String,
+    /// `body` rendered (`markdown::render`); `None` when it is empty.
+    pub html: Option<String>,
     /// Checked files of mine, not sent yet, in order.
     pub attachments: Vec<(Uuid, api::files::FileInfo)>,
 }
@@ -155,6 +157,7 @@ async fn write(
             client_id: Set(Some(d.client_id)),
             kind: Set(kind_to_str(MessageKind::Text).into()),
             body: Set(Some(d.body.clone())),
+            body_html: Set(d.html.clone()),
             created_at: Set(now),
             recalled_at: Set(None),
             recalled_by: Set(None),

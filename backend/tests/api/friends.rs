@@ -64,7 +64,7 @@ impl TestApp {
         .await
     }
 
-    async fn conversations(&self, user: &TestUser) -> Vec<Value> {
+    pub async fn conversations(&self, user: &TestUser) -> Vec<Value> {
         let reply = self.get("/api/v1/conversations", Some(&user.access)).await;
         assert_eq!(reply.status.as_u16(), 200, "{:?}", reply.body);
         reply.body.as_array().unwrap().clone()

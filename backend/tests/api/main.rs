@@ -12,6 +12,7 @@ mod chat;
 mod conformance;
 mod errors;
 mod files;
+mod formatting;
 mod friends;
 mod helpers;
 mod limits;

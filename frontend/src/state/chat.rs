@@ -308,7 +308,7 @@ impl Chat {
             return;
         }
         let mut body: String = message
-            .body
+            .text()
             .as_deref()
             .unwrap_or_default()
             .chars()

@@ -187,7 +187,7 @@ impl Friends {
                     author: message.author.clone(),
                     kind: message.kind,
                     recalled: message.recall.is_some(),
-                    excerpt: message.body.as_deref().map(excerpt),
+                    excerpt: message.text().as_deref().map(excerpt),
                     attachment: message.attachments.first().map(Into::into),
                     created_at: message.created_at,
                 });

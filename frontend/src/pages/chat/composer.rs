@@ -1,4 +1,5 @@
-//! Writing a message: text, pasted or dropped files, Enter to send.
+//! Writing a message: text with a formatting toolbar and shortcuts (Markdown, rendered by
+//! the server), pasted or dropped files, Enter to send.
 
 use crate::state::drafts;
 use crate::{
@@ -98,12 +99,41 @@ pub fn Composer(post: PostId) -> impl IntoView {
         uploads.set(Vec::new());
         notice.set(None);
     };
+    let textarea = NodeRef::<leptos::html::Textarea>::new();
+    let format = move |what: Format| {
+        let Some(ta) = textarea.get_untracked() else {
+            return;
+        };
+        let text = ta.value();
+        let start = ta.selection_start().ok().flatten().unwrap_or(0) as usize;
+        let end = ta.selection_end().ok().flatten().unwrap_or(0) as usize;
+        let (text, start, end) = apply_format(&text, start, end, what);
+        // The element first, so the selection lands in the new text; the signal then
+        // writes the same value, which leaves the selection alone.
+        ta.set_value(&text);
+        let _ = ta.set_selection_range(start as u32, end as u32);
+        let _ = ta.focus();
+        draft.set(text);
+    };
     let on_keydown = move |ev: ev::KeyboardEvent| {
         // Enter sends; Shift+Enter is a new line; Enter while an IME is composing (pinyin)
         // belongs to the IME.
         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
             ev.prevent_default();
             send();
+            return;
+        }
+        if (ev.ctrl_key() || ev.meta_key()) && !ev.alt_key() && !ev.is_composing() {
+            let what = match (ev.shift_key(), ev.code().as_str()) {
+                (false, "KeyB") => Format::Bold,
+                (false, "KeyI") => Format::Italic,
+                (false, "KeyE") => Format::Code,
+                (true, "KeyU") => Format::Link,
+                (true, "Digit9") => Format::Quote,
+                _ => return,
+            };
+            ev.prevent_default();
+            format(what);
         }
     };
     let on_input = move |_| {
@@ -140,6 +170,44 @@ pub fn Composer(post: PostId) -> impl IntoView {
                 </ul>
             </Show>
             {move || notice.get().map(|n| view! { <p class="error-text">{n}</p> })}
+            <div class="format-bar" role="toolbar" aria-label=move || t_string!(i18n, chat.format_toolbar) aria-controls="composer">
+                {[
+                    (Format::Bold, "B"),
+                    (Format::Italic, "I"),
+                    (Format::Code, "</>"),
+                    (Format::Quote, "\u{275D}"),
+                    (Format::Link, ""),
+                ]
+                .into_iter()
+                .map(|(what, glyph)| {
+                    let label = move || match what {
+                        Format::Bold => t_string!(i18n, chat.format_bold),
+                        Format::Italic => t_string!(i18n, chat.format_italic),
+                        Format::Code => t_string!(i18n, chat.format_code),
+                        Format::Quote => t_string!(i18n, chat.format_quote),
+                        Format::Link => t_string!(i18n, chat.format_link),
+                    };
+                    view! {
+                        // Pressing the button must not take the focus (and the selection)
+                        // away from the text.
+                        <button type="button" class=format!("format {}", what.class()) title=label aria-label=label
+                            on:mousedown=|ev: ev::MouseEvent| ev.prevent_default()
+                            on:click=move |_| format(what)>
+                            {if what == Format::Link {
+                                view! {
+                                    <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+                                        <path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"
+                                            d="M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7 7l1.7-1.7"/>
+                                    </svg>
+                                }.into_any()
+                            } else {
+                                glyph.into_any()
+                            }}
+                        </button>
+                    }
+                })
+                .collect_view()}
+            </div>
             <div class="composer-row">
                 <label class="button attach" title=move || t_string!(i18n, files.attach)>
                     <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
@@ -150,7 +218,7 @@ pub fn Composer(post: PostId) -> impl IntoView {
                     <input type="file" multiple class="visually-hidden" on:change=move |ev| add_files(input_files(&ev))/>
                 </label>
                 <label for="composer" class="visually-hidden">{t!(i18n, chat.composer)}</label>
-                <textarea id="composer" rows="2" maxlength=api::rules::MESSAGE_MAX bind:value=draft on:keydown=on_keydown on:input=on_input
+                <textarea node_ref=textarea id="composer" rows="2" maxlength=api::rules::MESSAGE_MAX bind:value=draft on:keydown=on_keydown on:input=on_input
                     on:paste=on_paste placeholder=move || t_string!(i18n, chat.composer_placeholder)
                     title=move || t_string!(i18n, chat.composer_hint) aria-describedby="composer-hint"></textarea>
                 <span id="composer-hint" class="visually-hidden">{t!(i18n, chat.composer_hint)}</span>
@@ -160,5 +228,96 @@ pub fn Composer(post: PostId) -> impl IntoView {
                 <p class="drop-hint">{t!(i18n, files.drop_here)}</p>
             </Show>
         </form>
+    }
+}
+
+/// What a toolbar button or shortcut does to the selection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Bold,
+    Italic,
+    Code,
+    Quote,
+    Link,
+}
+
+impl Format {
+    fn class(self) -> &'static str {
+        match self {
+            Self::Bold => "bold",
+            Self::Italic => "italic",
+            Self::Code => "code",
+            Self::Quote => "quote",
+            Self::Link => "link",
+        }
+    }
+}
+
+/// `text` with `format` applied to the selection `start..end` (UTF-16 offsets, as the
+/// browser counts them), and the selection after: the formatted text, or where to type.
+/// Bold, italic and inline code undo themselves when the selection is already wrapped.
+fn apply_format(text: &str, start: usize, end: usize, format: Format) -> (String, usize, usize) {
+    let byte = |utf16: usize| {
+        let mut units = 0;
+        for (i, c) in text.char_indices() {
+            if units >= utf16 {
+                return i;
+            }
+            units += c.len_utf16();
+        }
+        text.len()
+    };
+    let units = |s: &str| s.encode_utf16().count();
+    let (from, to) = (byte(start.min(end)), byte(start.max(end)));
+    let (before, selected, after) = (&text[..from], &text[from..to], &text[to..]);
+    let wrap = |open: &str, close: &str| {
+        // Already wrapped: unwrap.
+        if before.ends_with(open) && after.starts_with(close) {
+            let before = &before[..before.len() - open.len()];
+            let out = format!("{before}{selected}{}", &after[close.len()..]);
+            let at = units(before);
+            return (out, at, at + units(selected));
+        }
+        let out = format!("{before}{open}{selected}{close}{after}");
+        let at = units(before) + units(open);
+        (out, at, at + units(selected))
+    };
+    match format {
+        Format::Bold => wrap("**", "**"),
+        Format::Italic => wrap("_", "_"),
+        Format::Code if selected.contains('\n') => {
+            let open = if before.is_empty() || before.ends_with('\n') {
+                "```\n"
+            } else {
+                "\n```\n"
+            };
+            wrap(open, "\n```\n")
+        }
+        Format::Code => wrap("`", "`"),
+        Format::Quote => {
+            // Every line the selection touches.
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let quoted: Vec<String> = text[line_start..to]
+                .split('\n')
+                .map(|line| format!("> {line}"))
+                .collect();
+            let quoted = quoted.join("\n");
+            let out = format!("{}{quoted}{after}", &text[..line_start]);
+            let at = units(&text[..line_start]);
+            (out, at, at + units(&quoted))
+        }
+        Format::Link => {
+            if selected.starts_with("https://") || selected.starts_with("http://") {
+                // The address is there: type the text.
+                let out = format!("{before}[]({selected}){after}");
+                let at = units(before) + 1;
+                (out, at, at)
+            } else {
+                // The text is there: the address placeholder is selected, to type over.
+                let out = format!("{before}[{selected}](https://){after}");
+                let at = units(before) + units(selected) + 3;
+                (out, at, at + units("https://"))
+            }
+        }
     }
 }

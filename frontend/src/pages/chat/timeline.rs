@@ -488,6 +488,9 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
         }
     };
     let body = message.body.unwrap_or_default();
+    // The server's rendering (sanitised with an allow-list there); messages from before
+    // formatting existed are plain text.
+    let html = message.html;
     let attachments = message.attachments;
     let author = message.author;
     let short = clock(sent_at);
@@ -503,9 +506,11 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
                     <time datetime=sent_at.to_string() title=full tabindex="0">{short.clone()}</time>
                 </div>
             })}
-            <Show when={let empty = body.is_empty(); move || !empty}>
-                <div class="body" dir="auto">{linkified(body.clone())}</div>
-            </Show>
+            {match html {
+                Some(html) => view! { <div class="body rich" dir="auto" inner_html=html></div> }.into_any(),
+                None if body.is_empty() => ().into_any(),
+                None => view! { <div class="body" dir="auto">{linkified(body)}</div> }.into_any(),
+            }}
             {(!attachments.is_empty()).then(|| view! { <Attachments files=attachments.clone()/> })}
             <div class="message-tools">
                 {continued.then(|| view! {
