@@ -79,6 +79,10 @@ pub enum ErrorCode {
     DefaultPostProtected,
     /// 403: the time to recall this message has passed.
     RecallExpired,
+    /// 403: the time to edit this message has passed (`ServerInfo::edit_window_secs`).
+    EditExpired,
+    /// 409: the message was recalled or removed; it cannot be edited.
+    MessageRecalled,
     /// 409: you are friends already.
     AlreadyFriends,
     /// 409: too many friend requests are waiting for an answer; cancel some first.
@@ -129,6 +133,7 @@ impl ErrorCode {
             Self::WrongPassword
             | Self::Forbidden
             | Self::RecallExpired
+            | Self::EditExpired
             | Self::Blocked
             | Self::NotFriends => 403,
             Self::NotFound | Self::RouteNotFound => 404,
@@ -142,7 +147,8 @@ impl ErrorCode {
             | Self::DefaultPostProtected
             | Self::AlreadyFriends
             | Self::FriendRequestLimit
-            | Self::FileAlreadySent => 409,
+            | Self::FileAlreadySent
+            | Self::MessageRecalled => 409,
             Self::PayloadTooLarge | Self::QuotaExceeded => 413,
             Self::UnsupportedMediaType => 415,
             Self::ValidationFailed
@@ -181,6 +187,8 @@ impl ErrorCode {
             Self::OwnerMustTransfer => "owner_must_transfer",
             Self::DefaultPostProtected => "default_post_protected",
             Self::RecallExpired => "recall_expired",
+            Self::EditExpired => "edit_expired",
+            Self::MessageRecalled => "message_recalled",
             Self::AlreadyFriends => "already_friends",
             Self::FriendRequestLimit => "friend_request_limit",
             Self::FileAlreadySent => "file_already_sent",

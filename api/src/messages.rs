@@ -65,6 +65,14 @@ pub struct Message {
     pub client_id: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// When its author last edited it; absent if never. Earlier versions:
+    /// `GET /messages/{id}/edits`.
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub edited_at: Option<OffsetDateTime>,
     pub recall: Option<Recall>,
 }
 
@@ -84,6 +92,37 @@ impl Message {
     pub fn is_unread_for(&self, me: UserId) -> bool {
         self.author.id != me && self.kind == MessageKind::Text && self.recall.is_none()
     }
+}
+
+/// `PATCH /messages/{id}`: new text for my message (the same rules as sending).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EditMessage {
+    /// Markdown, up to 4000 characters; may be empty only if the message has attachments.
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
+    pub body: String,
+}
+
+/// An earlier version of an edited message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MessageVersion {
+    pub body: String,
+    /// As `Message.html`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// When this version was written (sent, or an earlier edit).
+    #[serde(with = "time::serde::rfc3339")]
+    pub written_at: OffsetDateTime,
+}
+
+/// `GET /messages/{id}/edits`: what the message said before, oldest first (empty if it
+/// was never edited; a recall erases them).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MessageEdits {
+    pub versions: Vec<MessageVersion>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -57,6 +57,12 @@ impl RoomRole {
     pub fn can_recall(self, is_author: bool, age_secs: i64, window_secs: u64) -> bool {
         self.can_moderate() || (is_author && age_secs < window_secs as i64)
     }
+
+    /// Editing is the author's alone, within the window (`ServerInfo::edit_window_secs`):
+    /// owners and admins may remove others' words, never change them.
+    pub fn can_edit(self, is_author: bool, age_secs: i64, window_secs: u64) -> bool {
+        is_author && age_secs < window_secs as i64
+    }
 }
 
 /// Someone as others see them in a room: enough to show a name.

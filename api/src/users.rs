@@ -166,6 +166,8 @@ pub struct ServerInfo {
     /// How long after sending an author may recall a message, in seconds (owners and
     /// admins may always).
     pub recall_window_secs: u64,
+    /// How long after sending an author may edit a message, in seconds (nobody else may).
+    pub edit_window_secs: u64,
     /// The longest message text, in characters.
     pub message_max_chars: u32,
     /// The most files one message may carry.

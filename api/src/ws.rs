@@ -11,7 +11,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 
 /// Bumped when a frame changes incompatibly.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// Close codes the server uses (4000–4999 are the application's).
 pub mod close {
@@ -172,6 +172,10 @@ pub enum RoomEvent {
     MessageRecalled {
         message: Message,
     },
+    /// Its author changed the text: the message as it is now (`edited_at` set).
+    MessageEdited {
+        message: Message,
+    },
     PostCreated {
         post: Post,
     },
@@ -203,9 +207,9 @@ impl RoomEvent {
     /// The message this event is about, if any.
     pub fn message_id(&self) -> Option<MessageId> {
         match self {
-            Self::MessageCreated { message } | Self::MessageRecalled { message } => {
-                Some(message.id)
-            }
+            Self::MessageCreated { message }
+            | Self::MessageRecalled { message }
+            | Self::MessageEdited { message } => Some(message.id),
             _ => None,
         }
     }
@@ -213,9 +217,9 @@ impl RoomEvent {
     /// The post this event is about, if any (deleting the post erases it from replays).
     pub fn post_id(&self) -> Option<PostId> {
         match self {
-            Self::MessageCreated { message } | Self::MessageRecalled { message } => {
-                Some(message.post_id)
-            }
+            Self::MessageCreated { message }
+            | Self::MessageRecalled { message }
+            | Self::MessageEdited { message } => Some(message.post_id),
             Self::PostCreated { post } | Self::PostEdited { post } => Some(post.id),
             Self::PostDeleted { post_id } => Some(*post_id),
             _ => None,

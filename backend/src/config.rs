@@ -28,6 +28,8 @@ pub struct Config {
     pub jwt_secret: Option<Secret>,
     /// How long after sending an author may recall a message (owners and admins: always).
     pub recall_window_secs: u64,
+    /// How long after sending an author may edit a message (nobody else may).
+    pub edit_window_secs: u64,
     /// Frames that may wait for one socket; a socket further behind is disconnected and
     /// resumes from the database.
     pub socket_queue: usize,
@@ -156,6 +158,7 @@ impl Default for Config {
             log: "info".into(),
             jwt_secret: None,
             recall_window_secs: 120,
+            edit_window_secs: 24 * 60 * 60,
             socket_queue: 512,
             presence_interval_ms: 1000,
             presence_offline_grace_ms: 10_000,

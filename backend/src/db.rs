@@ -99,3 +99,10 @@ pub fn contains(text: &str) -> sea_orm::sea_query::LikeExpr {
         .replace('_', "\\_");
     sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
+
+/// `at` as the databases keep it (to the microsecond: PostgreSQL's precision), so a
+/// value answered before it is read back equals the one read back later.
+pub fn stored_time(at: time::OffsetDateTime) -> time::OffsetDateTime {
+    let nanos = at.nanosecond();
+    at.replace_nanosecond(nanos - nanos % 1_000).unwrap_or(at)
+}

@@ -419,6 +419,7 @@ mod tests {
             attachments: Vec::new(),
             client_id: None,
             created_at: time::OffsetDateTime::UNIX_EPOCH,
+            edited_at: None,
             recall: None,
         };
         let frame = ServerFrame::Event {

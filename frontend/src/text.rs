@@ -31,6 +31,8 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &ApiError) -> String {
         ErrorCode::OwnerMustTransfer => t_string!(i18n, errors.owner_must_transfer),
         ErrorCode::DefaultPostProtected => t_string!(i18n, errors.default_post_protected),
         ErrorCode::RecallExpired => t_string!(i18n, errors.recall_expired),
+        ErrorCode::EditExpired => t_string!(i18n, errors.edit_expired),
+        ErrorCode::MessageRecalled => t_string!(i18n, errors.message_recalled),
         ErrorCode::AlreadyFriends => t_string!(i18n, errors.already_friends),
         ErrorCode::FriendRequestLimit => t_string!(i18n, errors.friend_request_limit),
         ErrorCode::Blocked => t_string!(i18n, errors.blocked),

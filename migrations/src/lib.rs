@@ -11,7 +11,7 @@ mod m20261122_000003_friends;
 mod m20261123_000004_files;
 mod m20261201_000005_audit;
 mod m20261201_000006_attention;
-mod m20261202_000007_formatting;
+mod m20261202_000007_rich_messages;
 
 pub use m20261201_000005_audit::erased_payload_sql;
 
@@ -42,7 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_files::Migration),
             Box::new(m20261201_000005_audit::Migration),
             Box::new(m20261201_000006_attention::Migration),
-            Box::new(m20261202_000007_formatting::Migration),
+            Box::new(m20261202_000007_rich_messages::Migration),
         ]
     }
 }

@@ -17,6 +17,8 @@ pub struct Model {
     /// messages sent before formatting existed.
     pub body_html: Option<String>,
     pub created_at: OffsetDateTime,
+    /// When the author last changed the text.
+    pub edited_at: Option<OffsetDateTime>,
     pub recalled_at: Option<OffsetDateTime>,
     pub recalled_by: Option<i64>,
 }

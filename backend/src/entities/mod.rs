@@ -7,6 +7,7 @@ pub mod friend_request;
 pub mod friendship;
 pub mod join_request;
 pub mod message;
+pub mod message_edit;
 pub mod post;
 pub mod post_tag;
 pub mod read_marker;

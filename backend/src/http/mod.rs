@@ -109,6 +109,8 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
         .service(messages::routes::send)
         .service(messages::routes::history)
         .service(messages::routes::recall)
+        .service(messages::routes::edit)
+        .service(messages::routes::edits)
         .service(messages::routes::mark_read)
         .service(friends::routes::search)
         .service(friends::routes::list)
@@ -198,6 +200,7 @@ pub async fn server_info(state: web::Data<AppState>) -> web::Json<ServerInfo> {
             Policy::Multi => SessionPolicy::Multi,
         },
         recall_window_secs: config.recall_window_secs,
+        edit_window_secs: config.edit_window_secs,
         message_max_chars: api::rules::MESSAGE_MAX as u32,
         attachments_max: api::files::ATTACHMENTS_MAX as u32,
         max_upload_bytes: config.files.max_upload_bytes,

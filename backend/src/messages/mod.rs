@@ -60,6 +60,7 @@ pub fn to_message(m: &message::Model, author: &crate::entities::user::Model) -> 
         attachments: Vec::new(),
         client_id: m.client_id.map(|c| c.to_string()),
         created_at: m.created_at,
+        edited_at: m.edited_at,
         recall,
     }
 }

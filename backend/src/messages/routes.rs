@@ -1,11 +1,12 @@
-//! `/posts/{id}/messages`, `/messages/{id}/recall`, `/posts/{id}/read`.
+//! `/posts/{id}/messages`, `/messages/{id}` (edit), `/messages/{id}/edits`,
+//! `/messages/{id}/recall`, `/posts/{id}/read`.
 
 use super::service;
 use crate::{auth::AuthUser, error::AppResult, state::AppState};
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use api::{
     ErrorBody, MessageId, PostId,
-    messages::{MarkRead, Message, MessagePage, SendMessage, Unread},
+    messages::{EditMessage, MarkRead, Message, MessageEdits, MessagePage, SendMessage, Unread},
 };
 use serde::Deserialize;
 
@@ -109,6 +110,58 @@ pub async fn recall(
 ) -> AppResult<web::Json<Message>> {
     Ok(web::Json(
         service::recall(&state, &auth, MessageId(id.into_inner())).await?,
+    ))
+}
+
+/// Edit my message: new text (Markdown, the same rules as sending) within the edit window.
+/// Room members get `message_edited`; the replaced version is kept (`GET
+/// /messages/{id}/edits`). The same text again changes nothing.
+#[utoipa::path(
+    tag = "messages",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The message")),
+    request_body = EditMessage,
+    responses(
+        (status = 200, description = "The message as it is now", body = Message),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "`forbidden` (not my message, or a notice) or `edit_expired`", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such message, or not a member", body = ErrorBody),
+        (status = 409, description = "`message_recalled`: it was recalled or removed", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: empty, over 4000 characters, or control characters", body = ErrorBody),
+    )
+)]
+#[patch("/messages/{id}")]
+pub async fn edit(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+    body: web::Json<EditMessage>,
+) -> AppResult<web::Json<Message>> {
+    state.limits.messages.check(&auth.user_id)?;
+    Ok(web::Json(
+        service::edit(&state, &auth, MessageId(id.into_inner()), body.into_inner()).await?,
+    ))
+}
+
+/// What a message said before its edits, oldest first. Members of its room only.
+#[utoipa::path(
+    tag = "messages",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The message")),
+    responses(
+        (status = 200, description = "The earlier versions", body = MessageEdits),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    )
+)]
+#[get("/messages/{id}/edits")]
+pub async fn edits(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<MessageEdits>> {
+    Ok(web::Json(
+        service::edits(&state, &auth, MessageId(id.into_inner())).await?,
     ))
 }
 

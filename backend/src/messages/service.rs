@@ -3,7 +3,7 @@
 use super::{kind_to_str, to_message, unread, writer::Draft};
 use crate::{
     auth::AuthUser,
-    entities::{message, post, read_marker, room, room_member, user},
+    entities::{message, message_edit, post, read_marker, room, room_member, user},
     error::{AppError, AppResult},
     realtime::{Published, events},
     rooms::{self, service::require_member, store as room_store},
@@ -11,13 +11,16 @@ use crate::{
 };
 use api::{
     ErrorCode, FieldCode, MessageId, PostId, RoomId, UserId,
-    messages::{MarkRead, Message, MessageKind, MessagePage, SendMessage, Unread},
+    messages::{
+        EditMessage, MarkRead, Message, MessageEdits, MessageKind, MessagePage, MessageVersion,
+        SendMessage, Unread,
+    },
     ws::{RoomEvent, ServerFrame},
 };
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{ExprTrait as _, OnConflict},
+    sea_query::{Expr, ExprTrait as _, OnConflict},
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -317,7 +320,12 @@ pub async fn recall(
     .await?;
     let message = to_message(&recalled, &author);
     // Its text and files must not come back through a replay either.
-    events::erase_created(&txn, &message).await?;
+    events::rewrite_message(&txn, &message).await?;
+    // Earlier versions go with the text.
+    message_edit::Entity::delete_many()
+        .filter(message_edit::Column::MessageId.eq(existing.id))
+        .exec(&txn)
+        .await?;
     let published = events::record(
         &txn,
         RoomId(existing.room_id),
@@ -329,6 +337,146 @@ pub async fn recall(
     txn.commit().await?;
     state.hub.publish(vec![published]).await;
     Ok(message)
+}
+
+/// Edit: the author changes the text of a message within the edit window (nobody else may,
+/// not even an owner: they can remove words, not put words in someone's mouth). The
+/// version it replaces is kept for members to see (`edits`); the stored events of the
+/// message are rewritten, so a replay gives the current text; `message_edited` goes to
+/// the room. The same text again changes nothing and sends nothing.
+pub async fn edit(
+    state: &AppState,
+    auth: &AuthUser,
+    message_id: MessageId,
+    req: EditMessage,
+) -> AppResult<Message> {
+    let existing = message::Entity::find_by_id(message_id.0)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let member = require_member(&state.db, RoomId(existing.room_id), auth.user_id).await?;
+    if existing.kind != kind_to_str(MessageKind::Text) {
+        return Err(AppError::Forbidden);
+    }
+    if existing.recalled_at.is_some() {
+        return Err(recalled_error());
+    }
+    let is_author = existing.author_id == auth.user_id.0;
+    if !is_author {
+        return Err(AppError::Forbidden);
+    }
+    let now = crate::db::stored_time(OffsetDateTime::now_utc());
+    let age = (now - existing.created_at).whole_seconds();
+    if !rooms::role_from_str(&member.role).can_edit(is_author, age, state.config.edit_window_secs) {
+        return Err(AppError::Rule {
+            code: ErrorCode::EditExpired,
+            message: "the time to edit this message has passed",
+        });
+    }
+    let mut files = crate::files::store::of_messages(&state.db, [existing.id]).await?;
+    let attachments: Vec<_> = files
+        .remove(&existing.id)
+        .unwrap_or_default()
+        .iter()
+        .map(crate::files::to_info)
+        .collect();
+    let body = match parse_body(&req.body) {
+        Ok(body) => body,
+        // Files alone are a message; text alone or nothing is not.
+        Err(FieldCode::Required) if !attachments.is_empty() => String::new(),
+        Err(problem) => return Err(AppError::field("body", problem)),
+    };
+    let author = crate::users::store::by_id(&state.db, existing.author_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if existing.body.as_deref() == Some(body.as_str()) {
+        let mut message = to_message(&existing, &author);
+        message.attachments = attachments;
+        return Ok(message);
+    }
+    let html = (!body.is_empty()).then(|| super::markdown::render(&body));
+
+    let txn = crate::db::write_txn(&state.db).await?;
+    // Only while it is not recalled: a recall that won the race keeps its erasure.
+    let updated = message::Entity::update_many()
+        .col_expr(message::Column::Body, Expr::value(body.clone()))
+        .col_expr(message::Column::BodyHtml, Expr::value(html.clone()))
+        .col_expr(message::Column::EditedAt, Expr::value(now))
+        .filter(message::Column::Id.eq(existing.id))
+        .filter(message::Column::RecalledAt.is_null())
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(recalled_error());
+    }
+    message_edit::Entity::insert(message_edit::ActiveModel {
+        message_id: Set(existing.id),
+        body: Set(existing.body.clone().unwrap_or_default()),
+        body_html: Set(existing.body_html.clone()),
+        written_at: Set(existing.edited_at.unwrap_or(existing.created_at)),
+        ..Default::default()
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    let mut message = to_message(
+        &message::Model {
+            body: Some(body),
+            body_html: html,
+            edited_at: Some(now),
+            ..existing
+        },
+        &author,
+    );
+    message.attachments = attachments;
+    events::rewrite_message(&txn, &message).await?;
+    let published = events::record(
+        &txn,
+        RoomId(message.room_id.0),
+        RoomEvent::MessageEdited {
+            message: message.clone(),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    state.hub.publish(vec![published]).await;
+    Ok(message)
+}
+
+fn recalled_error() -> AppError {
+    AppError::Rule {
+        code: ErrorCode::MessageRecalled,
+        message: "this message was recalled or removed",
+    }
+}
+
+/// The earlier versions of a message, oldest first, for members of its room.
+pub async fn edits(
+    state: &AppState,
+    auth: &AuthUser,
+    message_id: MessageId,
+) -> AppResult<MessageEdits> {
+    let existing = message::Entity::find_by_id(message_id.0)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    require_member(&state.db, RoomId(existing.room_id), auth.user_id).await?;
+    let versions = if existing.recalled_at.is_some() {
+        Vec::new()
+    } else {
+        message_edit::Entity::find()
+            .filter(message_edit::Column::MessageId.eq(existing.id))
+            .order_by_asc(message_edit::Column::Id)
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|v| MessageVersion {
+                body: v.body,
+                html: v.body_html,
+                written_at: v.written_at,
+            })
+            .collect()
+    };
+    Ok(MessageEdits { versions })
 }
 
 /// Moves my read marker forward (never back) and tells all my sockets the new counts.

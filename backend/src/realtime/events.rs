@@ -69,8 +69,11 @@ pub async fn record_many(
     let mut published = Vec::with_capacity(events.len());
     let mut rows = Vec::with_capacity(events.len());
     for (seq, event) in (first..).zip(events) {
+        // Events that carry a message's text, so an edit or recall can rewrite them.
         let message_id = match &event {
-            RoomEvent::MessageCreated { message } => Some(message.id.0),
+            RoomEvent::MessageCreated { message } | RoomEvent::MessageEdited { message } => {
+                Some(message.id.0)
+            }
             _ => None,
         };
         let post_id = event.post_id().map(|p| p.0);
@@ -100,24 +103,37 @@ pub async fn record_many(
     Ok(published)
 }
 
-/// Rewrites the stored `message_created` event of a message that was just recalled, so a
-/// replay shows it recalled from the start and its text and files are gone from the
-/// database everywhere. Runs in the recall's transaction.
-pub async fn erase_created(
+/// Rewrites every stored event that carries a message's text (its `message_created` and
+/// any `message_edited`) to show the message as it is now: after a recall, a replay shows
+/// it recalled from the start and its text and files are gone from the database
+/// everywhere; after an edit, a replay from any cursor gives only the current text. Runs
+/// in the recall's or edit's transaction.
+pub async fn rewrite_message(
     db: &impl ConnectionTrait,
-    recalled: &api::messages::Message,
+    current: &api::messages::Message,
 ) -> AppResult<()> {
     let stored = room_event::Entity::find()
-        .filter(room_event::Column::MessageId.eq(recalled.id.0))
+        .filter(room_event::Column::MessageId.eq(current.id.0))
         .all(db)
         .await?;
     for row in stored {
+        let was_edit = matches!(
+            serde_json::from_str::<ServerFrame>(&row.payload),
+            Ok(ServerFrame::Event {
+                event: RoomEvent::MessageEdited { .. },
+                ..
+            })
+        );
+        let message = current.clone();
+        let event = if was_edit {
+            RoomEvent::MessageEdited { message }
+        } else {
+            RoomEvent::MessageCreated { message }
+        };
         let frame = serde_json::to_string(&ServerFrame::Event {
             room_id: RoomId(row.room_id),
             seq: row.seq,
-            event: RoomEvent::MessageCreated {
-                message: recalled.clone(),
-            },
+            event,
         })
         .map_err(AppError::internal)?;
         room_event::Entity::update_many()

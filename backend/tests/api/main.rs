@@ -10,6 +10,7 @@ mod assets;
 mod bad_input;
 mod chat;
 mod conformance;
+mod edits;
 mod errors;
 mod files;
 mod formatting;

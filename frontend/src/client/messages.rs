@@ -1,10 +1,10 @@
-//! A post's messages: history, sending, reading, recalling.
+//! A post's messages: history, sending, reading, editing, recalling.
 
 use super::{ApiError, empty};
 use crate::state::session::Session;
 use api::{
     MessageId, PostId,
-    messages::{MarkRead, Message, MessagePage, SendMessage, Unread},
+    messages::{EditMessage, MarkRead, Message, MessageEdits, MessagePage, SendMessage, Unread},
 };
 
 /// A page of history: the newest (`before: None`), or the one ending before a message.
@@ -36,4 +36,13 @@ pub async fn mark_read(s: Session, post: PostId, upto: MessageId) -> Result<Unre
 pub async fn recall(s: Session, id: MessageId) -> Result<Message, ApiError> {
     s.post_json(&format!("/messages/{id}/recall"), &empty())
         .await
+}
+
+pub async fn edit(s: Session, id: MessageId, body: &EditMessage) -> Result<Message, ApiError> {
+    s.patch(&format!("/messages/{id}"), body).await
+}
+
+/// What a message said before its edits, oldest first.
+pub async fn edits(s: Session, id: MessageId) -> Result<MessageEdits, ApiError> {
+    s.get(&format!("/messages/{id}/edits")).await
 }

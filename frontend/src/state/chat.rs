@@ -23,6 +23,8 @@ use std::collections::HashMap;
 
 /// The author's recall window until the server said its own (`GET /server`).
 const DEFAULT_RECALL_WINDOW_SECS: u64 = 120;
+/// Until the server says otherwise.
+const DEFAULT_EDIT_WINDOW_SECS: u64 = 24 * 60 * 60;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Connection {
@@ -99,6 +101,13 @@ impl Chat {
         self.server
             .with(|s| s.as_ref().map(|s| s.recall_window_secs))
             .unwrap_or(DEFAULT_RECALL_WINDOW_SECS)
+    }
+
+    /// How long an author may edit a message, as this server says.
+    pub fn edit_window_secs(&self) -> u64 {
+        self.server
+            .with(|s| s.as_ref().map(|s| s.edit_window_secs))
+            .unwrap_or(DEFAULT_EDIT_WINDOW_SECS)
     }
 
     /// Someone's status (tracked); I am online to myself.
@@ -258,6 +267,10 @@ impl Chat {
                     // It may have been unread: take the server's counts.
                     self.friends.reload_conversations();
                 }
+            }
+            RoomEvent::MessageEdited { message } => {
+                self.friends.message(&message, false, false);
+                self.conversation.edited(message);
             }
             RoomEvent::PostCreated { .. }
             | RoomEvent::PostEdited { .. }

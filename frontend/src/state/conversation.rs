@@ -8,7 +8,7 @@ use crate::{
 };
 use api::{
     MessageId, PostId, RoomId, UserId,
-    messages::{Message, SendMessage},
+    messages::{EditMessage, Message, SendMessage},
     posts::PostListItem,
     rooms::{Member, UserSummary},
 };
@@ -91,6 +91,8 @@ pub struct Conversation {
     pub typing: RwSignal<Vec<Typing>>,
     /// The open room's members.
     pub members: RwSignal<Vec<Member>>,
+    /// The message of mine being edited in place (one at a time).
+    pub editing: RwSignal<Option<MessageId>>,
     /// Where the open topic is read to, its "new messages" line, and whether the reader
     /// follows the newest message.
     pub view: TimelineView,
@@ -112,6 +114,7 @@ impl Conversation {
             pending: RwSignal::new(Vec::new()),
             typing: RwSignal::new(Vec::new()),
             members: RwSignal::new(Vec::new()),
+            editing: RwSignal::new(None),
             view: TimelineView::new(),
             reloads: StoredValue::new([0; 2]),
         };
@@ -193,6 +196,7 @@ impl Conversation {
             return;
         }
         self.open_post.set(Some(post));
+        self.editing.set(None);
         self.timeline.set(Vec::new());
         self.has_older.set(false);
         self.view.divider.set(None);
@@ -460,6 +464,39 @@ impl Conversation {
     /// A recalled message: the open topic shows its placeholder.
     pub fn recalled(self, message: Message) {
         self.add_to_timeline(message);
+    }
+
+    /// Its author changed a message (live, or my own edit's answer).
+    pub fn edited(self, message: Message) {
+        self.add_to_timeline(message);
+    }
+
+    /// My newest message in the open topic that I may still edit, if any.
+    pub fn last_editable(self, window_secs: u64) -> Option<MessageId> {
+        let me = self.me()?;
+        let now = time::OffsetDateTime::now_utc();
+        self.timeline.with_untracked(|t| {
+            t.iter()
+                .rev()
+                .find(|m| {
+                    m.author.id == me
+                        && m.kind == api::messages::MessageKind::Text
+                        && m.recall.is_none()
+                })
+                .filter(|m| (now - m.created_at).whole_seconds() < window_secs as i64)
+                .map(|m| m.id)
+        })
+    }
+
+    /// Changes the text of my message.
+    pub async fn edit(self, id: MessageId, body: String) -> Result<(), ApiError> {
+        let message = messages::edit(self.session, id, &EditMessage { body }).await?;
+        // Closed first: the edited message is drawn anew, and its editor with it.
+        if self.editing.get_untracked() == Some(id) {
+            self.editing.set(None);
+        }
+        self.edited(message);
+        Ok(())
     }
 
     /// Someone is typing in a topic (shown for `TYPING_SHOWN_MS` unless repeated).

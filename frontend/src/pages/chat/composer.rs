@@ -123,6 +123,16 @@ pub fn Composer(post: PostId) -> impl IntoView {
             send();
             return;
         }
+        // Up in an empty composer edits my last message, as in most chat apps.
+        if ev.key() == "ArrowUp"
+            && !(ev.shift_key() || ev.ctrl_key() || ev.meta_key() || ev.alt_key())
+            && draft.with_untracked(String::is_empty)
+            && let Some(id) = convo.last_editable(chat.edit_window_secs())
+        {
+            ev.prevent_default();
+            convo.editing.set(Some(id));
+            return;
+        }
         if (ev.ctrl_key() || ev.meta_key()) && !ev.alt_key() && !ev.is_composing() {
             let what = match (ev.shift_key(), ev.code().as_str()) {
                 (false, "KeyB") => Format::Bold,

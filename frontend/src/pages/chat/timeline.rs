@@ -14,6 +14,7 @@ use super::composer::put_back;
 use crate::{
     client::ApiError,
     components::{
+        dialog::Dialog,
         files::{Attachments, Avatar},
         profile_card::PersonButton,
     },
@@ -50,13 +51,18 @@ enum Row {
 }
 
 impl Row {
-    fn key(&self) -> (u8, i64, bool, bool) {
+    /// A row is drawn again when this changes: a recall, an edit, or its grouping.
+    fn key(&self) -> (u8, i64, bool, bool, i128) {
         match self {
-            Row::Day(day, _) => (0, *day, false, false),
-            Row::Divider => (1, 0, false, false),
-            Row::Message { message, continued } => {
-                (2, message.id.0, message.recall.is_some(), *continued)
-            }
+            Row::Day(day, _) => (0, *day, false, false, 0),
+            Row::Divider => (1, 0, false, false, 0),
+            Row::Message { message, continued } => (
+                2,
+                message.id.0,
+                message.recall.is_some(),
+                *continued,
+                message.edited_at.map_or(0, |t| t.unix_timestamp_nanos()),
+            ),
         }
     }
 }
@@ -487,6 +493,18 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
             t_string!(i18n, chat.remove)
         }
     };
+    // Editing is the author's, within the server's window.
+    let can_edit = move || {
+        chat.tick.track();
+        let age = time::OffsetDateTime::now_utc() - sent_at;
+        my_role
+            .get()
+            .can_edit(mine, age.whole_seconds(), chat.edit_window_secs())
+    };
+    let editing = Memo::new(move |_| convo.editing.get() == Some(id));
+    let history_open = RwSignal::new(false);
+    let edited = message.edited_at.is_some();
+    let source = message.body.clone().unwrap_or_default();
     let body = message.body.unwrap_or_default();
     // The server's rendering (sanitised with an allow-list there); messages from before
     // formatting existed are plain text.
@@ -506,16 +524,33 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
                     <time datetime=sent_at.to_string() title=full tabindex="0">{short.clone()}</time>
                 </div>
             })}
-            {match html {
-                Some(html) => view! { <div class="body rich" dir="auto" inner_html=html></div> }.into_any(),
-                None if body.is_empty() => ().into_any(),
-                None => view! { <div class="body" dir="auto">{linkified(body)}</div> }.into_any(),
+            {move || if editing.get() {
+                let done = Callback::new(move |()| convo.editing.set(None));
+                view! { <EditForm id source=source.clone() done error/> }.into_any()
+            } else {
+                match html.clone() {
+                    Some(html) => view! { <div class="body rich" dir="auto" inner_html=html></div> }.into_any(),
+                    None if body.is_empty() => ().into_any(),
+                    None => view! { <div class="body" dir="auto">{linkified(body.clone())}</div> }.into_any(),
+                }
             }}
+            {edited.then(|| view! {
+                <button type="button" class="edited-mark" on:click=move |_| history_open.set(true)
+                    title=move || t_string!(i18n, chat.edit_history)>
+                    {move || t_string!(i18n, chat.edited)}
+                </button>
+            })}
+            <Show when=move || history_open.get()>
+                <EditHistory id close=Callback::new(move |()| history_open.set(false))/>
+            </Show>
             {(!attachments.is_empty()).then(|| view! { <Attachments files=attachments.clone()/> })}
             <div class="message-tools">
                 {continued.then(|| view! {
                     <time class="hover-time" datetime=sent_at.to_string() title=full tabindex="0">{short.clone()}</time>
                 })}
+                <Show when=move || can_edit() && !editing.get()>
+                    <button type="button" class="link tiny" on:click=move |_| convo.editing.set(Some(id))>{move || t_string!(i18n, chat.edit)}</button>
+                </Show>
                 <Show when=can_recall>
                     <button type="button" class="link tiny" class:danger=!mine on:click=recall>{label}</button>
                 </Show>
@@ -524,6 +559,102 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
         </li>
     }
     .into_any()
+}
+
+/// The text of my message, being changed in place: Enter saves, Shift+Enter is a new
+/// line, Escape (or Cancel) leaves it as it was.
+#[component]
+fn EditForm(
+    id: MessageId,
+    source: String,
+    done: Callback<()>,
+    error: RwSignal<Option<ApiError>>,
+) -> impl IntoView {
+    let convo = use_conversation();
+    let i18n = use_i18n();
+    let text = RwSignal::new(source);
+    let saving = RwSignal::new(false);
+    let field = NodeRef::<html::Textarea>::new();
+    Effect::new(move |_| {
+        if let Some(field) = field.get() {
+            let _ = field.focus();
+            let end = field.value().encode_utf16().count() as u32;
+            let _ = field.set_selection_range(end, end);
+        }
+    });
+    let save = move || {
+        if saving.get_untracked() {
+            return;
+        }
+        saving.set(true);
+        error.set(None);
+        let body = text.get_untracked();
+        spawn_local(async move {
+            // Saved, the conversation closes the editor itself.
+            if let Err(err) = convo.edit(id, body).await {
+                saving.set(false);
+                error.set(Some(err));
+            }
+        });
+    };
+    let on_keydown = move |ev: ev::KeyboardEvent| {
+        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+            ev.prevent_default();
+            save();
+        } else if ev.key() == "Escape" {
+            ev.prevent_default();
+            ev.stop_propagation();
+            error.set(None);
+            done.run(());
+        }
+    };
+    view! {
+        <form class="edit-form" on:submit=move |ev: ev::SubmitEvent| { ev.prevent_default(); save(); }>
+            <textarea node_ref=field rows="3" maxlength=api::rules::MESSAGE_MAX bind:value=text
+                aria-label=move || t_string!(i18n, chat.edit_label) on:keydown=on_keydown></textarea>
+            <div class="edit-actions">
+                <span class="hint">{move || t_string!(i18n, chat.edit_hint)}</span>
+                <button type="button" class="link tiny" on:click=move |_| { error.set(None); done.run(()); }>
+                    {move || t_string!(i18n, chat.cancel)}
+                </button>
+                <button type="submit" class="primary tiny" disabled=move || saving.get()>{move || t_string!(i18n, chat.save)}</button>
+            </div>
+        </form>
+    }
+}
+
+/// What an edited message said before, oldest first, and what it says now.
+#[component]
+fn EditHistory(id: MessageId, close: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = crate::state::session::use_session();
+    let versions = LocalResource::new(move || crate::client::messages::edits(session, id));
+    let title = crate::text::tr(move || t_string!(i18n, chat.edit_history).to_string());
+    view! {
+        <Dialog title close class="edit-history">
+            <Suspense fallback=move || view! { <p class="muted">{move || t_string!(i18n, app.loading)}</p> }>
+                {move || versions.get().map(|answer| match answer {
+                    Ok(edits) => view! {
+                        <ol class="versions">
+                            {edits.versions.into_iter().map(|v| {
+                                let at = full_time(i18n, v.written_at);
+                                view! {
+                                    <li class="version">
+                                        <time datetime=v.written_at.to_string()>{at}</time>
+                                        {match v.html {
+                                            Some(html) => view! { <div class="body rich" dir="auto" inner_html=html></div> }.into_any(),
+                                            None => view! { <div class="body" dir="auto">{v.body}</div> }.into_any(),
+                                        }}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                    }.into_any(),
+                    Err(err) => view! { <p class="error-text">{error_text(i18n, &err)}</p> }.into_any(),
+                })}
+            </Suspense>
+        </Dialog>
+    }
 }
 
 /// Text with its links made clickable. Never HTML: every piece is a text node.

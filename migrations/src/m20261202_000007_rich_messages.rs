@@ -1,0 +1,114 @@
+//! Rich messages (issue 14).
+//!
+//! - `messages.body_html`: the message's Markdown rendered once, when it is sent (or
+//!   edited), and sanitised (an allow-list of tags and link schemes). `body` stays the
+//!   source. Messages written before formatting existed have none: they were plain text,
+//!   and clients show them as such.
+//! - `messages.edited_at`: when the author last changed the text.
+//! - `message_edits`: the versions an edit replaced, for room members to see; a recall
+//!   deletes them with the text, and they go with their message.
+
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // SQLite adds one column per ALTER TABLE.
+        for column in [
+            ColumnDef::new(Messages::BodyHtml).text().null().to_owned(),
+            ColumnDef::new(Messages::EditedAt)
+                .timestamp_with_time_zone()
+                .null()
+                .to_owned(),
+        ] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Messages::Table)
+                        .add_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        manager
+            .create_table(
+                Table::create()
+                    .table(MessageEdits::Table)
+                    .col(
+                        ColumnDef::new(MessageEdits::Id)
+                            .big_integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(MessageEdits::MessageId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(MessageEdits::Body).text().not_null())
+                    .col(ColumnDef::new(MessageEdits::BodyHtml).text().null())
+                    .col(
+                        ColumnDef::new(MessageEdits::WrittenAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(MessageEdits::Table, MessageEdits::MessageId)
+                            .to(Messages::Table, Messages::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("message_edits_by_message")
+                    .table(MessageEdits::Table)
+                    .col(MessageEdits::MessageId)
+                    .col(MessageEdits::Id)
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(MessageEdits::Table).to_owned())
+            .await?;
+        for column in [Messages::EditedAt, Messages::BodyHtml] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Messages::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(DeriveIden)]
+enum Messages {
+    Table,
+    Id,
+    BodyHtml,
+    EditedAt,
+}
+
+#[derive(DeriveIden)]
+enum MessageEdits {
+    Table,
+    Id,
+    MessageId,
+    Body,
+    BodyHtml,
+    WrittenAt,
+}
