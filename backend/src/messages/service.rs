@@ -45,6 +45,20 @@ async fn post_for_member(
     Ok((post, member))
 }
 
+/// The message and the caller's membership of its room, or 404 (for non-members too).
+async fn message_for_member(
+    state: &AppState,
+    auth: &AuthUser,
+    message_id: MessageId,
+) -> AppResult<(message::Model, room_member::Model)> {
+    let message = message::Entity::find_by_id(message_id.0)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let member = require_member(&state.db, RoomId(message.room_id), auth.user_id).await?;
+    Ok((message, member))
+}
+
 /// Text as people typed it: `\r\n` folded to `\n`, trailing space trimmed, no control
 /// characters but line breaks and tabs.
 fn parse_body(raw: &str) -> Result<String, FieldCode> {
@@ -280,11 +294,7 @@ pub async fn recall(
     auth: &AuthUser,
     message_id: MessageId,
 ) -> AppResult<Message> {
-    let existing = message::Entity::find_by_id(message_id.0)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let member = require_member(&state.db, RoomId(existing.room_id), auth.user_id).await?;
+    let (existing, member) = message_for_member(state, auth, message_id).await?;
     let author = crate::users::store::by_id(&state.db, existing.author_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -350,11 +360,7 @@ pub async fn edit(
     message_id: MessageId,
     req: EditMessage,
 ) -> AppResult<Message> {
-    let existing = message::Entity::find_by_id(message_id.0)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let member = require_member(&state.db, RoomId(existing.room_id), auth.user_id).await?;
+    let (existing, member) = message_for_member(state, auth, message_id).await?;
     if existing.kind != kind_to_str(MessageKind::Text) {
         return Err(AppError::Forbidden);
     }
@@ -455,11 +461,7 @@ pub async fn edits(
     auth: &AuthUser,
     message_id: MessageId,
 ) -> AppResult<MessageEdits> {
-    let existing = message::Entity::find_by_id(message_id.0)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    require_member(&state.db, RoomId(existing.room_id), auth.user_id).await?;
+    let (existing, _) = message_for_member(state, auth, message_id).await?;
     let versions = if existing.recalled_at.is_some() {
         Vec::new()
     } else {
