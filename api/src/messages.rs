@@ -24,6 +24,9 @@ pub struct SendMessage {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "openapi", schema(max_items = 5))]
     pub attachments: Vec<FileId>,
+    /// The message this one answers: a text message, not recalled, in the same post.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<MessageId>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,7 +76,59 @@ pub struct Message {
         skip_serializing_if = "Option::is_none"
     )]
     pub edited_at: Option<OffsetDateTime>,
+    /// The message this one answers, quoted as it is now (absent if it answers none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<Box<ReplyQuote>>,
     pub recall: Option<Recall>,
+}
+
+/// The compact quote of the message a reply answers. It follows the original: an edit
+/// changes the excerpt, a recall takes excerpt and attachment away and sets `recall`.
+/// `GET /posts/{id}/messages?around={id}` opens the original in context.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReplyQuote {
+    pub id: MessageId,
+    pub author: UserSummary,
+    /// Its text, formatting removed, line breaks folded, at most 80 characters; `None`
+    /// when recalled or without text.
+    pub excerpt: Option<String>,
+    /// Its first attachment, if any (not when recalled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<crate::conversations::AttachmentPreview>,
+    /// Set once the original was recalled (or removed by an admin).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recall: Option<Recall>,
+}
+
+impl ReplyQuote {
+    /// What the quote says (not recalled): the excerpt, or the attachment's tag.
+    pub fn preview(&self, words: &crate::conversations::PreviewWords<'_>) -> String {
+        crate::conversations::LastMessage {
+            id: self.id,
+            author: self.author.clone(),
+            kind: MessageKind::Text,
+            recalled: self.recall.is_some(),
+            excerpt: self.excerpt.clone(),
+            attachment: self.attachment.clone(),
+            created_at: OffsetDateTime::UNIX_EPOCH,
+        }
+        .preview(false, words)
+    }
+
+    /// The quote of `original` as it is now.
+    pub fn of(original: &Message) -> Self {
+        Self {
+            id: original.id,
+            author: original.author.clone(),
+            excerpt: original
+                .text()
+                .filter(|t| !t.is_empty())
+                .map(|t| crate::conversations::excerpt(&t)),
+            attachment: original.attachments.first().map(Into::into),
+            recall: original.recall.clone(),
+        }
+    }
 }
 
 impl Message {
@@ -140,8 +195,12 @@ pub struct Recall {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessagePage {
     pub messages: Vec<Message>,
-    /// More messages exist beyond this page in the direction asked.
+    /// More messages exist beyond this page in the direction asked (older ones for an
+    /// `around` page).
     pub has_more: bool,
+    /// On an `around` page only: newer messages exist after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_newer: Option<bool>,
     /// On the newest page only (neither `before` nor `after`): the reader has read every
     /// message up to and including this id (0: none), so a client can open the
     /// conversation at the first unread message. Absent on other pages.

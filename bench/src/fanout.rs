@@ -420,6 +420,7 @@ mod tests {
             client_id: None,
             created_at: time::OffsetDateTime::UNIX_EPOCH,
             edited_at: None,
+            reply_to: None,
             recall: None,
         };
         let frame = ServerFrame::Event {

@@ -7,6 +7,8 @@
 //! - `messages.edited_at`: when the author last changed the text.
 //! - `message_edits`: the versions an edit replaced, for room members to see; a recall
 //!   deletes them with the text, and they go with their message.
+//! - `messages.reply_to_id`: the message a reply answers (same post), indexed so a recall
+//!   or edit of the original finds the replies whose quote it changes.
 
 use sea_orm_migration::prelude::*;
 
@@ -23,6 +25,10 @@ impl MigrationTrait for Migration {
                 .timestamp_with_time_zone()
                 .null()
                 .to_owned(),
+            ColumnDef::new(Messages::ReplyToId)
+                .big_integer()
+                .null()
+                .to_owned(),
         ] {
             manager
                 .alter_table(
@@ -33,6 +39,15 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
+        manager
+            .create_index(
+                Index::create()
+                    .name("messages_by_reply_to")
+                    .table(Messages::Table)
+                    .col(Messages::ReplyToId)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -81,7 +96,15 @@ impl MigrationTrait for Migration {
         manager
             .drop_table(Table::drop().table(MessageEdits::Table).to_owned())
             .await?;
-        for column in [Messages::EditedAt, Messages::BodyHtml] {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("messages_by_reply_to")
+                    .table(Messages::Table)
+                    .to_owned(),
+            )
+            .await?;
+        for column in [Messages::ReplyToId, Messages::EditedAt, Messages::BodyHtml] {
             manager
                 .alter_table(
                     Table::alter()
@@ -101,6 +124,7 @@ enum Messages {
     Id,
     BodyHtml,
     EditedAt,
+    ReplyToId,
 }
 
 #[derive(DeriveIden)]

@@ -19,6 +19,8 @@ pub struct Model {
     pub created_at: OffsetDateTime,
     /// When the author last changed the text.
     pub edited_at: Option<OffsetDateTime>,
+    /// The message this one answers (in the same post).
+    pub reply_to_id: Option<i64>,
     pub recalled_at: Option<OffsetDateTime>,
     pub recalled_by: Option<i64>,
 }

@@ -61,6 +61,7 @@ pub fn to_message(m: &message::Model, author: &crate::entities::user::Model) -> 
         client_id: m.client_id.map(|c| c.to_string()),
         created_at: m.created_at,
         edited_at: m.edited_at,
+        reply_to: None,
         recall,
     }
 }

@@ -53,6 +53,9 @@ pub struct PageQuery {
     before: Option<i64>,
     /// Messages newer than this id.
     after: Option<i64>,
+    /// The page with this message in its middle (half the page up to and including it,
+    /// half after it; `has_newer` says whether more follow): to open a quote in context.
+    around: Option<i64>,
     /// Page size, 1–100 (default 50).
     limit: Option<u64>,
 }
@@ -81,8 +84,11 @@ pub async fn history(
             &state,
             &auth,
             PostId(id.into_inner()),
-            q.before,
-            q.after,
+            service::PageAt {
+                before: q.before,
+                after: q.after,
+                around: q.around,
+            },
             q.limit,
         )
         .await?,

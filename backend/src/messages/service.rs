@@ -13,7 +13,7 @@ use api::{
     ErrorCode, FieldCode, MessageId, PostId, RoomId, UserId,
     messages::{
         EditMessage, MarkRead, Message, MessageEdits, MessageKind, MessagePage, MessageVersion,
-        SendMessage, Unread,
+        ReplyQuote, SendMessage, Unread,
     },
     ws::{RoomEvent, ServerFrame},
 };
@@ -103,9 +103,13 @@ pub async fn send(
     }
     let attachments =
         crate::files::service::check_attachments(state, auth, &req.attachments).await?;
+    let reply = match req.reply_to {
+        Some(original) => Some(Box::new(reply_quote(state, post_id, original).await?)),
+        None => None,
+    };
     // Rendered here, on the request's own worker, not in the writer that serialises sends.
     let html = (!body.is_empty()).then(|| super::markdown::render(&body));
-    state
+    let (mut message, created) = state
         .writer
         .send(Draft {
             room_id,
@@ -115,8 +119,94 @@ pub async fn send(
             body,
             html,
             attachments,
+            reply: reply.clone(),
         })
-        .await
+        .await?;
+    if !created && message.reply_to.is_none() {
+        // A retry answers with the first send, quote and all.
+        message.reply_to = reply;
+    }
+    Ok((message, created))
+}
+
+/// The quote of the message a reply answers: a text message in the same post, not
+/// recalled; anything else is `reply_to: unavailable`.
+async fn reply_quote(
+    state: &AppState,
+    post_id: PostId,
+    original: MessageId,
+) -> AppResult<ReplyQuote> {
+    let unavailable = || AppError::field("reply_to", FieldCode::Unavailable);
+    let found = message::Entity::find_by_id(original.0)
+        .one(&state.db)
+        .await?
+        .filter(|m| {
+            m.post_id == post_id.0
+                && m.recalled_at.is_none()
+                && m.kind == kind_to_str(MessageKind::Text)
+        })
+        .ok_or_else(unavailable)?;
+    let mut quotes = quotes_of(&state.db, [found]).await?;
+    quotes.remove(&original.0).ok_or_else(unavailable)
+}
+
+/// The quotes of `originals` as they are now, by id: authors and files in one query each.
+pub(super) async fn quotes_of(
+    db: &impl ConnectionTrait,
+    originals: impl IntoIterator<Item = message::Model>,
+) -> AppResult<std::collections::HashMap<i64, ReplyQuote>> {
+    let originals: Vec<message::Model> = originals.into_iter().collect();
+    if originals.is_empty() {
+        return Ok(Default::default());
+    }
+    let authors = room_store::users(db, originals.iter().map(|m| m.author_id)).await?;
+    let mut files = crate::files::store::of_messages(
+        db,
+        originals
+            .iter()
+            .filter(|m| m.recalled_at.is_none())
+            .map(|m| m.id),
+    )
+    .await?;
+    Ok(originals
+        .iter()
+        .filter_map(|m| {
+            let mut message = to_message(m, authors.get(&m.author_id)?);
+            if let Some(files) = files.remove(&m.id) {
+                message.attachments = files.iter().map(crate::files::to_info).collect();
+            }
+            Some((m.id, ReplyQuote::of(&message)))
+        })
+        .collect())
+}
+
+/// After `original` changed (an edit or a recall): the stored events of every reply to it
+/// get the new quote, so a replay never shows what the original no longer says. Runs in
+/// the change's transaction.
+async fn requote_replies(db: &impl ConnectionTrait, original: &Message) -> AppResult<()> {
+    let replies = message::Entity::find()
+        .filter(message::Column::ReplyToId.eq(original.id.0))
+        .filter(message::Column::RecalledAt.is_null())
+        .all(db)
+        .await?;
+    if replies.is_empty() {
+        return Ok(());
+    }
+    let authors = room_store::users(db, replies.iter().map(|m| m.author_id)).await?;
+    let mut files = crate::files::store::of_messages(db, replies.iter().map(|m| m.id)).await?;
+    let quote = Box::new(ReplyQuote::of(original));
+    for reply in &replies {
+        let Some(author) = authors.get(&reply.author_id) else {
+            continue;
+        };
+        let mut message = to_message(reply, author);
+        if let Some(files) = files.remove(&reply.id) {
+            message.attachments = files.iter().map(crate::files::to_info).collect();
+        }
+        message.reply_to = Some(quote.clone());
+        events::rewrite_message(db, &message).await?;
+    }
+    Ok(())
 }
 
 /// The post's room, the caller's account, and whether the room is a private chat, if the
@@ -219,38 +309,75 @@ pub async fn system_notice(
     ])
 }
 
-/// A page of a post's history, oldest first. `before`: the page ending just before that
-/// message (the newest page if neither is given); `after`: the page starting just after it.
+/// Which page of a post's history.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PageAt {
+    /// The page ending just before this message.
+    pub before: Option<i64>,
+    /// The page starting just after it.
+    pub after: Option<i64>,
+    /// The page with this message in its middle (to open a quoted message in context).
+    pub around: Option<i64>,
+}
+
+/// A page of a post's history, oldest first: the newest page if no cursor is given.
 pub async fn history(
     state: &AppState,
     auth: &AuthUser,
     post_id: PostId,
-    before: Option<i64>,
-    after: Option<i64>,
+    at: PageAt,
     limit: Option<u64>,
 ) -> AppResult<MessagePage> {
     let (_, member) = post_for_member(state, auth, post_id).await?;
     let limit = limit.unwrap_or(PAGE_DEFAULT).clamp(1, PAGE_MAX);
-    let newest = before.is_none() && after.is_none();
-    let mut select = message::Entity::find().filter(message::Column::PostId.eq(post_id.0));
-    let ascending = after.is_some() && before.is_none();
-    if let Some(before) = before {
-        select = select.filter(message::Column::Id.lt(before));
-    }
-    if let Some(after) = after {
-        select = select.filter(message::Column::Id.gt(after));
-    }
-    select = if ascending {
-        select.order_by_asc(message::Column::Id)
-    } else {
-        select.order_by_desc(message::Column::Id)
+    let newest = at.before.is_none() && at.after.is_none() && at.around.is_none();
+    // Up to `n` messages from the cursor, and whether there are more beyond them.
+    let fetch = |lower: Option<i64>, upper: Option<i64>, ascending: bool, n: u64| async move {
+        let mut select = message::Entity::find().filter(message::Column::PostId.eq(post_id.0));
+        if let Some(lower) = lower {
+            select = select.filter(message::Column::Id.gt(lower));
+        }
+        if let Some(upper) = upper {
+            select = select.filter(message::Column::Id.lt(upper));
+        }
+        select = if ascending {
+            select.order_by_asc(message::Column::Id)
+        } else {
+            select.order_by_desc(message::Column::Id)
+        };
+        let mut rows = select.limit(n + 1).all(&state.db).await?;
+        let more = rows.len() as u64 > n;
+        rows.truncate(n as usize);
+        if !ascending {
+            rows.reverse();
+        }
+        AppResult::Ok((rows, more))
     };
-    let mut rows = select.limit(limit + 1).all(&state.db).await?;
-    let has_more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    if !ascending {
-        rows.reverse();
-    }
+    let (rows, has_more, has_newer) = match at {
+        PageAt {
+            around: Some(around),
+            ..
+        } => {
+            // The message and the older half, then the newer half.
+            let older = limit.div_ceil(2);
+            let (mut rows, has_more) = fetch(None, Some(around + 1), false, older).await?;
+            let (newer, has_newer) = fetch(Some(around), None, true, limit - older).await?;
+            rows.extend(newer);
+            (rows, has_more, Some(has_newer))
+        }
+        PageAt {
+            before: None,
+            after: Some(after),
+            ..
+        } => {
+            let (rows, more) = fetch(Some(after), None, true, limit).await?;
+            (rows, more, None)
+        }
+        PageAt { before, after, .. } => {
+            let (rows, more) = fetch(after, before, false, limit).await?;
+            (rows, more, None)
+        }
+    };
     let authors = room_store::users(&state.db, rows.iter().map(|m| m.author_id)).await?;
     let mut files = crate::files::store::of_messages(
         &state.db,
@@ -259,12 +386,32 @@ pub async fn history(
             .map(|m| m.id),
     )
     .await?;
+    // Quotes only when the page has replies: a page without costs no query more.
+    let originals: Vec<i64> = rows
+        .iter()
+        .filter(|m| m.recalled_at.is_none())
+        .filter_map(|m| m.reply_to_id)
+        .collect();
+    let quotes = if originals.is_empty() {
+        Default::default()
+    } else {
+        let found = message::Entity::find()
+            .filter(message::Column::Id.is_in(originals))
+            .all(&state.db)
+            .await?;
+        quotes_of(&state.db, found).await?
+    };
     let messages = rows
         .iter()
         .filter_map(|m| {
             let mut message = to_message(m, authors.get(&m.author_id)?);
             if let Some(files) = files.remove(&m.id) {
                 message.attachments = files.iter().map(crate::files::to_info).collect();
+            }
+            if message.recall.is_none() {
+                message.reply_to = m
+                    .reply_to_id
+                    .and_then(|id| quotes.get(&id).cloned().map(Box::new));
             }
             Some(message)
         })
@@ -282,6 +429,7 @@ pub async fn history(
     Ok(MessagePage {
         messages,
         has_more,
+        has_newer,
         read_up_to,
     })
 }
@@ -331,6 +479,7 @@ pub async fn recall(
     let message = to_message(&recalled, &author);
     // Its text and files must not come back through a replay either.
     events::rewrite_message(&txn, &message).await?;
+    requote_replies(&txn, &message).await?;
     // Earlier versions go with the text.
     message_edit::Entity::delete_many()
         .filter(message_edit::Column::MessageId.eq(existing.id))
@@ -395,9 +544,21 @@ pub async fn edit(
     let author = crate::users::store::by_id(&state.db, existing.author_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    // Its own quote stays as it is (the stored events are rewritten with it).
+    let quote = match existing.reply_to_id {
+        Some(original) => {
+            let found = message::Entity::find_by_id(original).one(&state.db).await?;
+            quotes_of(&state.db, found)
+                .await?
+                .remove(&original)
+                .map(Box::new)
+        }
+        None => None,
+    };
     if existing.body.as_deref() == Some(body.as_str()) {
         let mut message = to_message(&existing, &author);
         message.attachments = attachments;
+        message.reply_to = quote;
         return Ok(message);
     }
     let html = (!body.is_empty()).then(|| super::markdown::render(&body));
@@ -434,7 +595,9 @@ pub async fn edit(
         &author,
     );
     message.attachments = attachments;
+    message.reply_to = quote;
     events::rewrite_message(&txn, &message).await?;
+    requote_replies(&txn, &message).await?;
     let published = events::record(
         &txn,
         RoomId(message.room_id.0),

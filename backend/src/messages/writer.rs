@@ -54,6 +54,8 @@ pub struct Draft {
     pub html: Option<String>,
     /// Checked files of mine, not sent yet, in order.
     pub attachments: Vec<(Uuid, api::files::FileInfo)>,
+    /// The checked message it answers, quoted.
+    pub reply: Option<Box<api::messages::ReplyQuote>>,
 }
 
 /// The message, and whether this send created it (`false`: a retry of an earlier send).
@@ -158,6 +160,7 @@ async fn write(
             kind: Set(kind_to_str(MessageKind::Text).into()),
             body: Set(Some(d.body.clone())),
             body_html: Set(d.html.clone()),
+            reply_to_id: Set(d.reply.as_ref().map(|q| q.id.0)),
             created_at: Set(now),
             recalled_at: Set(None),
             recalled_by: Set(None),
@@ -233,6 +236,7 @@ async fn write(
         for (m, draft) in &created {
             let mut message = to_message(m, &draft.author);
             message.attachments = draft.attachments.iter().map(|(_, f)| f.clone()).collect();
+            message.reply_to = draft.reply.clone();
             messages.insert(m.id, message.clone());
             by_room
                 .entry(m.room_id)

@@ -18,7 +18,7 @@ fn jpeg(width: u32, height: u32) -> Vec<u8> {
     out.into_inner()
 }
 
-fn png(width: u32, height: u32) -> Vec<u8> {
+pub fn png(width: u32, height: u32) -> Vec<u8> {
     let img = RgbImage::from_pixel(width, height, Rgb([30, 160, 90]));
     let mut out = Cursor::new(Vec::new());
     DynamicImage::ImageRgb8(img)

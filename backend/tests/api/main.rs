@@ -21,6 +21,7 @@ mod migrations;
 mod openapi;
 mod profile;
 mod realtime;
+mod replies;
 mod rooms;
 mod sessions;
 mod startup;

@@ -46,3 +46,29 @@ pub async fn edit(s: Session, id: MessageId, body: &EditMessage) -> Result<Messa
 pub async fn edits(s: Session, id: MessageId) -> Result<MessageEdits, ApiError> {
     s.get(&format!("/messages/{id}/edits")).await
 }
+
+/// The page after a message (newer ones).
+pub async fn after(
+    s: Session,
+    post: PostId,
+    after: MessageId,
+    limit: u32,
+) -> Result<MessagePage, ApiError> {
+    s.get(&format!(
+        "/posts/{post}/messages?after={after}&limit={limit}"
+    ))
+    .await
+}
+
+/// The page with a message in its middle.
+pub async fn around(
+    s: Session,
+    post: PostId,
+    around: MessageId,
+    limit: u32,
+) -> Result<MessagePage, ApiError> {
+    s.get(&format!(
+        "/posts/{post}/messages?around={around}&limit={limit}"
+    ))
+    .await
+}

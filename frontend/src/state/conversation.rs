@@ -63,6 +63,8 @@ pub struct Pending {
     pub attachments: Vec<api::files::FileInfo>,
     /// The server refused it for good (not a network failure).
     pub failed: Option<ApiError>,
+    /// The message it answers.
+    pub reply_to: Option<MessageId>,
 }
 
 /// Someone typing in a topic, shown until `until` (`now_ms` clock).
@@ -86,6 +88,13 @@ pub struct Conversation {
     /// The open topic's messages, oldest first.
     pub timeline: RwSignal<Vec<Message>>,
     pub has_older: RwSignal<bool>,
+    /// The timeline shows an earlier part of the topic (a quote opened in context): newer
+    /// messages exist after it and live ones are not added below.
+    pub has_newer: RwSignal<bool>,
+    /// The message being answered (the composer shows it).
+    pub replying: RwSignal<Option<Message>>,
+    /// A message to bring into view and highlight.
+    pub focus: RwSignal<Option<MessageId>>,
     /// Messages waiting for the server, in every topic (sent again on reconnect).
     pub pending: RwSignal<Vec<Pending>>,
     pub typing: RwSignal<Vec<Typing>>,
@@ -111,6 +120,9 @@ impl Conversation {
             posts: RwSignal::new(Vec::new()),
             timeline: RwSignal::new(Vec::new()),
             has_older: RwSignal::new(false),
+            has_newer: RwSignal::new(false),
+            replying: RwSignal::new(None),
+            focus: RwSignal::new(None),
             pending: RwSignal::new(Vec::new()),
             typing: RwSignal::new(Vec::new()),
             members: RwSignal::new(Vec::new()),
@@ -199,6 +211,14 @@ impl Conversation {
         self.editing.set(None);
         self.timeline.set(Vec::new());
         self.has_older.set(false);
+        self.has_newer.set(false);
+        self.focus.set(None);
+        if self
+            .replying
+            .with_untracked(|r| r.as_ref().is_some_and(|m| m.post_id != post))
+        {
+            self.replying.set(None);
+        }
         self.view.divider.set(None);
         self.view.new_below.set(0);
         self.view.at_bottom.set(true);
@@ -310,6 +330,80 @@ impl Conversation {
         });
     }
 
+    /// Brings a message of the open topic into view: where it is, or its page loaded in
+    /// place of the timeline (the newest come back with `latest`).
+    pub async fn jump_to(self, id: MessageId) {
+        let Some(post) = self.open_post.get_untracked() else {
+            return;
+        };
+        if !self
+            .timeline
+            .with_untracked(|t| t.iter().any(|m| m.id == id))
+        {
+            let Ok(page) = messages::around(self.session, post, id, 50).await else {
+                return;
+            };
+            if !self.shows(post) {
+                return;
+            }
+            self.view.at_bottom.set(false);
+            self.view.divider.set(None);
+            self.has_older.set(page.has_more);
+            self.has_newer.set(page.has_newer.unwrap_or(false));
+            self.timeline.set(page.messages);
+        }
+        self.focus.set(Some(id));
+    }
+
+    /// Back to the newest page after looking at an earlier part of the topic.
+    pub fn latest(self) {
+        if let (Some(room), Some(post)) = (
+            self.open_room.get_untracked(),
+            self.open_post.get_untracked(),
+        ) {
+            self.open_post.set(None);
+            self.open(room, post);
+        }
+    }
+
+    /// Loads the page after the newest shown message (while `has_newer`). Returns how
+    /// many came.
+    pub async fn load_newer(self) -> usize {
+        let (Some(post), Some(newest)) = (
+            self.open_post.get_untracked(),
+            self.timeline.with_untracked(|t| t.last().map(|m| m.id)),
+        ) else {
+            return 0;
+        };
+        match messages::after(self.session, post, newest, 50).await {
+            Ok(page) if self.shows(post) => {
+                let count = page.messages.len();
+                self.has_newer.set(page.has_more);
+                self.timeline.update(|t| t.extend(page.messages));
+                count
+            }
+            _ => 0,
+        }
+    }
+
+    /// Quotes of `original` in the timeline follow it (an edit, a recall).
+    fn requote(self, original: &Message) {
+        let quoted = self.timeline.with_untracked(|t| {
+            t.iter()
+                .any(|m| m.reply_to.as_ref().is_some_and(|q| q.id == original.id))
+        });
+        if quoted {
+            let quote = Box::new(api::messages::ReplyQuote::of(original));
+            self.timeline.update(|t| {
+                for m in t.iter_mut() {
+                    if m.reply_to.as_ref().is_some_and(|q| q.id == original.id) {
+                        m.reply_to = Some(quote.clone());
+                    }
+                }
+            });
+        }
+    }
+
     /// Loads the page before the oldest shown message. Returns how many came.
     pub async fn load_older(self) -> usize {
         let (Some(post), Some(oldest)) = (
@@ -336,12 +430,23 @@ impl Conversation {
     /// Queues a message and tries to send it. It stays pending (and is retried with the
     /// same id when the connection returns) until the server has it.
     pub fn send(self, post: PostId, body: String, attachments: Vec<api::files::FileInfo>) {
+        let reply_to = self
+            .replying
+            .get_untracked()
+            .filter(|m| m.post_id == post)
+            .map(|m| m.id);
+        self.replying.set(None);
+        // Writing from an earlier part of the topic goes back to the newest.
+        if self.has_newer.get_untracked() {
+            self.latest();
+        }
         let pending = Pending {
             client_id: new_client_id(),
             post_id: post,
             body,
             attachments,
             failed: None,
+            reply_to,
         };
         self.pending.update(|p| p.push(pending.clone()));
         spawn_local(async move { self.deliver(pending).await });
@@ -364,12 +469,15 @@ impl Conversation {
             client_id: pending.client_id.clone(),
             body: pending.body.clone(),
             attachments: pending.attachments.iter().map(|f| f.id.clone()).collect(),
+            reply_to: pending.reply_to,
         };
         match messages::send(self.session, pending.post_id, &body).await {
             Ok(message) => {
                 self.pending
                     .update(|p| p.retain(|x| x.client_id != pending.client_id));
-                self.add_to_timeline(message);
+                if !self.has_newer.get_untracked() {
+                    self.add_to_timeline(message);
+                }
             }
             // Not reached: keep it pending; it goes again when the socket is back.
             Err(err) if err.status == 0 || err.status >= 500 => {}
@@ -445,6 +553,13 @@ impl Conversation {
         if !self.shows(message.post_id) {
             return;
         }
+        // An earlier part of the topic is shown: what arrives waits below it.
+        if self.has_newer.get_untracked() {
+            if from_other {
+                self.view.new_below.update(|n| *n += 1);
+            }
+            return;
+        }
         let at_bottom = self.view.at_bottom.get_untracked();
         let seen = looking && at_bottom;
         let id = message.id;
@@ -463,11 +578,19 @@ impl Conversation {
 
     /// A recalled message: the open topic shows its placeholder.
     pub fn recalled(self, message: Message) {
+        self.requote(&message);
+        if self
+            .replying
+            .with_untracked(|r| r.as_ref().is_some_and(|m| m.id == message.id))
+        {
+            self.replying.set(None);
+        }
         self.add_to_timeline(message);
     }
 
     /// Its author changed a message (live, or my own edit's answer).
     pub fn edited(self, message: Message) {
+        self.requote(&message);
         self.add_to_timeline(message);
     }
 

@@ -123,6 +123,12 @@ pub fn Composer(post: PostId) -> impl IntoView {
             send();
             return;
         }
+        if ev.key() == "Escape" && convo.replying.with_untracked(Option::is_some) {
+            ev.prevent_default();
+            ev.stop_propagation();
+            convo.replying.set(None);
+            return;
+        }
         // Up in an empty composer edits my last message, as in most chat apps.
         if ev.key() == "ArrowUp"
             && !(ev.shift_key() || ev.ctrl_key() || ev.meta_key() || ev.alt_key())
@@ -180,6 +186,26 @@ pub fn Composer(post: PostId) -> impl IntoView {
                 </ul>
             </Show>
             {move || notice.get().map(|n| view! { <p class="error-text">{n}</p> })}
+            {move || convo.replying.get().filter(|m| m.post_id == post).map(|m| {
+                let name = m.author.name().to_owned();
+                let quote = api::messages::ReplyQuote::of(&m);
+                let text = move || quote.preview(&api::conversations::PreviewWords {
+                    recalled: t_string!(i18n, contacts.recalled),
+                    joined: t_string!(i18n, contacts.joined),
+                    left: t_string!(i18n, contacts.left),
+                    image: t_string!(i18n, files.image_tag),
+                    file: t_string!(i18n, files.file_tag),
+                });
+                view! {
+                    <div class="replying">
+                        <span class="replying-to">{move || t_string!(i18n, chat.replying_to, name = name.clone()).to_string()}</span>
+                        <span class="quote-text" dir="auto">{text}</span>
+                        <button type="button" class="link tiny" aria-label=move || t_string!(i18n, chat.cancel_reply)
+                            title=move || t_string!(i18n, chat.cancel_reply)
+                            on:click=move |_| convo.replying.set(None)>"✕"</button>
+                    </div>
+                }
+            })}
             <div class="format-bar" role="toolbar" aria-label=move || t_string!(i18n, chat.format_toolbar) aria-controls="composer">
                 {[
                     (Format::Bold, "B"),

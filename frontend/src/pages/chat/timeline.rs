@@ -51,18 +51,31 @@ enum Row {
 }
 
 impl Row {
-    /// A row is drawn again when this changes: a recall, an edit, or its grouping.
-    fn key(&self) -> (u8, i64, bool, bool, i128) {
+    /// A row is drawn again when this changes: a recall, an edit, its grouping, or a
+    /// change of the message it quotes.
+    fn key(&self) -> (u8, i64, bool, bool, u64) {
         match self {
             Row::Day(day, _) => (0, *day, false, false, 0),
             Row::Divider => (1, 0, false, false, 0),
-            Row::Message { message, continued } => (
-                2,
-                message.id.0,
-                message.recall.is_some(),
-                *continued,
-                message.edited_at.map_or(0, |t| t.unix_timestamp_nanos()),
-            ),
+            Row::Message { message, continued } => {
+                use std::hash::{Hash as _, Hasher as _};
+                let mut version = std::hash::DefaultHasher::new();
+                message
+                    .edited_at
+                    .map(|t| t.unix_timestamp_nanos())
+                    .hash(&mut version);
+                if let Some(quote) = &message.reply_to {
+                    quote.excerpt.hash(&mut version);
+                    quote.recall.is_some().hash(&mut version);
+                }
+                (
+                    2,
+                    message.id.0,
+                    message.recall.is_some(),
+                    *continued,
+                    version.finish(),
+                )
+            }
         }
     }
 }
@@ -129,6 +142,7 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
     // The scrollTop this code last set: a scroll event there is not the reader's.
     let auto_top = StoredValue::new(i32::MIN);
     let loading_older = StoredValue::new(false);
+    let loading_newer = StoredValue::new(false);
     let to_bottom = move || {
         if let Some(el) = scroller.get_untracked() {
             el.set_scroll_top(el.scroll_height());
@@ -225,6 +239,40 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
             check_seen();
         });
     });
+    // A message asked for (a quote's original): brought to the middle and highlighted.
+    Effect::new(move |_| {
+        let Some(id) = convo.focus.get() else {
+            return;
+        };
+        request_animation_frame(move || {
+            let Some(el) = scroller.get_untracked() else {
+                return;
+            };
+            let Some(item) = el
+                .query_selector(&format!("li[data-id=\"{}\"]", id.0))
+                .ok()
+                .flatten()
+                .and_then(|i| i.dyn_into::<web_sys::HtmlElement>().ok())
+            else {
+                return;
+            };
+            let top = item.offset_top() - (el.client_height() - item.offset_height()) / 2;
+            el.set_scroll_top(top.max(0));
+            auto_top.set_value(el.scroll_top());
+            view_state
+                .at_bottom
+                .set(!convo.has_newer.get_untracked() && distance_to_bottom(&el) < BOTTOM_SLACK);
+            let _ = item.class_list().add_1("flash");
+            set_timeout(
+                move || {
+                    let _ = item.class_list().remove_1("flash");
+                },
+                std::time::Duration::from_millis(2000),
+            );
+            convo.focus.set(None);
+            check_seen();
+        });
+    });
     // Coming back to the tab reads what is on screen.
     Effect::new(move |_| {
         if chat.attention.looking.get() {
@@ -246,6 +294,16 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
             view_state.new_below.set(0);
         }
         check_seen();
+        if convo.has_newer.get_untracked()
+            && distance_to_bottom(&el) < 200
+            && !loading_newer.get_value()
+        {
+            loading_newer.set_value(true);
+            spawn_local(async move {
+                convo.load_newer().await;
+                loading_newer.set_value(false);
+            });
+        }
         if top < 200 && convo.has_older.get_untracked() && !loading_older.get_value() {
             loading_older.set_value(true);
             let before = el.scroll_height();
@@ -261,6 +319,10 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
         }
     };
     let jump = move |_| {
+        if convo.has_newer.get_untracked() {
+            convo.latest();
+            return;
+        }
         view_state.at_bottom.set(true);
         view_state.new_below.set(0);
         to_bottom();
@@ -504,6 +566,16 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
     let editing = Memo::new(move |_| convo.editing.get() == Some(id));
     let history_open = RwSignal::new(false);
     let edited = message.edited_at.is_some();
+    let quote = message.reply_to.clone();
+    let to_answer = message.clone();
+    let reply = move |_| {
+        convo.replying.set(Some(to_answer.clone()));
+        if let Some(composer) = document().get_element_by_id("composer")
+            && let Ok(composer) = composer.dyn_into::<web_sys::HtmlElement>()
+        {
+            let _ = composer.focus();
+        }
+    };
     let source = message.body.clone().unwrap_or_default();
     let body = message.body.unwrap_or_default();
     // The server's rendering (sanitised with an allow-list there); messages from before
@@ -524,6 +596,7 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
                     <time datetime=sent_at.to_string() title=full tabindex="0">{short.clone()}</time>
                 </div>
             })}
+            {quote.map(|q| view! { <Quote quote=*q/> })}
             {move || if editing.get() {
                 let done = Callback::new(move |()| convo.editing.set(None));
                 view! { <EditForm id source=source.clone() done error/> }.into_any()
@@ -548,6 +621,7 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
                 {continued.then(|| view! {
                     <time class="hover-time" datetime=sent_at.to_string() title=full tabindex="0">{short.clone()}</time>
                 })}
+                <button type="button" class="link tiny" on:click=reply>{move || t_string!(i18n, chat.reply)}</button>
                 <Show when=move || can_edit() && !editing.get()>
                     <button type="button" class="link tiny" on:click=move |_| convo.editing.set(Some(id))>{move || t_string!(i18n, chat.edit)}</button>
                 </Show>
@@ -559,6 +633,33 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
         </li>
     }
     .into_any()
+}
+
+/// The compact quote of the message a reply answers; it opens the original in context.
+#[component]
+fn Quote(quote: api::messages::ReplyQuote) -> impl IntoView {
+    let convo = use_conversation();
+    let i18n = use_i18n();
+    let name = quote.author.name().to_owned();
+    let id = quote.id;
+    let text = move || match &quote.recall {
+        Some(recall) if recall.by_admin => t_string!(i18n, chat.quote_removed).to_string(),
+        Some(_) => t_string!(i18n, chat.quote_recalled).to_string(),
+        None => quote.preview(&api::conversations::PreviewWords {
+            recalled: t_string!(i18n, contacts.recalled),
+            joined: t_string!(i18n, contacts.joined),
+            left: t_string!(i18n, contacts.left),
+            image: t_string!(i18n, files.image_tag),
+            file: t_string!(i18n, files.file_tag),
+        }),
+    };
+    view! {
+        <button type="button" class="reply-quote" title=move || t_string!(i18n, chat.show_original)
+            on:click=move |_| spawn_local(convo.jump_to(id))>
+            <bdi class="quote-author">{name}</bdi>
+            <span class="quote-text" dir="auto">{text}</span>
+        </button>
+    }
 }
 
 /// The text of my message, being changed in place: Enter saves, Shift+Enter is a new
