@@ -146,3 +146,15 @@ pub fn pinyin_initials(s: &str) -> String {
             .collect()
     })
 }
+
+/// The words a message preview needs (contact list, reply quotes), in the reader's
+/// language; read where a view tracks the language.
+pub fn preview_words(i18n: I18nContext<Locale>) -> api::conversations::PreviewWords<'static> {
+    api::conversations::PreviewWords {
+        recalled: t_string!(i18n, contacts.recalled),
+        joined: t_string!(i18n, contacts.joined),
+        left: t_string!(i18n, contacts.left),
+        image: t_string!(i18n, files.image_tag),
+        file: t_string!(i18n, files.file_tag),
+    }
+}

@@ -189,13 +189,7 @@ pub fn Composer(post: PostId) -> impl IntoView {
             {move || convo.replying.get().filter(|m| m.post_id == post).map(|m| {
                 let name = m.author.name().to_owned();
                 let quote = api::messages::ReplyQuote::of(&m);
-                let text = move || quote.preview(&api::conversations::PreviewWords {
-                    recalled: t_string!(i18n, contacts.recalled),
-                    joined: t_string!(i18n, contacts.joined),
-                    left: t_string!(i18n, contacts.left),
-                    image: t_string!(i18n, files.image_tag),
-                    file: t_string!(i18n, files.file_tag),
-                });
+                let text = move || quote.preview(&crate::text::preview_words(i18n));
                 view! {
                     <div class="replying">
                         <span class="replying-to">{move || t_string!(i18n, chat.replying_to, name = name.clone()).to_string()}</span>

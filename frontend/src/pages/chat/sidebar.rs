@@ -6,10 +6,7 @@ use crate::{
     app::Page, components::badge::UnreadBadge, i18n::*, state::chat::use_chat,
     state::conversation::use_conversation,
 };
-use api::{
-    conversations::{Conversation, PreviewWords},
-    rooms::MyRoom,
-};
+use api::{conversations::Conversation, rooms::MyRoom};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -125,16 +122,7 @@ pub fn ConversationLink(conversation: Conversation, on_pick: Callback<()>) -> im
     let last = conversation.last_message.clone();
     let preview = move || {
         last.as_ref()
-            .map(|m| {
-                let words = PreviewWords {
-                    recalled: t_string!(i18n, contacts.recalled),
-                    joined: t_string!(i18n, contacts.joined),
-                    left: t_string!(i18n, contacts.left),
-                    image: t_string!(i18n, files.image_tag),
-                    file: t_string!(i18n, files.file_tag),
-                };
-                m.preview(group, &words)
-            })
+            .map(|m| m.preview(group, &crate::text::preview_words(i18n)))
             .unwrap_or_default()
     };
     // The peer's avatar in a private chat, the room's in a group.

@@ -645,13 +645,7 @@ fn Quote(quote: api::messages::ReplyQuote) -> impl IntoView {
     let text = move || match &quote.recall {
         Some(recall) if recall.by_admin => t_string!(i18n, chat.quote_removed).to_string(),
         Some(_) => t_string!(i18n, chat.quote_recalled).to_string(),
-        None => quote.preview(&api::conversations::PreviewWords {
-            recalled: t_string!(i18n, contacts.recalled),
-            joined: t_string!(i18n, contacts.joined),
-            left: t_string!(i18n, contacts.left),
-            image: t_string!(i18n, files.image_tag),
-            file: t_string!(i18n, files.file_tag),
-        }),
+        None => quote.preview(&crate::text::preview_words(i18n)),
     };
     view! {
         <button type="button" class="reply-quote" title=move || t_string!(i18n, chat.show_original)
