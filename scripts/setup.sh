@@ -45,14 +45,15 @@ setup_npm() {
 }
 
 setup_browser() {
-  # Noto CJK only so that screenshots taken here show Chinese: people's own machines have
-  # CJK fonts, and the app names them in its font stack.
-  if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; then
-    say "installing Chromium and Noto CJK fonts from Debian"
+  # Noto CJK and Noto Color Emoji only so that screenshots taken here show Chinese and
+  # emoji (reactions): people's own machines have such fonts, and the app names them.
+  if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ] \
+    || [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then
+    say "installing Chromium and Noto CJK and emoji fonts from Debian"
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium fonts-noto-cjk
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium fonts-noto-cjk fonts-noto-color-emoji
   fi
 }
 

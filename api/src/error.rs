@@ -81,8 +81,11 @@ pub enum ErrorCode {
     RecallExpired,
     /// 403: the time to edit this message has passed (`ServerInfo::edit_window_secs`).
     EditExpired,
-    /// 409: the message was recalled or removed; it cannot be edited.
+    /// 409: the message was recalled or removed; it cannot be edited or reacted to.
     MessageRecalled,
+    /// 409: the message has as many different reactions as it may
+    /// (`rules::REACTIONS_PER_MESSAGE`); add one of those instead.
+    ReactionLimit,
     /// 409: you are friends already.
     AlreadyFriends,
     /// 409: too many friend requests are waiting for an answer; cancel some first.
@@ -148,7 +151,8 @@ impl ErrorCode {
             | Self::AlreadyFriends
             | Self::FriendRequestLimit
             | Self::FileAlreadySent
-            | Self::MessageRecalled => 409,
+            | Self::MessageRecalled
+            | Self::ReactionLimit => 409,
             Self::PayloadTooLarge | Self::QuotaExceeded => 413,
             Self::UnsupportedMediaType => 415,
             Self::ValidationFailed
@@ -189,6 +193,7 @@ impl ErrorCode {
             Self::RecallExpired => "recall_expired",
             Self::EditExpired => "edit_expired",
             Self::MessageRecalled => "message_recalled",
+            Self::ReactionLimit => "reaction_limit",
             Self::AlreadyFriends => "already_friends",
             Self::FriendRequestLimit => "friend_request_limit",
             Self::FileAlreadySent => "file_already_sent",

@@ -79,7 +79,82 @@ pub struct Message {
     /// The message this one answers, quoted as it is now (absent if it answers none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<Box<ReplyQuote>>,
+    /// Emoji reactions, in the order each was first given; absent if none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reactions: Vec<Reaction>,
     pub recall: Option<Recall>,
+}
+
+/// One emoji on a message and who gave it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reaction {
+    /// One Unicode emoji, fully qualified.
+    pub emoji: String,
+    /// How many people gave it.
+    pub count: u32,
+    /// Who, in the order they reacted: the first `rules::REACTION_USERS_LISTED`.
+    pub users: Vec<UserId>,
+}
+
+impl Reaction {
+    /// Adds (`added`) or removes one person's reaction in `list`: what a client does with
+    /// `reaction_added` / `reaction_removed`. Adding twice or removing what is not there
+    /// changes nothing.
+    pub fn apply(list: &mut Vec<Reaction>, emoji: &str, user: UserId, added: bool) {
+        let at = list.iter().position(|r| r.emoji == emoji);
+        match (at, added) {
+            (Some(i), true) => {
+                let r = &mut list[i];
+                if !r.users.contains(&user) {
+                    r.count += 1;
+                    if r.users.len() < crate::rules::REACTION_USERS_LISTED {
+                        r.users.push(user);
+                    }
+                }
+            }
+            (None, true) => list.push(Reaction {
+                emoji: emoji.to_owned(),
+                count: 1,
+                users: vec![user],
+            }),
+            (Some(i), false) => {
+                let r = &mut list[i];
+                if let Some(at) = r.users.iter().position(|u| *u == user) {
+                    r.users.remove(at);
+                    r.count = r.count.saturating_sub(1);
+                }
+                if r.count == 0 {
+                    list.remove(i);
+                }
+            }
+            (None, false) => {}
+        }
+    }
+}
+
+/// `PUT` / `DELETE /messages/{id}/reactions/{emoji}`: the message's reactions now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MessageReactions {
+    pub message_id: MessageId,
+    pub reactions: Vec<Reaction>,
+}
+
+/// `GET /emoji`: every emoji a reaction may be, for pickers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmojiInfo {
+    pub emoji: String,
+    /// The CLDR short name, in English ("smiling face with sunglasses").
+    pub name: String,
+    /// Its group, snake_case: `smileys_and_emotion`, `people_and_body`,
+    /// `animals_and_nature`, `food_and_drink`, `travel_and_places`, `activities`,
+    /// `objects`, `symbols`, `flags`.
+    pub group: String,
+    /// GitHub-style short codes ("sunglasses"), for search.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shortcodes: Vec<String>,
 }
 
 /// The compact quote of the message a reply answers. It follows the original: an edit

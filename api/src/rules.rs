@@ -22,6 +22,10 @@ pub const LOCATION_MAX: usize = 64;
 pub const GREETING_MAX: usize = 200;
 /// The longest message text, in characters.
 pub const MESSAGE_MAX: usize = 4000;
+/// The most different emoji one message may carry as reactions.
+pub const REACTIONS_PER_MESSAGE: usize = 20;
+/// The most people a reaction lists by id (its `count` is the whole number).
+pub const REACTION_USERS_LISTED: usize = 100;
 /// A user search needs at least this many characters (a number needs one digit).
 pub const SEARCH_MIN: usize = 2;
 

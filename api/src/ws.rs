@@ -176,6 +176,20 @@ pub enum RoomEvent {
     MessageEdited {
         message: Message,
     },
+    /// Someone reacted to a message with an emoji (see `Reaction::apply`).
+    ReactionAdded {
+        message_id: MessageId,
+        post_id: PostId,
+        emoji: String,
+        user: UserSummary,
+    },
+    /// Someone took their reaction back.
+    ReactionRemoved {
+        message_id: MessageId,
+        post_id: PostId,
+        emoji: String,
+        user_id: UserId,
+    },
     PostCreated {
         post: Post,
     },
@@ -210,6 +224,9 @@ impl RoomEvent {
             Self::MessageCreated { message }
             | Self::MessageRecalled { message }
             | Self::MessageEdited { message } => Some(message.id),
+            Self::ReactionAdded { message_id, .. } | Self::ReactionRemoved { message_id, .. } => {
+                Some(*message_id)
+            }
             _ => None,
         }
     }
@@ -220,6 +237,9 @@ impl RoomEvent {
             Self::MessageCreated { message }
             | Self::MessageRecalled { message }
             | Self::MessageEdited { message } => Some(message.post_id),
+            Self::ReactionAdded { post_id, .. } | Self::ReactionRemoved { post_id, .. } => {
+                Some(*post_id)
+            }
             Self::PostCreated { post } | Self::PostEdited { post } => Some(post.id),
             Self::PostDeleted { post_id } => Some(*post_id),
             _ => None,

@@ -421,6 +421,7 @@ mod tests {
             created_at: time::OffsetDateTime::UNIX_EPOCH,
             edited_at: None,
             reply_to: None,
+            reactions: Vec::new(),
             recall: None,
         };
         let frame = ServerFrame::Event {

@@ -33,6 +33,7 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &ApiError) -> String {
         ErrorCode::RecallExpired => t_string!(i18n, errors.recall_expired),
         ErrorCode::EditExpired => t_string!(i18n, errors.edit_expired),
         ErrorCode::MessageRecalled => t_string!(i18n, errors.message_recalled),
+        ErrorCode::ReactionLimit => t_string!(i18n, errors.reaction_limit),
         ErrorCode::AlreadyFriends => t_string!(i18n, errors.already_friends),
         ErrorCode::FriendRequestLimit => t_string!(i18n, errors.friend_request_limit),
         ErrorCode::Blocked => t_string!(i18n, errors.blocked),

@@ -9,6 +9,8 @@
 //!   deletes them with the text, and they go with their message.
 //! - `messages.reply_to_id`: the message a reply answers (same post), indexed so a recall
 //!   or edit of the original finds the replies whose quote it changes.
+//! - `message_reactions`: one row per person and emoji on a message (the key makes adding
+//!   twice a no-op); they go with their message, and a recall deletes them.
 
 use sea_orm_migration::prelude::*;
 
@@ -89,10 +91,54 @@ impl MigrationTrait for Migration {
                     .col(MessageEdits::Id)
                     .to_owned(),
             )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(MessageReactions::Table)
+                    .col(
+                        ColumnDef::new(MessageReactions::MessageId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(MessageReactions::UserId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(MessageReactions::Emoji).string().not_null())
+                    .col(
+                        ColumnDef::new(MessageReactions::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .primary_key(
+                        Index::create()
+                            .col(MessageReactions::MessageId)
+                            .col(MessageReactions::Emoji)
+                            .col(MessageReactions::UserId),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(MessageReactions::Table, MessageReactions::MessageId)
+                            .to(Messages::Table, Messages::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(MessageReactions::Table, MessageReactions::UserId)
+                            .to(Users::Table, Users::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(MessageReactions::Table).to_owned())
+            .await?;
         manager
             .drop_table(Table::drop().table(MessageEdits::Table).to_owned())
             .await?;
@@ -135,4 +181,19 @@ enum MessageEdits {
     Body,
     BodyHtml,
     WrittenAt,
+}
+
+#[derive(DeriveIden)]
+enum MessageReactions {
+    Table,
+    MessageId,
+    UserId,
+    Emoji,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Users {
+    Table,
+    Id,
 }

@@ -2,6 +2,7 @@
 //! unread counts.
 
 pub mod markdown;
+pub mod reactions;
 pub mod routes;
 pub mod service;
 pub mod unread;
@@ -62,6 +63,7 @@ pub fn to_message(m: &message::Model, author: &crate::entities::user::Model) -> 
         created_at: m.created_at,
         edited_at: m.edited_at,
         reply_to: None,
+        reactions: Vec::new(),
         recall,
     }
 }

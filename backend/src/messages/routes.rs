@@ -3,10 +3,13 @@
 
 use super::service;
 use crate::{auth::AuthUser, error::AppResult, state::AppState};
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use api::{
     ErrorBody, MessageId, PostId,
-    messages::{EditMessage, MarkRead, Message, MessageEdits, MessagePage, SendMessage, Unread},
+    messages::{
+        EditMessage, EmojiInfo, MarkRead, Message, MessageEdits, MessagePage, MessageReactions,
+        SendMessage, Unread,
+    },
 };
 use serde::Deserialize;
 
@@ -169,6 +172,82 @@ pub async fn edits(
     Ok(web::Json(
         service::edits(&state, &auth, MessageId(id.into_inner())).await?,
     ))
+}
+
+/// React to a message with an emoji (one Unicode emoji, in the path, percent-encoded).
+/// Idempotent: again changes nothing. Members get `reaction_added`.
+#[utoipa::path(
+    tag = "messages",
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "The message"),
+        ("emoji" = String, Path, description = "One Unicode emoji, e.g. %F0%9F%91%8D for 👍"),
+    ),
+    responses(
+        (status = 200, description = "The message's reactions now", body = MessageReactions),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "`forbidden`: a notice", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such message, or not a member", body = ErrorBody),
+        (status = 409, description = "`message_recalled`, or `reaction_limit` (20 different emoji already)", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: not one emoji (`emoji: invalid_chars`)", body = ErrorBody),
+    )
+)]
+#[put("/messages/{id}/reactions/{emoji}")]
+pub async fn react(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<(i64, String)>,
+) -> AppResult<web::Json<MessageReactions>> {
+    state.limits.messages.check(&auth.user_id)?;
+    let (id, emoji) = path.into_inner();
+    Ok(web::Json(
+        super::reactions::add(&state, &auth, MessageId(id), &emoji).await?,
+    ))
+}
+
+/// Take my reaction back. Idempotent. Members get `reaction_removed`.
+#[utoipa::path(
+    tag = "messages",
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "The message"),
+        ("emoji" = String, Path, description = "The emoji, percent-encoded"),
+    ),
+    responses(
+        (status = 200, description = "The message's reactions now", body = MessageReactions),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: not one emoji", body = ErrorBody),
+    )
+)]
+#[delete("/messages/{id}/reactions/{emoji}")]
+pub async fn unreact(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<(i64, String)>,
+) -> AppResult<web::Json<MessageReactions>> {
+    state.limits.messages.check(&auth.user_id)?;
+    let (id, emoji) = path.into_inner();
+    Ok(web::Json(
+        super::reactions::remove(&state, &auth, MessageId(id), &emoji).await?,
+    ))
+}
+
+/// Every emoji a reaction may be (name, group, short codes), for pickers. The same for
+/// everyone and every request: cache it.
+#[utoipa::path(
+    tag = "messages",
+    responses((status = 200, description = "The emoji", body = Vec<EmojiInfo>))
+)]
+#[get("/emoji")]
+pub async fn emoji_catalog() -> HttpResponse {
+    static CATALOG: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        serde_json::to_string(&super::reactions::catalog()).unwrap_or_else(|_| "[]".into())
+    });
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header(("Cache-Control", "public, max-age=86400"))
+        .body(CATALOG.as_str())
 }
 
 /// Mark a post read up to a message (or all of it). Every socket of mine gets the new

@@ -46,7 +46,7 @@ async fn post_for_member(
 }
 
 /// The message and the caller's membership of its room, or 404 (for non-members too).
-async fn message_for_member(
+pub(super) async fn message_for_member(
     state: &AppState,
     auth: &AuthUser,
     message_id: MessageId,
@@ -401,12 +401,22 @@ pub async fn history(
             .await?;
         quotes_of(&state.db, found).await?
     };
+    let mut reactions = super::reactions::of_messages(
+        &state.db,
+        rows.iter()
+            .filter(|m| m.recalled_at.is_none() && m.kind == kind_to_str(MessageKind::Text))
+            .map(|m| m.id),
+    )
+    .await?;
     let messages = rows
         .iter()
         .filter_map(|m| {
             let mut message = to_message(m, authors.get(&m.author_id)?);
             if let Some(files) = files.remove(&m.id) {
                 message.attachments = files.iter().map(crate::files::to_info).collect();
+            }
+            if let Some(reactions) = reactions.remove(&m.id) {
+                message.reactions = reactions;
             }
             if message.recall.is_none() {
                 message.reply_to = m
@@ -480,9 +490,13 @@ pub async fn recall(
     // Its text and files must not come back through a replay either.
     events::rewrite_message(&txn, &message).await?;
     requote_replies(&txn, &message).await?;
-    // Earlier versions go with the text.
+    // Earlier versions and reactions go with the text.
     message_edit::Entity::delete_many()
         .filter(message_edit::Column::MessageId.eq(existing.id))
+        .exec(&txn)
+        .await?;
+    crate::entities::message_reaction::Entity::delete_many()
+        .filter(crate::entities::message_reaction::Column::MessageId.eq(existing.id))
         .exec(&txn)
         .await?;
     let published = events::record(

@@ -20,6 +20,7 @@ mod limits;
 mod migrations;
 mod openapi;
 mod profile;
+mod reactions;
 mod realtime;
 mod replies;
 mod rooms;

@@ -4,7 +4,10 @@ use super::{ApiError, empty};
 use crate::state::session::Session;
 use api::{
     MessageId, PostId,
-    messages::{EditMessage, MarkRead, Message, MessageEdits, MessagePage, SendMessage, Unread},
+    messages::{
+        EditMessage, EmojiInfo, MarkRead, Message, MessageEdits, MessagePage, MessageReactions,
+        SendMessage, Unread,
+    },
 };
 
 /// A page of history: the newest (`before: None`), or the one ending before a message.
@@ -71,4 +74,26 @@ pub async fn around(
         "/posts/{post}/messages?around={around}&limit={limit}"
     ))
     .await
+}
+
+fn reaction_path(id: MessageId, emoji: &str) -> String {
+    format!(
+        "/messages/{id}/reactions/{}",
+        String::from(js_sys::encode_uri_component(emoji))
+    )
+}
+
+/// Adds my reaction (again: no change).
+pub async fn react(s: Session, id: MessageId, emoji: &str) -> Result<MessageReactions, ApiError> {
+    s.put_json(&reaction_path(id, emoji), &super::empty()).await
+}
+
+/// Takes my reaction back.
+pub async fn unreact(s: Session, id: MessageId, emoji: &str) -> Result<MessageReactions, ApiError> {
+    s.delete_json(&reaction_path(id, emoji)).await
+}
+
+/// Every emoji a reaction may be (the picker's list).
+pub async fn emoji_catalog(s: Session) -> Result<Vec<EmojiInfo>, ApiError> {
+    s.get("/emoji").await
 }

@@ -268,6 +268,20 @@ impl Chat {
                     self.friends.reload_conversations();
                 }
             }
+            RoomEvent::ReactionAdded {
+                message_id,
+                emoji,
+                user,
+                ..
+            } => self.conversation.reacted(message_id, &emoji, user.id, true),
+            RoomEvent::ReactionRemoved {
+                message_id,
+                emoji,
+                user_id,
+                ..
+            } => self
+                .conversation
+                .reacted(message_id, &emoji, user_id, false),
             RoomEvent::MessageEdited { message } => {
                 self.friends.message(&message, false, false);
                 self.conversation.edited(message);

@@ -386,6 +386,42 @@ impl Conversation {
         }
     }
 
+    /// Someone's reaction came or went (a room event).
+    pub fn reacted(self, message: MessageId, emoji: &str, user: UserId, added: bool) {
+        self.timeline.update(|t| {
+            if let Some(m) = t.iter_mut().find(|m| m.id == message && m.recall.is_none()) {
+                api::messages::Reaction::apply(&mut m.reactions, emoji, user, added);
+            }
+        });
+    }
+
+    /// Adds or takes back my reaction; the answer is the message's reactions as they are.
+    pub async fn toggle_reaction(self, message: MessageId, emoji: String) -> Result<(), ApiError> {
+        let Some(me) = self.me() else {
+            return Ok(());
+        };
+        let mine = self.timeline.with_untracked(|t| {
+            t.iter().any(|m| {
+                m.id == message
+                    && m.reactions
+                        .iter()
+                        .any(|r| r.emoji == emoji && r.users.contains(&me))
+            })
+        });
+        let answer = if mine {
+            messages::unreact(self.session, message, &emoji).await?
+        } else {
+            crate::state::recent_emoji::used(&emoji);
+            messages::react(self.session, message, &emoji).await?
+        };
+        self.timeline.update(|t| {
+            if let Some(m) = t.iter_mut().find(|m| m.id == message) {
+                m.reactions = answer.reactions;
+            }
+        });
+        Ok(())
+    }
+
     /// Quotes of `original` in the timeline follow it (an edit, a recall).
     fn requote(self, original: &Message) {
         let quoted = self.timeline.with_untracked(|t| {

@@ -6,6 +6,7 @@ pub mod conversation;
 pub mod drafts;
 pub mod friends;
 pub mod mutes;
+pub mod recent_emoji;
 pub mod session;
 pub mod theme;
 pub mod unread;

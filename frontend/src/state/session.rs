@@ -186,6 +186,24 @@ impl Session {
         self.request(Verb::Delete, path, None).await.map(drop)
     }
 
+    /// A PUT with a JSON answer.
+    pub async fn put_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T, ApiError> {
+        let response = self
+            .request(Verb::Put, path, Some(&client::to_json(body)?))
+            .await?;
+        response.json().await.map_err(ApiError::unreachable)
+    }
+
+    /// A DELETE with a JSON answer.
+    pub async fn delete_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        let response = self.request(Verb::Delete, path, None).await?;
+        response.json().await.map_err(ApiError::unreachable)
+    }
+
     /// A PUT whose answer has no body.
     pub async fn put_empty(&self, path: &str, body: &impl Serialize) -> Result<(), ApiError> {
         self.request(Verb::Put, path, Some(&client::to_json(body)?))

@@ -4,6 +4,7 @@
 mod composer;
 mod dialogs;
 mod members;
+mod reactions;
 mod sidebar;
 mod switcher;
 mod timeline;

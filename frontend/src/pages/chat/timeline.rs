@@ -10,7 +10,10 @@
 //! Reading: messages are marked read only as they are on screen while the tab is visible
 //! and focused (`Chat::seen`).
 
-use super::composer::put_back;
+use super::{
+    composer::put_back,
+    reactions::{EmojiPicker, ReactionChips},
+};
 use crate::{
     client::ApiError,
     components::{
@@ -68,6 +71,7 @@ impl Row {
                     quote.excerpt.hash(&mut version);
                     quote.recall.is_some().hash(&mut version);
                 }
+                message.reactions.hash(&mut version);
                 (
                     2,
                     message.id.0,
@@ -567,6 +571,8 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
     let history_open = RwSignal::new(false);
     let edited = message.edited_at.is_some();
     let quote = message.reply_to.clone();
+    let reactions = message.reactions.clone();
+    let picking = RwSignal::new(false);
     let to_answer = message.clone();
     let reply = move |_| {
         convo.replying.set(Some(to_answer.clone()));
@@ -617,10 +623,15 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
                 <EditHistory id close=Callback::new(move |()| history_open.set(false))/>
             </Show>
             {(!attachments.is_empty()).then(|| view! { <Attachments files=attachments.clone()/> })}
+            {(!reactions.is_empty()).then(|| view! { <ReactionChips id reactions=reactions.clone() error/> })}
+            <Show when=move || picking.get()>
+                <EmojiPicker id close=Callback::new(move |()| picking.set(false)) error/>
+            </Show>
             <div class="message-tools">
                 {continued.then(|| view! {
                     <time class="hover-time" datetime=sent_at.to_string() title=full tabindex="0">{short.clone()}</time>
                 })}
+                <button type="button" class="link tiny" on:click=move |_| picking.set(true)>{move || t_string!(i18n, chat.react)}</button>
                 <button type="button" class="link tiny" on:click=reply>{move || t_string!(i18n, chat.reply)}</button>
                 <Show when=move || can_edit() && !editing.get()>
                     <button type="button" class="link tiny" on:click=move |_| convo.editing.set(Some(id))>{move || t_string!(i18n, chat.edit)}</button>
