@@ -96,29 +96,13 @@ pub async fn add(
     )
     .exec_without_returning(&txn)
     .await?;
-    let published = if inserted > 0 {
-        Some(
-            events::record(
-                &txn,
-                RoomId(message.room_id),
-                RoomEvent::ReactionAdded {
-                    message_id,
-                    post_id: PostId(message.post_id),
-                    emoji: emoji.to_owned(),
-                    user: summary(&me),
-                },
-            )
-            .await?,
-        )
-    } else {
-        None
-    };
-    let reactions = of_messages(&txn, [message.id]).await?;
-    txn.commit().await?;
-    if let Some(published) = published {
-        state.hub.publish(vec![published]).await;
-    }
-    Ok(answer(message_id, reactions))
+    let event = (inserted > 0).then(|| RoomEvent::ReactionAdded {
+        message_id,
+        post_id: PostId(message.post_id),
+        emoji: emoji.to_owned(),
+        user: summary(&me),
+    });
+    finish(state, txn, &message, event).await
 }
 
 /// Takes my reaction back. When there is none, no change (and no event).
@@ -137,36 +121,36 @@ pub async fn remove(
         .filter(message_reaction::Column::UserId.eq(auth.user_id.0))
         .exec(&txn)
         .await?;
-    let published = if deleted.rows_affected > 0 {
-        Some(
-            events::record(
-                &txn,
-                RoomId(message.room_id),
-                RoomEvent::ReactionRemoved {
-                    message_id,
-                    post_id: PostId(message.post_id),
-                    emoji: emoji.to_owned(),
-                    user_id: auth.user_id,
-                },
-            )
-            .await?,
-        )
-    } else {
-        None
+    let event = (deleted.rows_affected > 0).then(|| RoomEvent::ReactionRemoved {
+        message_id,
+        post_id: PostId(message.post_id),
+        emoji: emoji.to_owned(),
+        user_id: auth.user_id,
+    });
+    finish(state, txn, &message, event).await
+}
+
+/// Records the change's event (if it changed anything), commits, publishes, and answers
+/// with the message's reactions as they are.
+async fn finish(
+    state: &AppState,
+    txn: sea_orm::DatabaseTransaction,
+    message: &message::Model,
+    event: Option<RoomEvent>,
+) -> AppResult<MessageReactions> {
+    let published = match event {
+        Some(event) => Some(events::record(&txn, RoomId(message.room_id), event).await?),
+        None => None,
     };
-    let reactions = of_messages(&txn, [message.id]).await?;
+    let mut reactions = of_messages(&txn, [message.id]).await?;
     txn.commit().await?;
     if let Some(published) = published {
         state.hub.publish(vec![published]).await;
     }
-    Ok(answer(message_id, reactions))
-}
-
-fn answer(message_id: MessageId, mut reactions: HashMap<i64, Vec<Reaction>>) -> MessageReactions {
-    MessageReactions {
-        message_id,
-        reactions: reactions.remove(&message_id.0).unwrap_or_default(),
-    }
+    Ok(MessageReactions {
+        message_id: MessageId(message.id),
+        reactions: reactions.remove(&message.id).unwrap_or_default(),
+    })
 }
 
 /// The reactions of messages, by message id, in one query: each emoji in the order it
