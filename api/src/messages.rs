@@ -56,8 +56,9 @@ pub struct Message {
     /// `body` rendered once by the server and sanitised: only `p`, `br`, `em`, `strong`,
     /// `del`, `code`, `pre`, `blockquote`, `ul`, `ol` (`start`), `li` and `a` (`href` with
     /// http, https or mailto only; `rel` and `target` set by the server). Safe to insert as
-    /// HTML. Absent for notices, recalled messages and messages sent before formatting
-    /// existed (show `body` as plain text then).
+    /// HTML. Absent for notices, recalled messages and messages of attachments only
+    /// (messages sent before formatting existed are rendered as the plain text they were;
+    /// events recorded before then may lack it: show `body` as plain text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     /// Its files, in order; empty once recalled (the files stop downloading then).

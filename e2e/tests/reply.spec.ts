@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { loggedInPage, snap } from "./support";
+import { loggedInPage, sendMessage, snap } from "./support";
 
 // Replies: a compact quote of the original that opens it in context, even pages back, and
 // follows it when it is recalled.
@@ -8,19 +8,8 @@ async function token(page: Page): Promise<string> {
   return page.evaluate(() => JSON.parse(window.localStorage.getItem("teahouse.tokens") ?? "{}").access);
 }
 
-// Sends as fast as the server's message limit lets one person.
 async function say(request: APIRequestContext, access: string, post: number, body: string, reply_to?: number) {
-  const data = { client_id: crypto.randomUUID(), body, reply_to };
-  for (;;) {
-    const sent = await request.post(`/api/v1/posts/${post}/messages`, { headers: { Authorization: `Bearer ${access}` }, data });
-    if (sent.status() === 429) {
-      const wait = (await sent.json()).details?.retry_after ?? 1;
-      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
-      continue;
-    }
-    expect(sent.status()).toBe(201);
-    return sent.json();
-  }
+  return sendMessage(request, access, post, body, { reply_to });
 }
 
 test("reply, jump to the quoted message pages back, and see the quote follow a recall", async ({ browser, request }) => {

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { PASSWORD, loggedInPage, snap } from "./support";
+import { PASSWORD, loggedInPage, sendMessage, snap } from "./support";
 
 // The timeline: following a busy room, the "new messages" pill and line, day separators
 // and grouping, honest read state, the tab title, notifications and mute.
@@ -35,11 +35,7 @@ async function join(request: APIRequestContext, access: string, number: number) 
 }
 
 async function send(request: APIRequestContext, access: string, post: number, body: string) {
-  const sent = await request.post(`/api/v1/posts/${post}/messages`, {
-    headers: { Authorization: `Bearer ${access}` },
-    data: { client_id: crypto.randomUUID(), body },
-  });
-  expect(sent.status(), await sent.text()).toBe(201);
+  await sendMessage(request, access, post, body);
 }
 
 /** How far the timeline is from its bottom, in pixels. */

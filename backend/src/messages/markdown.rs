@@ -52,6 +52,21 @@ pub fn render(source: &str) -> String {
     SANITISER.clean(&to_html(source)).to_string()
 }
 
+/// Text that is not Markdown (messages sent before formatting existed) as the same kind
+/// of HTML: one paragraph, its line breaks and bare addresses kept.
+pub fn render_plain(text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + 16);
+    html.push_str("<p>");
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            html.push_str("<br>\n");
+        }
+        linkify(line, &mut html);
+    }
+    html.push_str("</p>\n");
+    SANITISER.clean(&html).to_string()
+}
+
 /// The first layer: Markdown to HTML with only the chat subset's tags.
 fn to_html(source: &str) -> String {
     let mut w = Writer {
@@ -422,6 +437,16 @@ mod tests {
         assert_eq!(
             render("[x](HTTPS://tea.example)"),
             format!("<p><a href=\"HTTPS://tea.example\" {A}>x</a></p>\n")
+        );
+    }
+
+    #[test]
+    fn plain_text_keeps_its_marks_and_links() {
+        assert_eq!(
+            super::render_plain("**not bold** <b>\nsee https://tea.example"),
+            format!(
+                "<p>**not bold** &lt;b&gt;<br>\nsee <a href=\"https://tea.example\" {A}>https://tea.example</a></p>\n"
+            )
         );
     }
 

@@ -53,10 +53,12 @@ pub fn to_message(m: &message::Model, author: &crate::entities::user::Model) -> 
         } else {
             m.body.clone()
         },
-        html: if recall.is_some() {
-            None
-        } else {
-            m.body_html.clone()
+        html: match (&recall, &m.body_html, &m.body) {
+            (Some(_), _, _) => None,
+            (None, Some(html), _) => Some(html.clone()),
+            // Sent before formatting existed: plain text, shown as such.
+            (None, None, Some(body)) if !body.is_empty() => Some(markdown::render_plain(body)),
+            (None, None, _) => None,
         },
         attachments: Vec::new(),
         client_id: m.client_id.map(|c| c.to_string()),

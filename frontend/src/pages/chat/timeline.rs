@@ -610,7 +610,7 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
                 match html.clone() {
                     Some(html) => view! { <div class="body rich" dir="auto" inner_html=html></div> }.into_any(),
                     None if body.is_empty() => ().into_any(),
-                    None => view! { <div class="body" dir="auto">{linkified(body.clone())}</div> }.into_any(),
+                    None => view! { <div class="body" dir="auto">{body.clone()}</div> }.into_any(),
                 }
             }}
             {edited.then(|| view! {
@@ -738,8 +738,9 @@ fn EditHistory(id: MessageId, close: Callback<()>) -> impl IntoView {
     let title = crate::text::tr(move || t_string!(i18n, chat.edit_history).to_string());
     view! {
         <Dialog title close class="edit-history">
-            <Suspense fallback=move || view! { <p class="muted">{move || t_string!(i18n, app.loading)}</p> }>
-                {move || versions.get().map(|answer| match answer {
+                {move || match versions.get() {
+                    None => view! { <p class="muted">{move || t_string!(i18n, app.loading)}</p> }.into_any(),
+                    Some(answer) => match answer {
                     Ok(edits) => view! {
                         <ol class="versions">
                             {edits.versions.into_iter().map(|v| {
@@ -757,31 +758,10 @@ fn EditHistory(id: MessageId, close: Callback<()>) -> impl IntoView {
                         </ol>
                     }.into_any(),
                     Err(err) => view! { <p class="error-text">{error_text(i18n, &err)}</p> }.into_any(),
-                })}
-            </Suspense>
+                },
+                }}
         </Dialog>
     }
-}
-
-/// Text with its links made clickable. Never HTML: every piece is a text node.
-fn linkified(text: String) -> Vec<AnyView> {
-    let mut finder = linkify::LinkFinder::new();
-    finder.kinds(&[linkify::LinkKind::Url]);
-    finder
-        .spans(&text)
-        .map(|span| {
-            let piece = span.as_str().to_owned();
-            let is_web = span.kind().is_some()
-                && (piece.starts_with("https://") || piece.starts_with("http://"));
-            if is_web {
-                let href = piece.clone();
-                view! { <a href=href target="_blank" rel="noopener noreferrer nofollow">{piece}</a> }
-                    .into_any()
-            } else {
-                piece.into_any()
-            }
-        })
-        .collect()
 }
 
 #[component]
