@@ -11,6 +11,8 @@
 //!   or edit of the original finds the replies whose quote it changes.
 //! - `message_reactions`: one row per person and emoji on a message (the key makes adding
 //!   twice a no-op); they go with their message, and a recall deletes them.
+//!   `messages.reactions` counts them, so a history page asks for reactions only when one
+//!   of its messages has some.
 
 use sea_orm_migration::prelude::*;
 
@@ -30,6 +32,11 @@ impl MigrationTrait for Migration {
             ColumnDef::new(Messages::ReplyToId)
                 .big_integer()
                 .null()
+                .to_owned(),
+            ColumnDef::new(Messages::Reactions)
+                .integer()
+                .not_null()
+                .default(0)
                 .to_owned(),
         ] {
             manager
@@ -150,7 +157,12 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for column in [Messages::ReplyToId, Messages::EditedAt, Messages::BodyHtml] {
+        for column in [
+            Messages::Reactions,
+            Messages::ReplyToId,
+            Messages::EditedAt,
+            Messages::BodyHtml,
+        ] {
             manager
                 .alter_table(
                     Table::alter()
@@ -171,6 +183,7 @@ enum Messages {
     BodyHtml,
     EditedAt,
     ReplyToId,
+    Reactions,
 }
 
 #[derive(DeriveIden)]

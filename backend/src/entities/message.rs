@@ -21,6 +21,8 @@ pub struct Model {
     pub edited_at: Option<OffsetDateTime>,
     /// The message this one answers (in the same post).
     pub reply_to_id: Option<i64>,
+    /// How many reactions it has (`message_reactions` rows).
+    pub reactions: i32,
     pub recalled_at: Option<OffsetDateTime>,
     pub recalled_by: Option<i64>,
 }

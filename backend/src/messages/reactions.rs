@@ -96,6 +96,9 @@ pub async fn add(
     )
     .exec_without_returning(&txn)
     .await?;
+    if inserted > 0 {
+        count(&txn, message.id, 1).await?;
+    }
     let event = (inserted > 0).then(|| RoomEvent::ReactionAdded {
         message_id,
         post_id: PostId(message.post_id),
@@ -121,6 +124,9 @@ pub async fn remove(
         .filter(message_reaction::Column::UserId.eq(auth.user_id.0))
         .exec(&txn)
         .await?;
+    if deleted.rows_affected > 0 {
+        count(&txn, message.id, -1).await?;
+    }
     let event = (deleted.rows_affected > 0).then(|| RoomEvent::ReactionRemoved {
         message_id,
         post_id: PostId(message.post_id),
@@ -128,6 +134,20 @@ pub async fn remove(
         user_id: auth.user_id,
     });
     finish(state, txn, &message, event).await
+}
+
+/// Keeps `messages.reactions` (what history checks before asking for reactions).
+async fn count(db: &impl ConnectionTrait, message_id: i64, by: i32) -> AppResult<()> {
+    use sea_orm::sea_query::{Expr, ExprTrait as _};
+    message::Entity::update_many()
+        .col_expr(
+            message::Column::Reactions,
+            Expr::col(message::Column::Reactions).add(by),
+        )
+        .filter(message::Column::Id.eq(message_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Records the change's event (if it changed anything), commits, publishes, and answers

@@ -404,7 +404,7 @@ pub async fn history(
     let mut reactions = super::reactions::of_messages(
         &state.db,
         rows.iter()
-            .filter(|m| m.recalled_at.is_none() && m.kind == kind_to_str(MessageKind::Text))
+            .filter(|m| m.recalled_at.is_none() && m.reactions > 0)
             .map(|m| m.id),
     )
     .await?;
@@ -497,6 +497,11 @@ pub async fn recall(
         .await?;
     crate::entities::message_reaction::Entity::delete_many()
         .filter(crate::entities::message_reaction::Column::MessageId.eq(existing.id))
+        .exec(&txn)
+        .await?;
+    message::Entity::update_many()
+        .col_expr(message::Column::Reactions, Expr::value(0))
+        .filter(message::Column::Id.eq(existing.id))
         .exec(&txn)
         .await?;
     let published = events::record(
