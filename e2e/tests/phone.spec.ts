@@ -164,6 +164,16 @@ test("screens at both sizes, both themes and both languages", async ({ browser, 
         + "https://example.com/" + "tea".repeat(60),
     },
   });
+  // An edited message, a reply to it and a reaction: the marks those leave.
+  const auth = { Authorization: `Bearer ${await token(li)}` };
+  const asked = await (await request.post(`/api/v1/posts/${room.default_post_id}/messages`, {
+    headers: auth, data: { client_id: crypto.randomUUID(), body: "周六喝什么茶？ What tea on Saturday?" },
+  })).json();
+  await request.patch(`/api/v1/messages/${asked.id}`, { headers: auth, data: { body: "周日喝什么茶？ What tea on Sunday?" } });
+  await request.post(`/api/v1/posts/${room.default_post_id}/messages`, {
+    headers: auth, data: { client_id: crypto.randomUUID(), body: "乌龙 Oolong", reply_to: asked.id },
+  });
+  await request.put(`/api/v1/messages/${asked.id}/reactions/${encodeURIComponent("🍵")}`, { headers: auth, data: {} });
   for (const [width, height] of [[1366, 800], [360, 740]]) {
     await li.setViewportSize({ width, height });
     for (const lang of ["en", "zh-CN"]) {
