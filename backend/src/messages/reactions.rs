@@ -61,6 +61,7 @@ pub async fn add(
 ) -> AppResult<MessageReactions> {
     let emoji = checked(emoji)?;
     let message = reactable(state, auth, message_id).await?;
+    super::service::check_private(&state.db, RoomId(message.room_id), auth.user_id).await?;
     let me = crate::users::store::by_id(&state.db, auth.user_id.0)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -133,7 +133,7 @@ pub async fn recall(
     responses(
         (status = 200, description = "The message as it is now", body = Message),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "`forbidden` (not my message, or a notice) or `edit_expired`", body = ErrorBody),
+        (status = 403, description = "`forbidden` (not my message, or a notice), `edit_expired`, or in a private chat `blocked` / `not_friends` (as for sending)", body = ErrorBody),
         (status = 404, description = "`not_found`: no such message, or not a member", body = ErrorBody),
         (status = 409, description = "`message_recalled`: it was recalled or removed", body = ErrorBody),
         (status = 422, description = "`validation_failed`: empty, over 4000 characters, or control characters", body = ErrorBody),
@@ -186,7 +186,7 @@ pub async fn edits(
     responses(
         (status = 200, description = "The message's reactions now", body = MessageReactions),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "`forbidden`: a notice", body = ErrorBody),
+        (status = 403, description = "`forbidden`: a notice; in a private chat `blocked` / `not_friends` (as for sending)", body = ErrorBody),
         (status = 404, description = "`not_found`: no such message, or not a member", body = ErrorBody),
         (status = 409, description = "`message_recalled`, or `reaction_limit` (20 different emoji already)", body = ErrorBody),
         (status = 422, description = "`validation_failed`: not one emoji (`emoji: invalid_chars`)", body = ErrorBody),

@@ -59,6 +59,23 @@ pub(super) async fn message_for_member(
     Ok((message, member))
 }
 
+/// In a private chat, writing (an edit, a reaction) needs what sending needs: neither
+/// blocked the other, and the other takes messages from me.
+pub(super) async fn check_private(
+    db: &impl ConnectionTrait,
+    room_id: RoomId,
+    user: UserId,
+) -> AppResult<()> {
+    let direct = room::Entity::find_by_id(room_id.0)
+        .one(db)
+        .await?
+        .is_some_and(|r| r.kind == crate::rooms::KIND_DIRECT);
+    if direct {
+        crate::chats::service::check_send(db, room_id, user).await?;
+    }
+    Ok(())
+}
+
 /// Text as people typed it: `\r\n` folded to `\n`, trailing space trimmed, no control
 /// characters but line breaks and tabs.
 fn parse_body(raw: &str) -> Result<String, FieldCode> {
@@ -539,6 +556,7 @@ pub async fn edit(
     if !is_author {
         return Err(AppError::Forbidden);
     }
+    check_private(&state.db, RoomId(existing.room_id), auth.user_id).await?;
     let now = crate::db::stored_time(OffsetDateTime::now_utc());
     let age = (now - existing.created_at).whole_seconds();
     if !rooms::role_from_str(&member.role).can_edit(is_author, age, state.config.edit_window_secs) {

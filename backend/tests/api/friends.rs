@@ -49,13 +49,13 @@ impl TestApp {
             .collect()
     }
 
-    async fn befriend(&self, a: &TestUser, b: &TestUser) {
+    pub async fn befriend(&self, a: &TestUser, b: &TestUser) {
         assert_eq!(self.ask(a, b, None).await.body["status"], "sent");
         assert_eq!(self.answer(b, a, "accept").await.status.as_u16(), 200);
     }
 
     /// Opens the private chat; returns its JSON.
-    async fn open_chat(&self, me: &TestUser, with: &TestUser) -> crate::helpers::Reply {
+    pub async fn open_chat(&self, me: &TestUser, with: &TestUser) -> crate::helpers::Reply {
         self.post(
             "/api/v1/chats",
             &json!({ "user_id": with.id }),

@@ -165,3 +165,45 @@ async fn a_client_that_was_away_replays_to_the_current_reactions() {
             .any(|e| e["emoji"] == "🍵" && e["group"] == "food_and_drink")
     );
 }
+
+#[actix_web::test]
+async fn after_a_block_no_edits_or_reactions_in_the_private_chat() {
+    let app = spawn_app().await;
+    let li = app.user("lilei").await;
+    let han = app.user("hanmeimei").await;
+    app.befriend(&li, &han).await;
+    let chat = app.open_chat(&li, &han).await.body;
+    let post = chat["post_id"].as_i64().unwrap();
+    let mine = app.say(&li, post, "hello").await;
+    let theirs = app.say(&han, post, "hi").await;
+    app.put(&path(&mine.body["id"], "👍"), &json!({}), Some(&han.access))
+        .await;
+    let blocked = app
+        .post(
+            "/api/v1/blocks",
+            &json!({ "user_id": li.id }),
+            Some(&han.access),
+        )
+        .await;
+    assert_eq!(blocked.status.as_u16(), 200, "{:?}", blocked.body);
+    app.patch(
+        &format!("/api/v1/messages/{}", mine.body["id"]),
+        &json!({ "body": "still there?" }),
+        Some(&li.access),
+    )
+    .await
+    .assert(403, "blocked");
+    app.put(
+        &path(&theirs.body["id"], "👍"),
+        &json!({}),
+        Some(&li.access),
+    )
+    .await
+    .assert(403, "blocked");
+    // Taking a reaction back is always allowed.
+    let back = app
+        .delete(&path(&mine.body["id"], "👍"), Some(&han.access))
+        .await;
+    assert_eq!(back.status.as_u16(), 200, "{:?}", back.body);
+    assert_eq!(back.body["reactions"], json!([]));
+}
