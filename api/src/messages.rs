@@ -282,6 +282,10 @@ pub struct MessagePage {
     /// conversation at the first unread message. Absent on other pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_up_to: Option<MessageId>,
+    /// On the newest page of a private chat, when both send read receipts: the other
+    /// person has read up to and including this id (0: nothing yet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer_read_up_to: Option<MessageId>,
 }
 
 /// `POST /posts/{id}/read`.

@@ -96,6 +96,8 @@ pub struct Me {
     /// Appear offline to everyone.
     pub invisible: bool,
     pub direct_messages: DirectMessages,
+    /// Send read receipts in private chats; off, I see none either.
+    pub read_receipts: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
@@ -148,6 +150,8 @@ pub struct EditProfile {
     pub invisible: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_messages: Option<DirectMessages>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_receipts: Option<bool>,
 }
 
 /// `GET /server`: what clients need to know of this server's rules, so that nothing the

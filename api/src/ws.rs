@@ -121,6 +121,14 @@ pub enum ServerFrame {
         room_id: RoomId,
         muted: bool,
     },
+    /// In a private chat, the other person has read up to and including `up_to` (only
+    /// when both send read receipts).
+    ReadReceipt {
+        room_id: RoomId,
+        post_id: PostId,
+        user_id: UserId,
+        up_to: MessageId,
+    },
     /// My unread counts changed (sent to every socket of mine).
     Unread {
         room_id: RoomId,

@@ -13,6 +13,8 @@
 //!   twice a no-op); they go with their message, and a recall deletes them.
 //!   `messages.reactions` counts them, so a history page asks for reactions only when one
 //!   of its messages has some.
+//! - `users.read_receipts`: the person sends read receipts in private chats, and so sees
+//!   them (on by default).
 
 use sea_orm_migration::prelude::*;
 
@@ -48,6 +50,19 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Users::Table)
+                    .add_column(
+                        ColumnDef::new(Users::ReadReceipts)
+                            .boolean()
+                            .not_null()
+                            .default(true),
+                    )
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_index(
                 Index::create()
@@ -150,6 +165,14 @@ impl MigrationTrait for Migration {
             .drop_table(Table::drop().table(MessageEdits::Table).to_owned())
             .await?;
         manager
+            .alter_table(
+                Table::alter()
+                    .table(Users::Table)
+                    .drop_column(Users::ReadReceipts)
+                    .to_owned(),
+            )
+            .await?;
+        manager
             .drop_index(
                 Index::drop()
                     .name("messages_by_reply_to")
@@ -209,4 +232,5 @@ enum MessageReactions {
 enum Users {
     Table,
     Id,
+    ReadReceipts,
 }

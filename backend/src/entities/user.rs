@@ -28,6 +28,8 @@ pub struct Model {
     pub last_seen_at: Option<OffsetDateTime>,
     pub invisible: bool,
     pub direct_messages: String,
+    /// Sends (and so sees) read receipts in private chats.
+    pub read_receipts: bool,
     pub avatar: Option<String>,
     pub storage_used: i64,
     pub created_at: OffsetDateTime,

@@ -453,11 +453,17 @@ pub async fn history(
     } else {
         None
     };
+    let peer_read_up_to = if newest {
+        peer_read(&state.db, RoomId(member.room_id), auth.user_id, post_id).await?
+    } else {
+        None
+    };
     Ok(MessagePage {
         messages,
         has_more,
         has_newer,
         read_up_to,
+        peer_read_up_to,
     })
 }
 
@@ -717,7 +723,64 @@ pub async fn mark_read(
         room_unread: counts.room_unread,
     };
     state.hub.to_user(auth.user_id, &frame).await;
+    // In a private chat where both send receipts, the other person learns how far I read.
+    if let Some(peer) = receipt_peer(&state.db, room_id, auth.user_id).await?
+        && let Some(marker) = read_marker::Entity::find_by_id((auth.user_id.0, post_id.0))
+            .one(&state.db)
+            .await?
+    {
+        let receipt = ServerFrame::ReadReceipt {
+            room_id,
+            post_id,
+            user_id: auth.user_id,
+            up_to: MessageId(marker.last_read_id),
+        };
+        state.hub.to_user(peer, &receipt).await;
+    }
     Ok(counts)
+}
+
+/// The other person of a private chat, if the room is one and both of us send read
+/// receipts.
+async fn receipt_peer(
+    db: &impl ConnectionTrait,
+    room_id: RoomId,
+    me: UserId,
+) -> AppResult<Option<UserId>> {
+    let direct = room::Entity::find_by_id(room_id.0)
+        .one(db)
+        .await?
+        .is_some_and(|r| r.kind == crate::rooms::KIND_DIRECT);
+    if !direct {
+        return Ok(None);
+    }
+    let members = room_member::Entity::find()
+        .filter(room_member::Column::RoomId.eq(room_id.0))
+        .all(db)
+        .await?;
+    let people = room_store::users(db, members.iter().map(|m| m.user_id)).await?;
+    if people.len() != 2 || !people.values().all(|u| u.read_receipts) {
+        return Ok(None);
+    }
+    Ok(people.keys().find(|id| **id != me.0).map(|id| UserId(*id)))
+}
+
+/// How far the other person of a private chat has read its post (0: nothing), when both
+/// send read receipts.
+async fn peer_read(
+    db: &impl ConnectionTrait,
+    room_id: RoomId,
+    me: UserId,
+    post_id: PostId,
+) -> AppResult<Option<MessageId>> {
+    let Some(peer) = receipt_peer(db, room_id, me).await? else {
+        return Ok(None);
+    };
+    let marker = read_marker::Entity::find_by_id((peer.0, post_id.0))
+        .one(db)
+        .await?
+        .map_or(0, |m| m.last_read_id);
+    Ok(Some(MessageId(marker)))
 }
 
 /// Sets each (reader, post) marker to `upto` unless it is already further, in one

@@ -44,6 +44,7 @@ pub fn to_me(user: &user::Model) -> Me {
         role: enum_from_str::<Role>(&user.role),
         invisible: user.invisible,
         direct_messages: enum_from_str(&user.direct_messages),
+        read_receipts: user.read_receipts,
         created_at: user.created_at,
     }
 }

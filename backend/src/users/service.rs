@@ -100,6 +100,7 @@ pub async fn edit(state: &AppState, auth: &AuthUser, edit: EditProfile) -> AppRe
             .direct_messages
             .map(|d| Set(enum_to_str(&d)))
             .unwrap_or_default(),
+        read_receipts: edit.read_receipts.map(Set).unwrap_or_default(),
         updated_at: Set(OffsetDateTime::now_utc()),
         ..Default::default()
     };

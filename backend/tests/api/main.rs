@@ -22,6 +22,7 @@ mod openapi;
 mod profile;
 mod reactions;
 mod realtime;
+mod receipts;
 mod replies;
 mod rooms;
 mod sessions;

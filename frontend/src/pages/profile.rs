@@ -83,6 +83,7 @@ fn EditForm(me: Me) -> impl IntoView {
     let zodiac = RwSignal::new(me.profile.zodiac);
     let invisible = RwSignal::new(me.invisible);
     let room_members_may_write = RwSignal::new(me.direct_messages == DirectMessages::RoomMembers);
+    let read_receipts = RwSignal::new(me.read_receipts);
     let pending = RwSignal::new(false);
     let result = RwSignal::new(None::<Result<(), ApiError>>);
 
@@ -102,6 +103,7 @@ fn EditForm(me: Me) -> impl IntoView {
             } else {
                 DirectMessages::Friends
             }),
+            read_receipts: Some(read_receipts.get_untracked()),
         };
         spawn_local(async move {
             match crate::client::users::edit_me(session, &body).await {
@@ -175,6 +177,10 @@ fn EditForm(me: Me) -> impl IntoView {
                     <label class="check">
                         <input type="checkbox" id="room_members_may_write" bind:checked=room_members_may_write/>
                         {t!(i18n, profile.room_members_may_write)}
+                    </label>
+                    <label class="check">
+                        <input type="checkbox" id="read_receipts" bind:checked=read_receipts/>
+                        {t!(i18n, profile.read_receipts)}
                     </label>
                 </fieldset>
                 <Notice text=saved success=true/>

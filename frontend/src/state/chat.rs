@@ -233,6 +233,9 @@ impl Chat {
                 ..
             } => self.unread.set(room_id, post_id, post_unread),
             ServerFrame::Muted { room_id, muted } => self.show_muted(room_id, muted),
+            ServerFrame::ReadReceipt { post_id, up_to, .. } => {
+                self.conversation.receipt(post_id, up_to);
+            }
             ServerFrame::SessionEnded { reason } => self.session.ended_by_server(Some(reason)),
             ServerFrame::Pong | ServerFrame::Error { .. } => {}
         }

@@ -95,6 +95,8 @@ pub struct Conversation {
     pub replying: RwSignal<Option<Message>>,
     /// A message to bring into view and highlight.
     pub focus: RwSignal<Option<MessageId>>,
+    /// In a private chat where both send read receipts: how far the other has read.
+    pub peer_read: RwSignal<Option<MessageId>>,
     /// Messages waiting for the server, in every topic (sent again on reconnect).
     pub pending: RwSignal<Vec<Pending>>,
     pub typing: RwSignal<Vec<Typing>>,
@@ -123,6 +125,7 @@ impl Conversation {
             has_newer: RwSignal::new(false),
             replying: RwSignal::new(None),
             focus: RwSignal::new(None),
+            peer_read: RwSignal::new(None),
             pending: RwSignal::new(Vec::new()),
             typing: RwSignal::new(Vec::new()),
             members: RwSignal::new(Vec::new()),
@@ -213,6 +216,7 @@ impl Conversation {
         self.has_older.set(false);
         self.has_newer.set(false);
         self.focus.set(None);
+        self.peer_read.set(None);
         if self
             .replying
             .with_untracked(|r| r.as_ref().is_some_and(|m| m.post_id != post))
@@ -237,6 +241,7 @@ impl Conversation {
                     .find(|m| m.id.0 > read_up_to && me.is_some_and(|me| m.is_unread_for(me)))
                     .map(|m| m.id);
                 self.has_older.set(page.has_more);
+                self.peer_read.set(page.peer_read_up_to);
                 // Messages that came over the socket while the page travelled, and that
                 // the page (made before them) lacks, stay.
                 let newest = page.messages.last().map(|m| m.id);
@@ -383,6 +388,17 @@ impl Conversation {
                 count
             }
             _ => 0,
+        }
+    }
+
+    /// The other person of the open private chat has read up to `up_to`.
+    pub fn receipt(self, post: PostId, up_to: MessageId) {
+        if self.shows(post) {
+            self.peer_read.update(|r| {
+                if r.is_none_or(|r| r < up_to) {
+                    *r = Some(up_to);
+                }
+            });
         }
     }
 

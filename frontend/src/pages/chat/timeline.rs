@@ -624,6 +624,17 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
             </Show>
             {(!attachments.is_empty()).then(|| view! { <Attachments files=attachments.clone()/> })}
             {(!reactions.is_empty()).then(|| view! { <ReactionChips id reactions=reactions.clone() error/> })}
+            {mine.then(|| view! {
+                // In a private chat where both send receipts: has the other read it?
+                {move || convo.peer_read.get().map(|upto| {
+                    let read = id <= upto;
+                    view! {
+                        <span class="receipt" class:read=read>
+                            {move || if read { t_string!(i18n, chat.read) } else { t_string!(i18n, chat.unread_receipt) }}
+                        </span>
+                    }
+                })}
+            })}
             <Show when=move || picking.get()>
                 <EmojiPicker id close=Callback::new(move |()| picking.set(false)) error/>
             </Show>

@@ -1,0 +1,35 @@
+import { expect, test, type Page } from "@playwright/test";
+import { loggedInPage, snap } from "./support";
+
+// Read receipts in a private chat: "Unread" under what I sent until the other person opens
+// the chat, then "Read", live.
+
+async function me(page: Page): Promise<{ access: string; id: number }> {
+  const access = await page.evaluate(() => JSON.parse(window.localStorage.getItem("teahouse.tokens") ?? "{}").access);
+  const id = await page.evaluate(async (access) => (await (await fetch("/api/v1/me", { headers: { Authorization: `Bearer ${access}` } })).json()).id, access);
+  return { access, id };
+}
+
+test("a private message shows Unread, then Read once the other opens the chat", async ({ browser, request }) => {
+  const suffix = Date.now().toString(36);
+  const li = await loggedInPage(browser, request, `li_${suffix}`);
+  const han = await loggedInPage(browser, request, `han_${suffix}`);
+  const [l, h] = [await me(li), await me(han)];
+  const asked = await request.post("/api/v1/friends/requests", { headers: { Authorization: `Bearer ${l.access}` }, data: { user_id: h.id } });
+  expect(asked.status()).toBe(200);
+  const accepted = await request.post(`/api/v1/friends/requests/${l.id}/accept`, { headers: { Authorization: `Bearer ${h.access}` }, data: {} });
+  expect(accepted.status()).toBe(200);
+  const chat = await (await request.post("/api/v1/chats", { headers: { Authorization: `Bearer ${l.access}` }, data: { user_id: h.id } })).json();
+
+  await li.goto(`/rooms/${chat.room_id}/${chat.post_id}`);
+  await li.getByLabel("Message", { exact: true }).fill("晚上一起喝茶吗？");
+  await li.getByLabel("Message", { exact: true }).press("Enter");
+  const sent = li.getByRole("log").locator(".message", { hasText: "晚上一起喝茶吗？" });
+  await expect(sent.locator(".receipt")).toHaveText("Unread");
+
+  await han.goto(`/rooms/${chat.room_id}/${chat.post_id}`);
+  await expect(han.getByRole("log").getByText("晚上一起喝茶吗？")).toBeVisible();
+  await expect(sent.locator(".receipt")).toHaveText("Read");
+  await expect(han.getByRole("log").locator(".receipt")).toHaveCount(0);
+  await snap(li, "01-read");
+});
