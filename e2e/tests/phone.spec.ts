@@ -205,3 +205,25 @@ test("screens at both sizes, both themes and both languages", async ({ browser, 
   expect(locale?.path).toBe("/");
   expect(locale?.expires).toBeGreaterThan(Date.now() / 1000 + 300 * 24 * 3600);
 });
+
+test.describe("on a touch screen", () => {
+  test.use({ hasTouch: true, isMobile: true, viewport: { width: 360, height: 740 } });
+
+  test("a message's tools show once it is tapped, not under every message", async ({ browser, request }) => {
+    const suffix = Date.now().toString(36);
+    const li = await loggedInPage(browser, request, `li_${suffix}`);
+    const auth = { Authorization: `Bearer ${await token(li)}` };
+    const room = await (await request.post("/api/v1/rooms", { headers: auth, data: { name: "Touch", visibility: "public" } })).json();
+    for (const body of ["first", "second **one**", "third"]) {
+      await request.post(`/api/v1/posts/${room.default_post_id}/messages`, { headers: auth, data: { client_id: crypto.randomUUID(), body } });
+    }
+    await li.goto(`/rooms/${room.id}/${room.default_post_id}`);
+    const second = li.getByRole("log").locator(".message", { hasText: "second" });
+    await expect(li.getByRole("log").getByText("third")).toBeVisible();
+    await expect(li.getByRole("log").getByRole("button", { name: "Reply" }).first()).toBeHidden();
+    await second.tap();
+    await expect(second.getByRole("button", { name: "Reply" })).toBeVisible();
+    await expect(li.getByRole("log").locator(".message", { hasText: "third" }).getByRole("button", { name: "Reply" })).toBeHidden();
+    await snap(li, "07-touch-tools");
+  });
+});

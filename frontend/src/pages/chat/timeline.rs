@@ -592,7 +592,8 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
     let short = clock(sent_at);
     let full = move || full_time(i18n, sent_at);
     view! {
-        <li class="message" class:mine=mine class:continued=continued data-id=id.0>
+        // Focusable, so that a tap on a touch screen shows its tools (CSS).
+        <li class="message" class:mine=mine class:continued=continued data-id=id.0 tabindex="-1">
             {(!continued).then(|| view! {
                 <div class="meta">
                     <PersonButton id=author.id>
