@@ -142,7 +142,7 @@ pub struct MessageReactions {
     pub reactions: Vec<Reaction>,
 }
 
-/// `GET /emoji`: every emoji a reaction may be, for pickers.
+/// `GET /emoji`: the emoji a picker offers (up to Emoji 15.0; any emoji may be sent).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmojiInfo {

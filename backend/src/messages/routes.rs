@@ -233,7 +233,8 @@ pub async fn unreact(
     ))
 }
 
-/// Every emoji a reaction may be (name, group, short codes), for pickers. The same for
+/// The emoji a picker offers (name, group, short codes; up to Emoji 15.0, which most
+/// devices draw; any valid emoji is accepted as a reaction). The same for
 /// everyone and every request: cache it.
 #[utoipa::path(
     tag = "messages",

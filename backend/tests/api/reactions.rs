@@ -164,6 +164,13 @@ async fn a_client_that_was_away_replays_to_the_current_reactions() {
         list.iter()
             .any(|e| e["emoji"] == "🍵" && e["group"] == "food_and_drink")
     );
+    // Newer than most devices draw: not offered, but accepted from a client that has it.
+    let shaking = "\u{1F642}\u{200D}\u{2194}\u{FE0F}";
+    assert!(!list.iter().any(|e| e["emoji"] == shaking));
+    let newer = app
+        .put(&path(&id, shaking), &json!({}), Some(&li.access))
+        .await;
+    assert_eq!(newer.status.as_u16(), 200, "{:?}", newer.body);
 }
 
 #[actix_web::test]
