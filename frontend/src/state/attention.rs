@@ -199,14 +199,9 @@ fn chime() {
 }
 
 fn stored(key: &str) -> bool {
-    web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .and_then(|s| s.get_item(key).ok().flatten())
-        .is_some_and(|v| v == "on")
+    super::storage::get(key).is_some_and(|v| v == "on")
 }
 
 fn store(key: &str, on: bool) {
-    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = storage.set_item(key, if on { "on" } else { "off" });
-    }
+    super::storage::set(key, if on { "on" } else { "off" });
 }

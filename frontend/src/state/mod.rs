@@ -8,5 +8,6 @@ pub mod friends;
 pub mod mutes;
 pub mod recent_emoji;
 pub mod session;
+pub mod storage;
 pub mod theme;
 pub mod unread;

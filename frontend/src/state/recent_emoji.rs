@@ -4,11 +4,7 @@ const KEY: &str = "teahouse.recent_emoji";
 const KEEP: usize = 16;
 
 pub fn load() -> Vec<String> {
-    web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .and_then(|s| s.get_item(KEY).ok().flatten())
-        .and_then(|raw| serde_json::from_str(&raw).ok())
-        .unwrap_or_default()
+    super::storage::get_json(KEY).unwrap_or_default()
 }
 
 /// `emoji` was just used: first in the list.
@@ -17,10 +13,5 @@ pub fn used(emoji: &str) {
     recent.retain(|e| e != emoji);
     recent.insert(0, emoji.to_owned());
     recent.truncate(KEEP);
-    if let (Some(storage), Ok(raw)) = (
-        web_sys::window().and_then(|w| w.local_storage().ok().flatten()),
-        serde_json::to_string(&recent),
-    ) {
-        let _ = storage.set_item(KEY, &raw);
-    }
+    super::storage::set_json(KEY, &recent);
 }

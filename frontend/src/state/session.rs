@@ -223,23 +223,14 @@ pub fn use_session() -> Session {
     expect_context::<Session>()
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
 fn load_tokens() -> Option<Tokens> {
-    let raw = storage()?.get_item(TOKENS_KEY).ok()??;
-    serde_json::from_str(&raw).ok()
+    super::storage::get_json(TOKENS_KEY)
 }
 
 fn save_tokens(tokens: &Tokens) {
-    if let (Some(storage), Ok(raw)) = (storage(), serde_json::to_string(tokens)) {
-        let _ = storage.set_item(TOKENS_KEY, &raw);
-    }
+    super::storage::set_json(TOKENS_KEY, tokens);
 }
 
 fn clear_tokens() {
-    if let Some(storage) = storage() {
-        let _ = storage.remove_item(TOKENS_KEY);
-    }
+    super::storage::remove(TOKENS_KEY);
 }

@@ -40,10 +40,8 @@ pub fn provide() -> ThemeContext {
         {
             let _ = root.set_attribute("data-theme", current.as_str());
         }
-        if previous.is_some()
-            && let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-        {
-            let _ = storage.set_item(THEME_KEY, current.as_str());
+        if previous.is_some() {
+            super::storage::set(THEME_KEY, current.as_str());
         }
         current
     });
@@ -58,10 +56,7 @@ pub fn use_theme() -> ThemeContext {
 
 fn initial() -> Theme {
     let window = web_sys::window();
-    let stored = window
-        .as_ref()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .and_then(|s| s.get_item(THEME_KEY).ok().flatten());
+    let stored = super::storage::get(THEME_KEY);
     match stored.as_deref() {
         Some("dark") => Theme::Dark,
         Some("light") => Theme::Light,
