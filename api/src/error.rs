@@ -28,6 +28,10 @@ pub struct ErrorDetails {
     /// (`quota_exceeded`); the most pixels decoded (`image_too_large`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+    /// Why the session ended (`session_ended` from `POST /auth/refresh`), so a client
+    /// can say so even when its socket did not get to tell it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<crate::ws::EndReason>,
 }
 
 /// Stable error codes. Each one always comes with the same HTTP status.

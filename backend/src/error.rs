@@ -42,6 +42,9 @@ pub enum AppError {
     /// 401 `session_ended`.
     #[error("this session has ended")]
     SessionEnded,
+    /// 401 `session_ended`, and why (`details.reason`).
+    #[error("this session has ended")]
+    SessionRevoked(api::ws::EndReason),
     /// 401 `invalid_credentials`.
     #[error("wrong login or password")]
     InvalidCredentials,
@@ -116,7 +119,7 @@ impl AppError {
             Self::Unauthenticated => ErrorCode::Unauthenticated,
             Self::InvalidToken => ErrorCode::InvalidToken,
             Self::TokenExpired => ErrorCode::TokenExpired,
-            Self::SessionEnded => ErrorCode::SessionEnded,
+            Self::SessionEnded | Self::SessionRevoked(_) => ErrorCode::SessionEnded,
             Self::InvalidCredentials => ErrorCode::InvalidCredentials,
             Self::InvalidRefreshToken => ErrorCode::InvalidRefreshToken,
             Self::RefreshTokenReused => ErrorCode::RefreshTokenReused,
@@ -161,6 +164,13 @@ impl AppError {
                 self.to_string(),
                 Some(ErrorDetails {
                     fields: BTreeMap::from([((*field).to_owned(), FieldCode::Taken)]),
+                    ..Default::default()
+                }),
+            ),
+            Self::SessionRevoked(reason) => (
+                self.to_string(),
+                Some(ErrorDetails {
+                    reason: Some(*reason),
                     ..Default::default()
                 }),
             ),

@@ -275,7 +275,17 @@ pub async fn refresh(state: &AppState, token: &str) -> AppResult<AuthSession> {
         return Err(AppError::InvalidRefreshToken);
     };
     if session.revoked_at.is_some() {
-        return Err(AppError::SessionEnded);
+        // Why, so a client whose socket did not get to say it can.
+        return Err(
+            match session
+                .revoked_reason
+                .as_deref()
+                .and_then(store::reason_from_str)
+            {
+                Some(reason) => AppError::SessionRevoked(reason),
+                None => AppError::SessionEnded,
+            },
+        );
     }
     if row.expires_at <= now || session.expires_at <= now {
         return Err(AppError::InvalidRefreshToken);

@@ -11,6 +11,17 @@ use uuid::Uuid;
 /// Why a session ended: kept in `sessions.revoked_reason`, and told to its sockets.
 pub use api::ws::EndReason;
 
+pub fn reason_from_str(reason: &str) -> Option<EndReason> {
+    [
+        EndReason::Logout,
+        EndReason::Replaced,
+        EndReason::PasswordChanged,
+        EndReason::RefreshReuse,
+    ]
+    .into_iter()
+    .find(|r| reason_str(*r) == reason)
+}
+
 fn reason_str(reason: EndReason) -> &'static str {
     match reason {
         EndReason::Logout => "logout",

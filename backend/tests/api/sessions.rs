@@ -104,9 +104,9 @@ async fn logout_ends_the_session_at_once() {
     let user = app.user("lilei").await;
     assert_eq!(app.logout(&user.refresh).await.status.as_u16(), 204);
     app.me(&user.access).await.assert(401, "session_ended");
-    app.refresh(&user.refresh)
-        .await
-        .assert(401, "session_ended");
+    let refused = app.refresh(&user.refresh).await;
+    refused.assert(401, "session_ended");
+    assert_eq!(refused.body["details"]["reason"], "logout");
     // Twice is fine, and so is nonsense.
     assert_eq!(app.logout(&user.refresh).await.status.as_u16(), 204);
     assert_eq!(app.logout("nonsense").await.status.as_u16(), 204);
@@ -137,9 +137,10 @@ async fn a_new_login_ends_the_old_session() {
     let second = app.login("lilei", &user.password).await;
     assert_eq!(second.status.as_u16(), 200);
     app.me(&user.access).await.assert(401, "session_ended");
-    app.refresh(&user.refresh)
-        .await
-        .assert(401, "session_ended");
+    // The refresh says why, for a client whose socket did not get to.
+    let refused = app.refresh(&user.refresh).await;
+    refused.assert(401, "session_ended");
+    assert_eq!(refused.body["details"]["reason"], "replaced");
     let new_access = second.body["access_token"].as_str().unwrap();
     assert_eq!(app.me(new_access).await.status.as_u16(), 200);
 }

@@ -137,7 +137,11 @@ impl Session {
                 }
                 Err(err) => {
                     if err.status == 401 {
-                        self.end();
+                        // The server says why, in case the socket did not get to.
+                        match err.body.details.as_ref().and_then(|d| d.reason) {
+                            Some(reason) => self.ended_by_server(Some(reason)),
+                            None => self.end(),
+                        }
                     }
                     return Err(err);
                 }
