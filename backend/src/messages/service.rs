@@ -167,33 +167,42 @@ async fn reply_quote(
     quotes.remove(&original.0).ok_or_else(unavailable)
 }
 
-/// The quotes of `originals` as they are now, by id: authors and files in one query each.
-pub(super) async fn quotes_of(
-    db: &impl ConnectionTrait,
-    originals: impl IntoIterator<Item = message::Model>,
-) -> AppResult<std::collections::HashMap<i64, ReplyQuote>> {
-    let originals: Vec<message::Model> = originals.into_iter().collect();
-    if originals.is_empty() {
-        return Ok(Default::default());
+/// Rows as messages with their authors and files (one query each; none for no rows), in
+/// order; a row whose author is gone is left out.
+async fn with_files(db: &impl ConnectionTrait, rows: &[message::Model]) -> AppResult<Vec<Message>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
     }
-    let authors = room_store::users(db, originals.iter().map(|m| m.author_id)).await?;
+    let authors = room_store::users(db, rows.iter().map(|m| m.author_id)).await?;
     let mut files = crate::files::store::of_messages(
         db,
-        originals
-            .iter()
+        rows.iter()
             .filter(|m| m.recalled_at.is_none())
             .map(|m| m.id),
     )
     .await?;
-    Ok(originals
+    Ok(rows
         .iter()
         .filter_map(|m| {
             let mut message = to_message(m, authors.get(&m.author_id)?);
             if let Some(files) = files.remove(&m.id) {
                 message.attachments = files.iter().map(crate::files::to_info).collect();
             }
-            Some((m.id, ReplyQuote::of(&message)))
+            Some(message)
         })
+        .collect())
+}
+
+/// The quotes of `originals` as they are now, by id.
+pub(super) async fn quotes_of(
+    db: &impl ConnectionTrait,
+    originals: impl IntoIterator<Item = message::Model>,
+) -> AppResult<std::collections::HashMap<i64, ReplyQuote>> {
+    let originals: Vec<message::Model> = originals.into_iter().collect();
+    Ok(with_files(db, &originals)
+        .await?
+        .iter()
+        .map(|m| (m.id.0, ReplyQuote::of(m)))
         .collect())
 }
 
@@ -206,20 +215,8 @@ async fn requote_replies(db: &impl ConnectionTrait, original: &Message) -> AppRe
         .filter(message::Column::RecalledAt.is_null())
         .all(db)
         .await?;
-    if replies.is_empty() {
-        return Ok(());
-    }
-    let authors = room_store::users(db, replies.iter().map(|m| m.author_id)).await?;
-    let mut files = crate::files::store::of_messages(db, replies.iter().map(|m| m.id)).await?;
     let quote = Box::new(ReplyQuote::of(original));
-    for reply in &replies {
-        let Some(author) = authors.get(&reply.author_id) else {
-            continue;
-        };
-        let mut message = to_message(reply, author);
-        if let Some(files) = files.remove(&reply.id) {
-            message.attachments = files.iter().map(crate::files::to_info).collect();
-        }
+    for mut message in with_files(db, &replies).await? {
         message.reply_to = Some(quote.clone());
         events::rewrite_message(db, &message).await?;
     }
@@ -395,14 +392,6 @@ pub async fn history(
             (rows, more, None)
         }
     };
-    let authors = room_store::users(&state.db, rows.iter().map(|m| m.author_id)).await?;
-    let mut files = crate::files::store::of_messages(
-        &state.db,
-        rows.iter()
-            .filter(|m| m.recalled_at.is_none())
-            .map(|m| m.id),
-    )
-    .await?;
     // Quotes only when the page has replies: a page without costs no query more.
     let originals: Vec<i64> = rows
         .iter()
@@ -425,24 +414,22 @@ pub async fn history(
             .map(|m| m.id),
     )
     .await?;
-    let messages = rows
+    let replying: std::collections::HashMap<i64, i64> = rows
         .iter()
-        .filter_map(|m| {
-            let mut message = to_message(m, authors.get(&m.author_id)?);
-            if let Some(files) = files.remove(&m.id) {
-                message.attachments = files.iter().map(crate::files::to_info).collect();
-            }
-            if let Some(reactions) = reactions.remove(&m.id) {
-                message.reactions = reactions;
-            }
-            if message.recall.is_none() {
-                message.reply_to = m
-                    .reply_to_id
-                    .and_then(|id| quotes.get(&id).cloned().map(Box::new));
-            }
-            Some(message)
-        })
+        .filter_map(|m| Some((m.id, m.reply_to_id?)))
         .collect();
+    let mut messages = with_files(&state.db, &rows).await?;
+    for message in &mut messages {
+        if let Some(reactions) = reactions.remove(&message.id.0) {
+            message.reactions = reactions;
+        }
+        if message.recall.is_none() {
+            message.reply_to = replying
+                .get(&message.id.0)
+                .and_then(|original| quotes.get(original).cloned().map(Box::new));
+        }
+    }
+
     let read_up_to = if newest {
         let marker = read_marker::Entity::find_by_id((auth.user_id.0, post_id.0))
             .one(&state.db)
@@ -503,6 +490,7 @@ pub async fn recall(
         id: Set(existing.id),
         body: Set(None),
         body_html: Set(None),
+        reactions: Set(0),
         recalled_at: Set(Some(now)),
         recalled_by: Set(Some(auth.user_id.0)),
         ..Default::default()
@@ -520,11 +508,6 @@ pub async fn recall(
         .await?;
     crate::entities::message_reaction::Entity::delete_many()
         .filter(crate::entities::message_reaction::Column::MessageId.eq(existing.id))
-        .exec(&txn)
-        .await?;
-    message::Entity::update_many()
-        .col_expr(message::Column::Reactions, Expr::value(0))
-        .filter(message::Column::Id.eq(existing.id))
         .exec(&txn)
         .await?;
     let published = events::record(
