@@ -36,6 +36,9 @@ pub struct Conversation {
     pub last_message: Option<LastMessage>,
     /// Messages from others I have not read.
     pub unread: i64,
+    /// Of those, the ones that mention me (QQ's "[有人@我]").
+    #[serde(default)]
+    pub mentioned: i64,
     /// I silenced its room or private chat (`PUT /rooms/{id}/mute`).
     #[serde(default)]
     pub muted: bool,

@@ -90,6 +90,10 @@ pub enum ErrorCode {
     /// 409: the message has as many different reactions as it may
     /// (`rules::REACTIONS_PER_MESSAGE`); add one of those instead.
     ReactionLimit,
+    /// 403: only the room's owners and admins may mention everyone here.
+    MentionAllForbidden,
+    /// 409: the room has as many pinned messages as it may (`rules::PINS_PER_ROOM`).
+    PinLimit,
     /// 409: you are friends already.
     AlreadyFriends,
     /// 409: too many friend requests are waiting for an answer; cancel some first.
@@ -142,7 +146,8 @@ impl ErrorCode {
             | Self::RecallExpired
             | Self::EditExpired
             | Self::Blocked
-            | Self::NotFriends => 403,
+            | Self::NotFriends
+            | Self::MentionAllForbidden => 403,
             Self::NotFound | Self::RouteNotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::UsernameTaken
@@ -156,7 +161,8 @@ impl ErrorCode {
             | Self::FriendRequestLimit
             | Self::FileAlreadySent
             | Self::MessageRecalled
-            | Self::ReactionLimit => 409,
+            | Self::ReactionLimit
+            | Self::PinLimit => 409,
             Self::PayloadTooLarge | Self::QuotaExceeded => 413,
             Self::UnsupportedMediaType => 415,
             Self::ValidationFailed
@@ -198,6 +204,8 @@ impl ErrorCode {
             Self::EditExpired => "edit_expired",
             Self::MessageRecalled => "message_recalled",
             Self::ReactionLimit => "reaction_limit",
+            Self::MentionAllForbidden => "mention_all_forbidden",
+            Self::PinLimit => "pin_limit",
             Self::AlreadyFriends => "already_friends",
             Self::FriendRequestLimit => "friend_request_limit",
             Self::FileAlreadySent => "file_already_sent",
@@ -248,6 +256,8 @@ pub enum FieldCode {
     /// Names something that does not exist, is not yours, or is already used (an
     /// attachment someone else uploaded, or one already sent).
     Unavailable,
+    /// Names someone who is not a member of the room (a mention).
+    NotMember,
 }
 
 #[cfg(test)]

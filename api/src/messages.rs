@@ -27,6 +27,16 @@ pub struct SendMessage {
     /// The message this one answers: a text message, not recalled, in the same post.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<MessageId>,
+    /// Members of the room this message calls (`@name` in the text is for people; these
+    /// ids are what counts): each is highlighted for them, counted apart in their unread
+    /// and notified even where they muted the room. Up to `rules::MENTIONS_PER_MESSAGE`;
+    /// someone not in the room is `mentions: not_member`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mentions: Vec<UserId>,
+    /// Calls everyone in the room (`@all`): owners and admins, and members where the
+    /// room allows it (`Room.members_mention_all`); otherwise 403 `mention_all_forbidden`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mention_all: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,6 +93,12 @@ pub struct Message {
     /// Emoji reactions, in the order each was first given; absent if none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reactions: Vec<Reaction>,
+    /// The members it mentions (see `SendMessage.mentions`); absent if none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mentions: Vec<UserId>,
+    /// It mentions everyone in the room (`@all`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mention_all: bool,
     pub recall: Option<Recall>,
 }
 
@@ -223,6 +239,12 @@ impl Message {
     pub fn is_unread_for(&self, me: UserId) -> bool {
         self.author.id != me && self.kind == MessageKind::Text && self.recall.is_none()
     }
+
+    /// It calls `me` (by name or with `@all`) and is someone else's: the mention rule the
+    /// server's counts (`Unread.post_mentioned`) apply too.
+    pub fn mentions_me(&self, me: UserId) -> bool {
+        self.is_unread_for(me) && (self.mention_all || self.mentions.contains(&me))
+    }
 }
 
 /// `PATCH /messages/{id}`: new text for my message (the same rules as sending).
@@ -233,6 +255,12 @@ pub struct EditMessage {
     /// Markdown, up to 4000 characters; may be empty only if the message has attachments.
     #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub body: String,
+    /// Whom it mentions now (as `SendMessage.mentions`); left out: as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mentions: Option<Vec<UserId>>,
+    /// Whether it mentions everyone now; left out: as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mention_all: Option<bool>,
 }
 
 /// An earlier version of an edited message.
@@ -305,6 +333,19 @@ pub struct Unread {
     pub post_id: PostId,
     pub post_unread: i64,
     pub room_unread: i64,
+    /// Of the post's unread, those that mention me.
+    #[serde(default)]
+    pub post_mentioned: i64,
+}
+
+/// A message pinned in its room by an owner or admin.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Pin {
+    pub message: Message,
+    pub pinned_by: UserSummary,
+    #[serde(with = "time::serde::rfc3339")]
+    pub pinned_at: OffsetDateTime,
 }
 
 /// The text of the server's sanitised HTML (`Message.html`): tags removed (a block or line

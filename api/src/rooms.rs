@@ -63,6 +63,17 @@ impl RoomRole {
     pub fn can_edit(self, is_author: bool, age_secs: i64, window_secs: u64) -> bool {
         is_author && age_secs < window_secs as i64
     }
+
+    /// Mention everyone (`@all`): owners and admins, and members where the room lets them
+    /// (`Room.members_mention_all`).
+    pub fn can_mention_all(self, members_may: bool) -> bool {
+        self.can_moderate() || members_may
+    }
+
+    /// Pin and unpin messages, write the announcement.
+    pub fn can_pin(self) -> bool {
+        self.can_moderate()
+    }
 }
 
 /// Someone as others see them in a room: enough to show a name.
@@ -109,6 +120,9 @@ pub struct EditRoom {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<Visibility>,
+    /// Let members (not only owners and admins) mention everyone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members_mention_all: Option<bool>,
 }
 
 /// A room as anyone allowed to see it sees it.
@@ -126,8 +140,34 @@ pub struct Room {
     /// The avatar's key (the image is at `/api/v1/avatars/{key}/64` and `/256`); `None`: draw the generated one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
+    /// Members may mention everyone (`@all`); otherwise only owners and admins may.
+    #[serde(default)]
+    pub members_mention_all: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+}
+
+/// The room's announcement (群公告), written by an owner or admin.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Announcement {
+    /// Markdown, as written.
+    pub body: String,
+    /// `body` rendered and sanitised, as `Message.html`.
+    pub html: String,
+    pub by: UserSummary,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// `PUT /rooms/{id}/announcement`: the new announcement; empty takes it down.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetAnnouncement {
+    /// Markdown, up to `rules::ANNOUNCEMENT_MAX` characters.
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
+    pub body: String,
 }
 
 /// A room I am in, with what only a member sees.
@@ -147,6 +187,13 @@ pub struct MyRoom {
     /// any of my devices (`PUT /rooms/{id}/mute`).
     #[serde(default)]
     pub muted: bool,
+    /// The room's announcement, if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announcement: Option<Announcement>,
+    /// I have not acknowledged the announcement since it last changed
+    /// (`POST /rooms/{id}/announcement/seen`).
+    #[serde(default)]
+    pub announcement_unseen: bool,
 }
 
 /// `POST /rooms/join`.
@@ -165,7 +212,7 @@ pub struct JoinRoom {
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum JoinResult {
     /// A member now (public room, or already one).
-    Joined { room: MyRoom },
+    Joined { room: Box<MyRoom> },
     /// A private room: the owner or an admin decides.
     Requested,
 }
@@ -181,6 +228,13 @@ pub struct Member {
     /// When they were last online (`presence` offline only).
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub last_seen_at: Option<OffsetDateTime>,
+    /// The name's pinyin initials when it has Chinese characters ("张三" → "zs"), for
+    /// finding people by them (`@` completion).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initials: Option<String>,
+    /// The name in pinyin without tones or spaces ("张三" → "zhangsan"), likewise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinyin: Option<String>,
 }
 
 /// The order of a member list: online, then away, then offline; within each, owner,

@@ -26,6 +26,12 @@ pub const MESSAGE_MAX: usize = 4000;
 pub const REACTIONS_PER_MESSAGE: usize = 20;
 /// The most people a reaction lists by id (its `count` is the whole number).
 pub const REACTION_USERS_LISTED: usize = 100;
+/// The most people one message may mention by name.
+pub const MENTIONS_PER_MESSAGE: usize = 50;
+/// The most messages pinned in one room.
+pub const PINS_PER_ROOM: usize = 50;
+/// The longest room announcement, in characters.
+pub const ANNOUNCEMENT_MAX: usize = 2000;
 /// A user search needs at least this many characters (a number needs one digit).
 pub const SEARCH_MIN: usize = 2;
 

@@ -11,7 +11,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 
 /// Bumped when a frame changes incompatibly.
-pub const PROTOCOL_VERSION: u32 = 3;
+pub const PROTOCOL_VERSION: u32 = 4;
 
 /// Close codes the server uses (4000–4999 are the application's).
 pub mod close {
@@ -135,6 +135,9 @@ pub enum ServerFrame {
         post_id: PostId,
         post_unread: i64,
         room_unread: i64,
+        /// Of the post's unread, those that mention me.
+        #[serde(default)]
+        post_mentioned: i64,
     },
     Pong,
     /// This session was ended; the socket closes after this frame.
@@ -223,6 +226,24 @@ pub enum RoomEvent {
     RoomEdited {
         room: Room,
     },
+    /// An owner or admin pinned a message (`GET /rooms/{id}/pins` lists them).
+    MessagePinned {
+        message_id: MessageId,
+        post_id: PostId,
+        by: UserSummary,
+        #[serde(with = "time::serde::rfc3339")]
+        at: time::OffsetDateTime,
+    },
+    /// A message is no longer pinned (unpinned, or recalled).
+    MessageUnpinned {
+        message_id: MessageId,
+        post_id: PostId,
+    },
+    /// The room's announcement changed (`None`: taken down). Show it to each member once
+    /// (`POST /rooms/{id}/announcement/seen`).
+    AnnouncementChanged {
+        announcement: Option<crate::rooms::Announcement>,
+    },
 }
 
 impl RoomEvent {
@@ -232,9 +253,10 @@ impl RoomEvent {
             Self::MessageCreated { message }
             | Self::MessageRecalled { message }
             | Self::MessageEdited { message } => Some(message.id),
-            Self::ReactionAdded { message_id, .. } | Self::ReactionRemoved { message_id, .. } => {
-                Some(*message_id)
-            }
+            Self::ReactionAdded { message_id, .. }
+            | Self::ReactionRemoved { message_id, .. }
+            | Self::MessagePinned { message_id, .. }
+            | Self::MessageUnpinned { message_id, .. } => Some(*message_id),
             _ => None,
         }
     }
@@ -245,9 +267,10 @@ impl RoomEvent {
             Self::MessageCreated { message }
             | Self::MessageRecalled { message }
             | Self::MessageEdited { message } => Some(message.post_id),
-            Self::ReactionAdded { post_id, .. } | Self::ReactionRemoved { post_id, .. } => {
-                Some(*post_id)
-            }
+            Self::ReactionAdded { post_id, .. }
+            | Self::ReactionRemoved { post_id, .. }
+            | Self::MessagePinned { post_id, .. }
+            | Self::MessageUnpinned { post_id, .. } => Some(*post_id),
             Self::PostCreated { post } | Self::PostEdited { post } => Some(post.id),
             Self::PostDeleted { post_id } => Some(*post_id),
             _ => None,

@@ -422,6 +422,8 @@ mod tests {
             edited_at: None,
             reply_to: None,
             reactions: Vec::new(),
+            mentions: Vec::new(),
+            mention_all: false,
             recall: None,
         };
         let frame = ServerFrame::Event {

@@ -12,6 +12,7 @@ mod m20261123_000004_files;
 mod m20261201_000005_audit;
 mod m20261201_000006_attention;
 mod m20261202_000007_rich_messages;
+mod m20261202_000008_mentions_pins;
 
 pub use m20261201_000005_audit::erased_payload_sql;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_audit::Migration),
             Box::new(m20261201_000006_attention::Migration),
             Box::new(m20261202_000007_rich_messages::Migration),
+            Box::new(m20261202_000008_mentions_pins::Migration),
         ]
     }
 }

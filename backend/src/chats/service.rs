@@ -269,7 +269,8 @@ pub async fn conversations(state: &AppState, auth: &AuthUser) -> AppResult<Vec<C
                 post_title: (!is_direct && !p.is_default).then(|| p.title.clone()),
                 peer,
                 last_message,
-                unread: unread.get(&PostId(p.id)).copied().unwrap_or(0),
+                unread: unread.get(&PostId(p.id)).map_or(0, |c| c.unread),
+                mentioned: unread.get(&PostId(p.id)).map_or(0, |c| c.mentioned),
                 muted: muted.contains(&room.id),
                 last_activity_at: p.last_activity_at,
             })

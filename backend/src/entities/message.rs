@@ -23,6 +23,10 @@ pub struct Model {
     pub reply_to_id: Option<i64>,
     /// How many reactions it has (`message_reactions` rows).
     pub reactions: i32,
+    /// The members it calls with `@`, as `,<id>,<id>,` (`None`: nobody).
+    pub mentions: Option<String>,
+    /// It calls everyone in the room (`@all`).
+    pub mention_all: bool,
     pub recalled_at: Option<OffsetDateTime>,
     pub recalled_by: Option<i64>,
 }

@@ -8,6 +8,7 @@ pub mod friendship;
 pub mod join_request;
 pub mod message;
 pub mod message_edit;
+pub mod message_pin;
 pub mod message_reaction;
 pub mod post;
 pub mod post_tag;

@@ -20,6 +20,13 @@ pub struct Model {
     #[sea_orm(unique)]
     pub direct_key: Option<String>,
     pub avatar: Option<String>,
+    /// Members (not only owners and admins) may mention everyone (`@all`).
+    pub members_mention_all: bool,
+    /// The announcement (群公告): Markdown source and its rendering, author and time.
+    pub announcement: Option<String>,
+    pub announcement_html: Option<String>,
+    pub announcement_by: Option<i64>,
+    pub announcement_at: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }

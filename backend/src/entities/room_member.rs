@@ -14,6 +14,8 @@ pub struct Model {
     pub read_floor: i64,
     /// No notification or sound from this room on any device (counts stay).
     pub muted: bool,
+    /// When they acknowledged the room's announcement.
+    pub announcement_seen_at: Option<OffsetDateTime>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,8 @@
 //! unread counts.
 
 pub mod markdown;
+pub mod mentions;
+pub mod pins;
 pub mod reactions;
 pub mod routes;
 pub mod service;
@@ -66,6 +68,35 @@ pub fn to_message(m: &message::Model, author: &crate::entities::user::Model) -> 
         edited_at: m.edited_at,
         reply_to: None,
         reactions: Vec::new(),
+        mentions: if recall.is_some() {
+            Vec::new()
+        } else {
+            mentions_from_column(m.mentions.as_deref())
+        },
+        mention_all: recall.is_none() && m.mention_all,
         recall,
     }
+}
+
+/// `messages.mentions` (`,12,45,`) as ids.
+pub fn mentions_from_column(stored: Option<&str>) -> Vec<UserId> {
+    stored
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|id| id.parse().ok().map(UserId))
+        .collect()
+}
+
+/// Ids as `messages.mentions` stores them: `,12,45,` (`None` for nobody), so
+/// `LIKE '%,<id>,%'` finds one exactly.
+pub fn mentions_to_column(ids: &[UserId]) -> Option<String> {
+    if ids.is_empty() {
+        return None;
+    }
+    let mut out = String::from(",");
+    for id in ids {
+        out.push_str(&id.0.to_string());
+        out.push(',');
+    }
+    Some(out)
 }

@@ -8,7 +8,7 @@ use api::{
     ErrorBody, MessageId, PostId,
     messages::{
         EditMessage, EmojiInfo, MarkRead, Message, MessageEdits, MessagePage, MessageReactions,
-        SendMessage, Unread,
+        Pin, SendMessage, Unread,
     },
 };
 use serde::Deserialize;
@@ -26,10 +26,10 @@ use serde::Deserialize;
         (status = 201, description = "Sent", body = Message),
         (status = 200, description = "Already sent with this `client_id`: the original", body = Message),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "In a private chat: `blocked` (one of you blocked the other) or `not_friends` (they take messages from friends only)", body = ErrorBody),
+        (status = 403, description = "`mention_all_forbidden` (`@all` is for owners and admins here), or in a private chat: `blocked` (one of you blocked the other) or `not_friends` (they take messages from friends only)", body = ErrorBody),
         (status = 404, description = "`not_found`: no such post, or not a member", body = ErrorBody),
         (status = 409, description = "`client_id_conflict`: the id was used for another message", body = ErrorBody),
-        (status = 422, description = "`validation_failed`: empty, over 4000 characters, or control characters", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: empty, over 4000 characters, or control characters; `mentions`: `not_member` or `length` (over 50)", body = ErrorBody),
     )
 )]
 #[post("/posts/{id}/messages")]
@@ -273,5 +273,75 @@ pub async fn mark_read(
 ) -> AppResult<web::Json<Unread>> {
     Ok(web::Json(
         service::mark_read(&state, &auth, PostId(id.into_inner()), body.into_inner()).await?,
+    ))
+}
+
+/// Pin a message in its room (owners and admins; at most 50 per room). Pinning it again
+/// changes nothing. Members get `message_pinned`.
+#[utoipa::path(
+    tag = "messages",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The message")),
+    responses(
+        (status = 200, description = "The pin", body = Pin),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not an owner or admin of its room, or a notice", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such message, or not a member", body = ErrorBody),
+        (status = 409, description = "`message_recalled`, or `pin_limit`: the room has 50 pins", body = ErrorBody),
+    )
+)]
+#[put("/messages/{id}/pin")]
+pub async fn pin(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<Pin>> {
+    Ok(web::Json(
+        super::pins::pin(&state, &auth, MessageId(id.into_inner())).await?,
+    ))
+}
+
+/// Unpin a message (owners and admins). Unpinning what is not pinned changes nothing.
+/// Members get `message_unpinned`.
+#[utoipa::path(
+    tag = "messages",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The message")),
+    responses(
+        (status = 204, description = "Not pinned (any more)"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not an owner or admin of its room", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such message, or not a member", body = ErrorBody),
+    )
+)]
+#[delete("/messages/{id}/pin")]
+pub async fn unpin(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    super::pins::unpin(&state, &auth, MessageId(id.into_inner())).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// A room's pinned messages, most recently pinned first. Members only.
+#[utoipa::path(
+    tag = "messages",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The room")),
+    responses(
+        (status = 200, description = "The pins", body = Vec<Pin>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such room, or not a member", body = ErrorBody),
+    )
+)]
+#[get("/rooms/{id}/pins")]
+pub async fn pins(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<Vec<Pin>>> {
+    Ok(web::Json(
+        super::pins::list(&state, &auth, api::RoomId(id.into_inner())).await?,
     ))
 }

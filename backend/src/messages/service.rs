@@ -78,7 +78,7 @@ pub(super) async fn check_private(
 
 /// Text as people typed it: `\r\n` folded to `\n`, trailing space trimmed, no control
 /// characters but line breaks and tabs.
-fn parse_body(raw: &str) -> Result<String, FieldCode> {
+pub(crate) fn parse_body(raw: &str) -> Result<String, FieldCode> {
     let body = raw.replace("\r\n", "\n").replace('\r', "\n");
     let body = body.trim_end().trim_start_matches(['\n', ' ']).to_owned();
     if body.trim().is_empty() {
@@ -112,12 +112,19 @@ pub async fn send(
         Err(FieldCode::Required) if !req.attachments.is_empty() => String::new(),
         Err(problem) => return Err(AppError::field("body", problem)),
     };
-    let (room_id, author, direct) = sender_in_post(&state.db, auth.user_id, post_id)
+    let Sender {
+        room_id,
+        author,
+        direct,
+        caller,
+    } = sender_in_post(&state.db, auth.user_id, post_id)
         .await?
         .ok_or(AppError::NotFound)?;
     if direct {
         crate::chats::service::check_send(&state.db, room_id, auth.user_id).await?;
     }
+    let mentions =
+        super::mentions::check(&state.db, room_id, caller, &req.mentions, req.mention_all).await?;
     let attachments =
         crate::files::service::check_attachments(state, auth, &req.attachments).await?;
     let reply = match req.reply_to {
@@ -137,6 +144,8 @@ pub async fn send(
             html,
             attachments,
             reply: reply.clone(),
+            mentions,
+            mention_all: req.mention_all,
         })
         .await?;
     if !created && message.reply_to.is_none() {
@@ -169,7 +178,10 @@ async fn reply_quote(
 
 /// Rows as messages with their authors and files (one query each; none for no rows), in
 /// order; a row whose author is gone is left out.
-async fn with_files(db: &impl ConnectionTrait, rows: &[message::Model]) -> AppResult<Vec<Message>> {
+pub(super) async fn with_files(
+    db: &impl ConnectionTrait,
+    rows: &[message::Model],
+) -> AppResult<Vec<Message>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -223,14 +235,23 @@ async fn requote_replies(db: &impl ConnectionTrait, original: &Message) -> AppRe
     Ok(())
 }
 
-/// The post's room, the caller's account, and whether the room is a private chat, if the
-/// post exists and the caller is a member of its room: the whole check for a send in a
+/// Who is sending where.
+struct Sender {
+    room_id: RoomId,
+    author: user::Model,
+    /// The room is a private chat.
+    direct: bool,
+    caller: super::mentions::Caller,
+}
+
+/// The post's room, the caller's account and role, and the room's kind and `@all` rule, if
+/// the post exists and the caller is a member of its room: the whole check for a send in a
 /// group room, in one query.
 async fn sender_in_post(
     db: &impl ConnectionTrait,
     user: UserId,
     post_id: PostId,
-) -> AppResult<Option<(RoomId, user::Model, bool)>> {
+) -> AppResult<Option<Sender>> {
     use sea_orm::{
         FromQueryResult as _,
         sea_query::{Asterisk, Expr, Query},
@@ -240,6 +261,14 @@ async fn sender_in_post(
         .expr_as(
             Expr::col((room::Entity, room::Column::Kind)),
             sea_orm::sea_query::Alias::new("room_kind"),
+        )
+        .expr_as(
+            Expr::col((room::Entity, room::Column::MembersMentionAll)),
+            sea_orm::sea_query::Alias::new("room_members_mention_all"),
+        )
+        .expr_as(
+            Expr::col((room_member::Entity, room_member::Column::Role)),
+            sea_orm::sea_query::Alias::new("member_role"),
         )
         .column((user::Entity, Asterisk))
         .from(post::Entity)
@@ -266,11 +295,16 @@ async fn sender_in_post(
     };
     let room_id: i64 = row.try_get("", "room_id")?;
     let kind: String = row.try_get("", "room_kind")?;
-    Ok(Some((
-        RoomId(room_id),
-        user::Model::from_query_result(&row, "")?,
-        kind == crate::rooms::KIND_DIRECT,
-    )))
+    let role: String = row.try_get("", "member_role")?;
+    Ok(Some(Sender {
+        room_id: RoomId(room_id),
+        author: user::Model::from_query_result(&row, "")?,
+        direct: kind == crate::rooms::KIND_DIRECT,
+        caller: super::mentions::Caller {
+            role: rooms::role_from_str(&role),
+            members_mention_all: row.try_get("", "room_members_mention_all")?,
+        },
+    }))
 }
 
 /// Marks the posts as active at `now` (the order of the topic list), in one statement.
@@ -491,6 +525,8 @@ pub async fn recall(
         body: Set(None),
         body_html: Set(None),
         reactions: Set(0),
+        mentions: Set(None),
+        mention_all: Set(false),
         recalled_at: Set(Some(now)),
         recalled_by: Set(Some(auth.user_id.0)),
         ..Default::default()
@@ -510,6 +546,8 @@ pub async fn recall(
         .filter(crate::entities::message_reaction::Column::MessageId.eq(existing.id))
         .exec(&txn)
         .await?;
+    // A recalled message is no longer pinned.
+    let unpinned = super::pins::remove(&txn, &existing).await?;
     let published = events::record(
         &txn,
         RoomId(existing.room_id),
@@ -519,7 +557,10 @@ pub async fn recall(
     )
     .await?;
     txn.commit().await?;
-    state.hub.publish(vec![published]).await;
+    state
+        .hub
+        .publish(unpinned.into_iter().chain([published]).collect())
+        .await;
     Ok(message)
 }
 
@@ -581,7 +622,38 @@ pub async fn edit(
         }
         None => None,
     };
-    if existing.body.as_deref() == Some(body.as_str()) {
+    let was_mentioned = super::mentions_from_column(existing.mentions.as_deref());
+    let (mentions, mention_all) = if req.mentions.is_none() && req.mention_all.is_none() {
+        (was_mentioned.clone(), existing.mention_all)
+    } else {
+        let all = req.mention_all.unwrap_or(existing.mention_all);
+        let ids = req
+            .mentions
+            .clone()
+            .unwrap_or_else(|| was_mentioned.clone());
+        let room = room::Entity::find_by_id(existing.room_id)
+            .one(&state.db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let caller = super::mentions::Caller {
+            role: rooms::role_from_str(&member.role),
+            members_mention_all: room.members_mention_all,
+        };
+        // An `@all` the message already has stays (the author's role may have changed).
+        let ids = super::mentions::check(
+            &state.db,
+            RoomId(existing.room_id),
+            caller,
+            &ids,
+            all && !existing.mention_all,
+        )
+        .await?;
+        (ids, all)
+    };
+    if existing.body.as_deref() == Some(body.as_str())
+        && mentions == was_mentioned
+        && mention_all == existing.mention_all
+    {
         let mut message = to_message(&existing, &author);
         message.attachments = attachments;
         message.reply_to = quote;
@@ -595,6 +667,11 @@ pub async fn edit(
         .col_expr(message::Column::Body, Expr::value(body.clone()))
         .col_expr(message::Column::BodyHtml, Expr::value(html.clone()))
         .col_expr(message::Column::EditedAt, Expr::value(now))
+        .col_expr(
+            message::Column::Mentions,
+            Expr::value(super::mentions_to_column(&mentions)),
+        )
+        .col_expr(message::Column::MentionAll, Expr::value(mention_all))
         .filter(message::Column::Id.eq(existing.id))
         .filter(message::Column::RecalledAt.is_null())
         .exec(&txn)
@@ -616,6 +693,8 @@ pub async fn edit(
             body: Some(body),
             body_html: html,
             edited_at: Some(now),
+            mentions: super::mentions_to_column(&mentions),
+            mention_all,
             ..existing
         },
         &author,
@@ -693,17 +772,20 @@ pub async fn mark_read(
     set_markers(&state.db, [(auth.user_id, post_id, upto)]).await?;
     let room_id = RoomId(post.room_id);
     let counts = unread::room(&state.db, auth.user_id, room_id, member.read_floor).await?;
+    let here = counts.get(&post_id).copied().unwrap_or_default();
     let counts = Unread {
         room_id,
         post_id,
-        post_unread: counts.get(&post_id).copied().unwrap_or(0),
-        room_unread: counts.values().sum(),
+        post_unread: here.unread,
+        room_unread: unread::total(&counts),
+        post_mentioned: here.mentioned,
     };
     let frame = ServerFrame::Unread {
         room_id,
         post_id,
         post_unread: counts.post_unread,
         room_unread: counts.room_unread,
+        post_mentioned: counts.post_mentioned,
     };
     state.hub.to_user(auth.user_id, &frame).await;
     // In a private chat where both send receipts, the other person learns how far I read.

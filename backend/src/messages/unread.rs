@@ -1,5 +1,6 @@
 //! Unread counts: messages by others, not recalled, after the reader's marker (or, for a
-//! post never opened, after the newest message when they joined the room).
+//! post never opened, after the newest message when they joined the room); and, in the same
+//! query, how many of them mention the reader (`Message::mentions_me`).
 
 use crate::entities::{message, read_marker, room_member};
 use api::{PostId, RoomId, UserId};
@@ -13,6 +14,20 @@ use std::collections::HashMap;
 struct Count {
     post_id: i64,
     unread: i64,
+    mentioned: Option<i64>,
+}
+
+/// One post's counts for one reader.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub unread: i64,
+    /// Of `unread`, those that mention the reader.
+    pub mentioned: i64,
+}
+
+/// A room's total over its posts.
+pub fn total(counts: &HashMap<PostId, Counts>) -> i64 {
+    counts.values().map(|c| c.unread).sum()
 }
 
 /// Unread messages per post of a room, for one reader (posts with none are left out).
@@ -21,7 +36,7 @@ pub async fn room(
     user: UserId,
     room: RoomId,
     floor: i64,
-) -> Result<HashMap<PostId, i64>, DbErr> {
+) -> Result<HashMap<PostId, Counts>, DbErr> {
     counts(
         db,
         user,
@@ -36,7 +51,7 @@ pub async fn room(
 pub async fn everywhere(
     db: &impl ConnectionTrait,
     user: UserId,
-) -> Result<HashMap<PostId, i64>, DbErr> {
+) -> Result<HashMap<PostId, Counts>, DbErr> {
     counts(
         db,
         user,
@@ -53,7 +68,7 @@ pub async fn post(
     user: UserId,
     post: PostId,
     floor: i64,
-) -> Result<i64, DbErr> {
+) -> Result<Counts, DbErr> {
     let counts = counts(
         db,
         user,
@@ -62,7 +77,7 @@ pub async fn post(
         false,
     )
     .await?;
-    Ok(counts.get(&post).copied().unwrap_or(0))
+    Ok(counts.get(&post).copied().unwrap_or_default())
 }
 
 /// `floor`: where counting starts for a post without a read marker; `memberships`: join
@@ -73,7 +88,7 @@ async fn counts(
     floor: Expr,
     scope: Expr,
     memberships: bool,
-) -> Result<HashMap<PostId, i64>, DbErr> {
+) -> Result<HashMap<PostId, Counts>, DbErr> {
     let mut query = Query::select();
     if memberships {
         query.join(
@@ -91,6 +106,19 @@ async fn counts(
         .expr_as(
             Expr::col((message::Entity, message::Column::Id)).count(),
             Alias::new("unread"),
+        )
+        .expr_as(
+            Expr::case(
+                Expr::col((message::Entity, message::Column::MentionAll)).or(Expr::col((
+                    message::Entity,
+                    message::Column::Mentions,
+                ))
+                .like(format!("%,{},%", user.0))),
+                1,
+            )
+            .finally(0)
+            .sum(),
+            Alias::new("mentioned"),
         )
         .from(message::Entity)
         .join(
@@ -117,6 +145,14 @@ async fn counts(
         .await?;
     Ok(rows
         .into_iter()
-        .map(|c| (PostId(c.post_id), c.unread))
+        .map(|c| {
+            (
+                PostId(c.post_id),
+                Counts {
+                    unread: c.unread,
+                    mentioned: c.mentioned.unwrap_or(0),
+                },
+            )
+        })
         .collect())
 }

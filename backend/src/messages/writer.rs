@@ -56,6 +56,9 @@ pub struct Draft {
     pub attachments: Vec<(Uuid, api::files::FileInfo)>,
     /// The checked message it answers, quoted.
     pub reply: Option<Box<api::messages::ReplyQuote>>,
+    /// Checked members it mentions.
+    pub mentions: Vec<UserId>,
+    pub mention_all: bool,
 }
 
 /// The message, and whether this send created it (`false`: a retry of an earlier send).
@@ -161,6 +164,8 @@ async fn write(
             body: Set(Some(d.body.clone())),
             body_html: Set(d.html.clone()),
             reply_to_id: Set(d.reply.as_ref().map(|q| q.id.0)),
+            mentions: Set(super::mentions_to_column(&d.mentions)),
+            mention_all: Set(d.mention_all),
             created_at: Set(now),
             recalled_at: Set(None),
             recalled_by: Set(None),

@@ -135,7 +135,7 @@ pub async fn list(
     Ok(posts
         .iter()
         .map(|p| PostListItem {
-            unread: unread.get(&PostId(p.id)).copied().unwrap_or(0),
+            unread: unread.get(&PostId(p.id)).map_or(0, |c| c.unread),
             post: to_post(p, tags.remove(&p.id).unwrap_or_default()),
         })
         .collect())

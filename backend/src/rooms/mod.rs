@@ -1,5 +1,7 @@
 //! Rooms: creation, the number people join by, membership and roles, join requests.
 
+pub mod announcement;
+pub mod pinyin;
 pub mod routes;
 pub mod service;
 pub mod store;
@@ -65,6 +67,7 @@ pub fn to_room(room: &room::Model, member_count: i64) -> Room {
         owner_id: UserId(room.owner_id),
         member_count,
         avatar: room.avatar.clone(),
+        members_mention_all: room.members_mention_all,
         created_at: room.created_at,
     }
 }

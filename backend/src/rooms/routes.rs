@@ -369,3 +369,53 @@ pub async fn decline(
     service::answer_request(&state, &auth, RoomId(room), UserId(user), false).await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// Write the room's announcement (owners and admins); an empty body takes it down. Every
+/// member is shown it once more (`MyRoom.announcement_unseen`); members get
+/// `announcement_changed`.
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The room")),
+    request_body = api::rooms::SetAnnouncement,
+    responses(
+        (status = 200, description = "The announcement now (`null`: none)", body = Option<api::rooms::Announcement>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not an owner or admin", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such group room, or not a member", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: over 2000 characters, or control characters", body = ErrorBody),
+    )
+)]
+#[put("/rooms/{id}/announcement")]
+pub async fn set_announcement(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+    body: web::Json<api::rooms::SetAnnouncement>,
+) -> AppResult<web::Json<Option<api::rooms::Announcement>>> {
+    Ok(web::Json(
+        super::announcement::set(&state, &auth, RoomId(id.into_inner()), body.into_inner()).await?,
+    ))
+}
+
+/// I have read the room's announcement as it is now: it is not shown to me again until it
+/// changes (on any device).
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The room")),
+    responses(
+        (status = 204, description = "Acknowledged"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such group room, or not a member", body = ErrorBody),
+    )
+)]
+#[post("/rooms/{id}/announcement/seen")]
+pub async fn announcement_seen(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    super::announcement::seen(&state, &auth, RoomId(id.into_inner())).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

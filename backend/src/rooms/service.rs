@@ -134,6 +134,8 @@ pub async fn create(state: &AppState, auth: &AuthUser, req: CreateRoom) -> AppRe
         default_post_id: PostId(default_post.id),
         unread: 0,
         muted: false,
+        announcement: None,
+        announcement_unseen: false,
     })
 }
 
@@ -208,6 +210,7 @@ pub(crate) async fn insert_member(
         joined_at: Set(OffsetDateTime::now_utc()),
         read_floor: Set(read_floor),
         muted: Set(false),
+        announcement_seen_at: Set(None),
     })
     .exec_without_returning(db)
     .await?;
@@ -236,15 +239,15 @@ async fn my_room(
     let default_post = store::default_post(&state.db, room_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let unread = messages::unread::room(
-        &state.db,
-        UserId(membership.user_id),
-        room_id,
-        membership.read_floor,
-    )
-    .await?
-    .values()
-    .sum();
+    let unread = messages::unread::total(
+        &messages::unread::room(
+            &state.db,
+            UserId(membership.user_id),
+            room_id,
+            membership.read_floor,
+        )
+        .await?,
+    );
     Ok(MyRoom {
         room: to_room(room, store::member_count(&state.db, room_id).await?),
         role: super::role_from_str(&membership.role),
@@ -252,6 +255,8 @@ async fn my_room(
         default_post_id: PostId(default_post.id),
         unread,
         muted: membership.muted,
+        announcement: super::announcement::of(&state.db, room).await?,
+        announcement_unseen: super::announcement::unseen(room, membership),
     })
 }
 
@@ -305,6 +310,9 @@ pub async fn edit(state: &AppState, auth: &AuthUser, id: RoomId, req: EditRoom) 
     }
     if let Some(visibility) = req.visibility {
         change.visibility = Set(visibility_to_str(visibility).into());
+    }
+    if let Some(members_mention_all) = req.members_mention_all {
+        change.members_mention_all = Set(members_mention_all);
     }
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
@@ -378,7 +386,7 @@ pub async fn join(
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(JoinResult::Joined {
-        room: my_room(state, &membership, &room).await?,
+        room: Box::new(my_room(state, &membership, &room).await?),
     })
 }
 
@@ -463,7 +471,11 @@ pub async fn members(state: &AppState, auth: &AuthUser, id: RoomId) -> AppResult
         .into_iter()
         .map(|(m, u)| {
             let presence = presence.get(&UserId(u.id));
+            let keys =
+                super::pinyin::NameKeys::of(u.display_name.as_deref().unwrap_or(&u.username));
             Member {
+                initials: keys.as_ref().map(|k| k.initials.clone()),
+                pinyin: keys.map(|k| k.full),
                 presence: presence.map(|p| p.status).unwrap_or_default(),
                 last_seen_at: presence.and_then(|p| p.last_seen_at),
                 user: summary(&u),
