@@ -40,3 +40,15 @@ export async function sendMessage(request: APIRequestContext, access: string, po
     return sent.json();
   }
 }
+
+/** The access token the page's session holds. */
+export async function token(page: Page): Promise<string> {
+  return page.evaluate(() => JSON.parse(window.localStorage.getItem("teahouse.tokens") ?? "{}").access);
+}
+
+/** One API call as `access` that must succeed; its JSON answer (null for 204). */
+export async function api(request: APIRequestContext, access: string, method: "post" | "patch" | "put", url: string, data: object = {}) {
+  const response = await request[method](`/api/v1${url}`, { headers: { Authorization: `Bearer ${access}` }, data });
+  expect(response.status(), await response.text()).toBeLessThan(300);
+  return response.status() === 204 ? null : response.json();
+}

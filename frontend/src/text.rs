@@ -34,6 +34,8 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &ApiError) -> String {
         ErrorCode::EditExpired => t_string!(i18n, errors.edit_expired),
         ErrorCode::MessageRecalled => t_string!(i18n, errors.message_recalled),
         ErrorCode::ReactionLimit => t_string!(i18n, errors.reaction_limit),
+        ErrorCode::MentionAllForbidden => t_string!(i18n, errors.mention_all_forbidden),
+        ErrorCode::PinLimit => t_string!(i18n, errors.pin_limit),
         ErrorCode::AlreadyFriends => t_string!(i18n, errors.already_friends),
         ErrorCode::FriendRequestLimit => t_string!(i18n, errors.friend_request_limit),
         ErrorCode::Blocked => t_string!(i18n, errors.blocked),
@@ -77,6 +79,7 @@ pub fn field_text(i18n: I18nContext<Locale>, code: FieldCode) -> String {
         FieldCode::PasswordIsUsername => t_string!(i18n, fields.password_is_username),
         FieldCode::Taken => t_string!(i18n, fields.taken),
         FieldCode::Unavailable => t_string!(i18n, fields.unavailable),
+        FieldCode::NotMember => t_string!(i18n, fields.not_member),
     };
     text.to_string()
 }

@@ -97,3 +97,18 @@ pub async fn unreact(s: Session, id: MessageId, emoji: &str) -> Result<MessageRe
 pub async fn emoji_catalog(s: Session) -> Result<Vec<EmojiInfo>, ApiError> {
     s.get("/emoji").await
 }
+
+/// The room's pinned messages, most recently pinned first.
+pub async fn pins(s: Session, room: api::RoomId) -> Result<Vec<api::messages::Pin>, ApiError> {
+    s.get(&format!("/rooms/{room}/pins")).await
+}
+
+/// Pins a message (owners and admins).
+pub async fn pin(s: Session, id: MessageId) -> Result<api::messages::Pin, ApiError> {
+    s.put_json(&format!("/messages/{id}/pin"), &super::empty())
+        .await
+}
+
+pub async fn unpin(s: Session, id: MessageId) -> Result<(), ApiError> {
+    s.delete(&format!("/messages/{id}/pin")).await
+}

@@ -109,3 +109,22 @@ pub async fn set_muted(s: Session, room: RoomId, muted: bool) -> Result<(), ApiE
     s.put_empty(&format!("/rooms/{room}/mute"), &SetMuted { muted })
         .await
 }
+
+/// Writes the room's announcement (owners and admins); empty takes it down.
+pub async fn set_announcement(
+    s: Session,
+    room: RoomId,
+    body: String,
+) -> Result<Option<api::rooms::Announcement>, ApiError> {
+    s.put_json(
+        &format!("/rooms/{room}/announcement"),
+        &api::rooms::SetAnnouncement { body },
+    )
+    .await
+}
+
+/// I have read the room's announcement as it is now.
+pub async fn announcement_seen(s: Session, room: RoomId) -> Result<(), ApiError> {
+    s.post_empty(&format!("/rooms/{room}/announcement/seen"), &super::empty())
+        .await
+}

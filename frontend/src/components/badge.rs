@@ -15,3 +15,18 @@ pub fn UnreadBadge(#[prop(into)] count: Signal<i64>) -> impl IntoView {
         })
     }
 }
+
+/// "@": unread messages here mention me (QQ's 有人@我); hidden at 0.
+#[component]
+pub fn MentionBadge(#[prop(into)] count: Signal<i64>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        let n = count.get();
+        (n > 0).then(|| {
+            view! {
+                <span class="badge mention-badge" title=move || t_string!(i18n, chat.mentioned_count, count = n).to_string()
+                    aria-label=move || t_string!(i18n, chat.mentioned_count, count = n).to_string()>"@"</span>
+            }
+        })
+    }
+}

@@ -150,6 +150,25 @@ impl Chat {
         });
     }
 
+    /// I have read the room's announcement as it is: the prompt does not show again here
+    /// or on my other devices (after their next `GET /rooms`).
+    pub fn announcement_seen(self, room: RoomId) {
+        let unseen = self
+            .rooms
+            .with_untracked(|r| r.iter().any(|r| r.room.id == room && r.announcement_unseen));
+        if !unseen {
+            return;
+        }
+        self.rooms.update(|r| {
+            if let Some(r) = r.iter_mut().find(|r| r.room.id == room) {
+                r.announcement_unseen = false;
+            }
+        });
+        spawn_local(async move {
+            let _ = rooms::announcement_seen(self.session, room).await;
+        });
+    }
+
     /// Unread messages that should make noise: every post of every room and private
     /// chat not muted (the contact list has them all).
     pub fn unread_total(&self) -> i64 {
@@ -230,8 +249,11 @@ impl Chat {
                 room_id,
                 post_id,
                 post_unread,
+                post_mentioned,
                 ..
-            } => self.unread.set(room_id, post_id, post_unread),
+            } => self
+                .unread
+                .set(room_id, post_id, post_unread, post_mentioned),
             ServerFrame::Muted { room_id, muted } => self.show_muted(room_id, muted),
             ServerFrame::ReadReceipt { post_id, up_to, .. } => {
                 self.conversation.receipt(post_id, up_to);
@@ -245,6 +267,7 @@ impl Chat {
         match event {
             RoomEvent::MessageCreated { message } => {
                 let from_other = self.me().is_some_and(|me| message.is_unread_for(me));
+                let mentions_me = self.me().is_some_and(|me| message.mentions_me(me));
                 let viewing = self.conversation.shows(message.post_id);
                 let looking = self.attention.looking.get_untracked();
                 // Read at once only when it lands in front of someone looking.
@@ -256,7 +279,8 @@ impl Chat {
                 }
                 self.conversation.arrived(message, from_other, looking);
                 if from_other && !seen {
-                    self.unread.arrived(room_id, post_id, message_id);
+                    self.unread
+                        .arrived(room_id, post_id, message_id, mentions_me);
                 }
                 self.bump_room(room_id);
             }
@@ -305,6 +329,20 @@ impl Chat {
                 self.conversation.members_changed(room_id);
                 self.reload_rooms();
             }
+            RoomEvent::MessagePinned { .. } | RoomEvent::MessageUnpinned { .. } => {
+                self.conversation.pins_changed(room_id);
+            }
+            RoomEvent::AnnouncementChanged { announcement } => {
+                let mine = announcement
+                    .as_ref()
+                    .is_some_and(|a| Some(a.by.id) == self.me());
+                self.rooms.update(|rooms| {
+                    if let Some(r) = rooms.iter_mut().find(|r| r.room.id == room_id) {
+                        r.announcement_unseen = announcement.is_some() && !mine;
+                        r.announcement = announcement;
+                    }
+                });
+            }
             RoomEvent::RoomEdited { room } => {
                 self.rooms.update(|rooms| {
                     if let Some(r) = rooms.iter_mut().find(|r| r.room.id == room_id) {
@@ -334,7 +372,8 @@ impl Chat {
                 )
             }),
         };
-        if muted {
+        // A mention gets through a mute, as in QQ and WeChat.
+        if muted && !self.me().is_some_and(|me| message.mentions_me(me)) {
             return;
         }
         let mut body: String = message

@@ -65,6 +65,9 @@ pub struct Pending {
     pub failed: Option<ApiError>,
     /// The message it answers.
     pub reply_to: Option<MessageId>,
+    /// Whom it mentions.
+    pub mentions: Vec<UserId>,
+    pub mention_all: bool,
 }
 
 /// Someone typing in a topic, shown until `until` (`now_ms` clock).
@@ -95,6 +98,8 @@ pub struct Conversation {
     pub replying: RwSignal<Option<Message>>,
     /// A message to bring into view and highlight.
     pub focus: RwSignal<Option<MessageId>>,
+    /// A message of another topic to bring into view once that topic opens (a pin).
+    jump_after_open: StoredValue<Option<(PostId, MessageId)>>,
     /// In a private chat where both send read receipts: how far the other has read.
     pub peer_read: RwSignal<Option<MessageId>>,
     /// Messages waiting for the server, in every topic (sent again on reconnect).
@@ -102,6 +107,8 @@ pub struct Conversation {
     pub typing: RwSignal<Vec<Typing>>,
     /// The open room's members.
     pub members: RwSignal<Vec<Member>>,
+    /// The open room's pinned messages, most recently pinned first.
+    pub pins: RwSignal<Vec<api::messages::Pin>>,
     /// The message of mine being edited in place (one at a time).
     pub editing: RwSignal<Option<MessageId>>,
     /// Where the open topic is read to, its "new messages" line, and whether the reader
@@ -109,7 +116,7 @@ pub struct Conversation {
     pub view: TimelineView,
     /// Reloads issued so far (posts, members): responses can arrive out of order, and
     /// only the newest request's answer may replace the list.
-    reloads: StoredValue<[u64; 2]>,
+    reloads: StoredValue<[u64; 3]>,
 }
 
 impl Conversation {
@@ -125,13 +132,15 @@ impl Conversation {
             has_newer: RwSignal::new(false),
             replying: RwSignal::new(None),
             focus: RwSignal::new(None),
+            jump_after_open: StoredValue::new(None),
             peer_read: RwSignal::new(None),
             pending: RwSignal::new(Vec::new()),
             typing: RwSignal::new(Vec::new()),
             members: RwSignal::new(Vec::new()),
+            pins: RwSignal::new(Vec::new()),
             editing: RwSignal::new(None),
             view: TimelineView::new(),
-            reloads: StoredValue::new([0; 2]),
+            reloads: StoredValue::new([0; 3]),
         };
         provide_context(conversation);
         conversation
@@ -153,7 +162,7 @@ impl Conversation {
         self.open_room.get_untracked() == Some(room)
     }
 
-    /// Starts a reload of list `which` (0 posts, 1 members); the returned number is
+    /// Starts a reload of list `which` (0 posts, 1 members, 2 pins); the returned number is
     /// checked by `is_latest`.
     fn next_reload(self, which: usize) -> u64 {
         let mut issued = 0;
@@ -198,14 +207,50 @@ impl Conversation {
         });
     }
 
+    pub fn reload_pins(self) {
+        let Some(room) = self.open_room.get_untracked() else {
+            return;
+        };
+        let issued = self.next_reload(2);
+        spawn_local(async move {
+            if let Ok(pins) = messages::pins(self.session, room).await
+                && self.in_room(room)
+                && self.is_latest(2, issued)
+            {
+                self.pins.set(pins);
+            }
+        });
+    }
+
+    /// A message in `room` was pinned or unpinned.
+    pub fn pins_changed(self, room: RoomId) {
+        if self.in_room(room) {
+            self.reload_pins();
+        }
+    }
+
+    /// Pins or unpins a message (owners and admins); the list follows at once, and the
+    /// event tells everyone else.
+    pub async fn set_pinned(self, id: MessageId, pin: bool) -> Result<(), ApiError> {
+        if pin {
+            messages::pin(self.session, id).await?;
+        } else {
+            messages::unpin(self.session, id).await?;
+        }
+        self.reload_pins();
+        Ok(())
+    }
+
     /// Opens a post: its newest page, and marks it read.
     pub fn open(self, room: RoomId, post: PostId) {
         if !self.in_room(room) {
             self.open_room.set(Some(room));
             self.posts.set(Vec::new());
             self.members.set(Vec::new());
+            self.pins.set(Vec::new());
             self.reload_posts();
             self.reload_members();
+            self.reload_pins();
         }
         if self.shows(post) {
             return;
@@ -255,8 +300,25 @@ impl Conversation {
                 });
                 self.view.divider.set(first_unread);
                 self.view.opened.update(|o| *o += 1);
+                let jump = self.jump_after_open.get_value();
+                self.jump_after_open.set_value(None);
+                if let Some((jump_post, id)) = jump
+                    && jump_post == post
+                {
+                    self.jump_to(id).await;
+                }
             }
         });
+    }
+
+    /// Brings a message into view in its topic: here when that topic is open, else once
+    /// the caller has opened it (navigated to it).
+    pub fn show_message(self, post: PostId, id: MessageId) {
+        if self.shows(post) {
+            spawn_local(self.jump_to(id));
+        } else {
+            self.jump_after_open.set_value(Some((post, id)));
+        }
     }
 
     /// Closes whatever is open.
@@ -319,7 +381,9 @@ impl Conversation {
                 self.view.to_mark.try_update_value(Option::take).flatten()
             {
                 match messages::mark_read(self.session, post, upto).await {
-                    Ok(u) => self.unread.set(u.room_id, u.post_id, u.post_unread),
+                    Ok(u) => self
+                        .unread
+                        .set(u.room_id, u.post_id, u.post_unread, u.post_mentioned),
                     Err(_) => {
                         // Not marked: the next thing seen in this post tries again.
                         self.view.marked.update_value(|(p, m)| {
@@ -481,7 +545,13 @@ impl Conversation {
 
     /// Queues a message and tries to send it. It stays pending (and is retried with the
     /// same id when the connection returns) until the server has it.
-    pub fn send(self, post: PostId, body: String, attachments: Vec<api::files::FileInfo>) {
+    pub fn send(
+        self,
+        post: PostId,
+        body: String,
+        attachments: Vec<api::files::FileInfo>,
+        (mentions, mention_all): (Vec<UserId>, bool),
+    ) {
         let reply_to = self
             .replying
             .get_untracked()
@@ -499,6 +569,8 @@ impl Conversation {
             attachments,
             failed: None,
             reply_to,
+            mentions,
+            mention_all,
         };
         self.pending.update(|p| p.push(pending.clone()));
         spawn_local(async move { self.deliver(pending).await });
@@ -522,6 +594,8 @@ impl Conversation {
             body: pending.body.clone(),
             attachments: pending.attachments.iter().map(|f| f.id.clone()).collect(),
             reply_to: pending.reply_to,
+            mentions: pending.mentions.clone(),
+            mention_all: pending.mention_all,
         };
         match messages::send(self.session, pending.post_id, &body).await {
             Ok(message) => {
@@ -665,7 +739,16 @@ impl Conversation {
 
     /// Changes the text of my message.
     pub async fn edit(self, id: MessageId, body: String) -> Result<(), ApiError> {
-        let message = messages::edit(self.session, id, &EditMessage { body }).await?;
+        let message = messages::edit(
+            self.session,
+            id,
+            &EditMessage {
+                body,
+                mentions: None,
+                mention_all: None,
+            },
+        )
+        .await?;
         // Closed first: the edited message is drawn anew, and its editor with it.
         if self.editing.get_untracked() == Some(id) {
             self.editing.set(None);

@@ -111,6 +111,7 @@ impl Friends {
                         c.room_id,
                         c.post_id,
                         c.unread,
+                        c.mentioned,
                         c.last_message.as_ref().map(|m| m.id),
                     )
                 }));

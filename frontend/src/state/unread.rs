@@ -15,8 +15,8 @@ use std::collections::HashMap;
 
 #[derive(Clone, Copy)]
 pub struct Unread {
-    /// Per post: its room and its count.
-    counts: RwSignal<HashMap<PostId, (RoomId, i64)>>,
+    /// Per post: its room, its count, and how many of those mention me.
+    counts: RwSignal<HashMap<PostId, (RoomId, i64, i64)>>,
     /// Per post: the newest message the count accounts for.
     counted: StoredValue<HashMap<PostId, i64>>,
 }
@@ -31,29 +31,44 @@ impl Unread {
 
     /// One post's count (tracked).
     pub fn post(&self, post: PostId) -> i64 {
-        self.counts.with(|c| c.get(&post).map_or(0, |(_, n)| *n))
+        self.counts.with(|c| c.get(&post).map_or(0, |(_, n, _)| *n))
+    }
+
+    /// Of one post's unread, those that mention me (tracked).
+    pub fn mentioned(&self, post: PostId) -> i64 {
+        self.counts.with(|c| c.get(&post).map_or(0, |(_, _, m)| *m))
+    }
+
+    /// Unread messages that mention me in a room, over its posts (tracked).
+    pub fn room_mentioned(&self, room: RoomId) -> i64 {
+        self.counts.with(|c| {
+            c.values()
+                .filter(|(r, _, _)| *r == room)
+                .map(|(_, _, m)| *m)
+                .sum()
+        })
     }
 
     /// A room's count: its posts' together (tracked).
     pub fn room(&self, room: RoomId) -> i64 {
         self.counts.with(|c| {
             c.values()
-                .filter(|(r, _)| *r == room)
-                .map(|(_, n)| *n)
+                .filter(|(r, _, _)| *r == room)
+                .map(|(_, n, _)| *n)
                 .sum()
         })
     }
 
-    /// The server's count for a post, as of now.
-    pub fn set(&self, room: RoomId, post: PostId, count: i64) {
+    /// The server's counts for a post, as of now.
+    pub fn set(&self, room: RoomId, post: PostId, count: i64, mentioned: i64) {
         self.counts.update(|c| {
-            c.insert(post, (room, count.max(0)));
+            c.insert(post, (room, count.max(0), mentioned.clamp(0, count.max(0))));
         });
     }
 
     /// A message from someone else arrived and nobody saw it: one more, unless the count
     /// already accounts for it.
-    pub fn arrived(&self, room: RoomId, post: PostId, message: MessageId) {
+    pub fn arrived(&self, room: RoomId, post: PostId, message: MessageId, mentions_me: bool) {
         let new = self
             .counted
             .with_value(|c| c.get(&post).is_none_or(|upto| *upto < message.0));
@@ -64,7 +79,11 @@ impl Unread {
             c.insert(post, message.0);
         });
         self.counts.update(|c| {
-            c.entry(post).or_insert((room, 0)).1 += 1;
+            let entry = c.entry(post).or_insert((room, 0, 0));
+            entry.1 += 1;
+            if mentions_me {
+                entry.2 += 1;
+            }
         });
     }
 
@@ -74,23 +93,25 @@ impl Unread {
     /// should ask again).
     pub fn replace_all(
         &self,
-        posts: impl IntoIterator<Item = (RoomId, PostId, i64, Option<MessageId>)>,
+        posts: impl IntoIterator<Item = (RoomId, PostId, i64, i64, Option<MessageId>)>,
     ) -> bool {
         let mut stale = false;
         let mut next = HashMap::new();
         let previous = self.counts.get_untracked();
         self.counted.update_value(|counted| {
-            for (room, post, count, newest) in posts {
+            for (room, post, count, mentioned, newest) in posts {
                 let newest = newest.map_or(0, |m| m.0);
                 match counted.get(&post) {
                     Some(upto) if *upto > newest => {
                         stale = true;
-                        let kept = previous.get(&post).map_or(count, |(_, n)| *n);
-                        next.insert(post, (room, kept));
+                        let kept = previous
+                            .get(&post)
+                            .map_or((count, mentioned), |(_, n, m)| (*n, *m));
+                        next.insert(post, (room, kept.0, kept.1));
                     }
                     _ => {
                         counted.insert(post, newest);
-                        next.insert(post, (room, count));
+                        next.insert(post, (room, count, mentioned));
                     }
                 }
             }

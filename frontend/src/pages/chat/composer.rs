@@ -14,7 +14,7 @@ use crate::{
     },
     ws,
 };
-use api::{PostId, files::ATTACHMENTS_MAX};
+use api::{PostId, UserId, files::ATTACHMENTS_MAX, rooms::Member};
 use leptos::{ev, prelude::*};
 
 thread_local! {
@@ -77,6 +77,88 @@ pub fn Composer(post: PostId) -> impl IntoView {
         }
     };
     let remove = Callback::new(move |key: u32| uploads.update(|u| u.retain(|x| x.key != key)));
+    // @ completion: the `@…` being typed, the highlighted choice, and whom the text names.
+    let mention = RwSignal::new(None::<(usize, String)>);
+    let active = RwSignal::new(0usize);
+    let picked = StoredValue::new(Vec::<(Option<UserId>, String)>::new());
+    let all_label = move || t_string!(i18n, chat.mention_all).to_string();
+    let candidates = Memo::new(move |_| {
+        let Some((_, query)) = mention.get() else {
+            return Vec::new();
+        };
+        let Some(room) = convo.open_room.get() else {
+            return Vec::new();
+        };
+        if chat.friends.direct(room).is_some() {
+            return Vec::new();
+        }
+        let me = chat.me();
+        let may_all = chat.rooms.with(|r| {
+            r.iter()
+                .find(|r| r.room.id == room)
+                .is_some_and(|r| r.role.can_mention_all(r.room.members_mention_all))
+        });
+        let query = query.to_lowercase();
+        let mut out: Vec<Candidate> = Vec::new();
+        let label = all_label();
+        if may_all
+            && (label.to_lowercase().starts_with(&query)
+                || "all".starts_with(&query)
+                || "everyone".starts_with(&query))
+        {
+            out.push(Candidate {
+                id: None,
+                name: label,
+                hint: String::new(),
+            });
+        }
+        convo.members.with(|members| {
+            out.extend(
+                members
+                    .iter()
+                    .filter(|m| Some(m.user.id) != me && finds(m, &query))
+                    .take(8)
+                    .map(|m| Candidate {
+                        id: Some(m.user.id),
+                        name: m.user.name().to_owned(),
+                        hint: format!("@{}", m.user.username),
+                    }),
+            )
+        });
+        out
+    });
+    let textarea = NodeRef::<leptos::html::Textarea>::new();
+    // Where the caret is, what is typed before it: is an @ being completed?
+    let track_mention = move || {
+        let Some(ta) = textarea.get_untracked() else {
+            return;
+        };
+        let caret = ta.selection_end().ok().flatten().unwrap_or(0) as usize;
+        let found = mention_query(&ta.value(), caret);
+        let same = mention
+            .with_untracked(|m| m.as_ref().map(|(_, q)| q) == found.as_ref().map(|(_, q)| q));
+        if !same {
+            active.set(0);
+        }
+        mention.set(found);
+    };
+    let pick = move |c: Candidate| {
+        let (Some(ta), Some((at, _))) = (textarea.get_untracked(), mention.get_untracked()) else {
+            return;
+        };
+        let text = ta.value();
+        let caret = ta.selection_end().ok().flatten().unwrap_or(0) as usize;
+        let inserted = format!("@{} ", c.name);
+        let (from, to) = (byte_at(&text, at), byte_at(&text, caret));
+        let next = format!("{}{inserted}{}", &text[..from], &text[to..]);
+        let caret = (at + inserted.encode_utf16().count()) as u32;
+        ta.set_value(&next);
+        let _ = ta.set_selection_range(caret, caret);
+        let _ = ta.focus();
+        draft.set(next);
+        picked.update_value(|p| p.push((c.id, c.name)));
+        mention.set(None);
+    };
     let send = move || {
         let text = draft.get_untracked();
         let all = uploads.get_untracked();
@@ -94,12 +176,28 @@ pub fn Composer(post: PostId) -> impl IntoView {
         if text.trim().is_empty() && files.is_empty() {
             return;
         }
-        convo.send(post, text, files);
+        // Whom the text still names, of those picked from the list.
+        let mut mentions = Vec::new();
+        let mut mention_all = false;
+        picked.with_value(|p| {
+            for (id, name) in p {
+                if !text.contains(&format!("@{name}")) {
+                    continue;
+                }
+                match id {
+                    Some(id) if !mentions.contains(id) => mentions.push(*id),
+                    Some(_) => {}
+                    None => mention_all = true,
+                }
+            }
+        });
+        picked.set_value(Vec::new());
+        mention.set(None);
+        convo.send(post, text, files, (mentions, mention_all));
         draft.set(String::new());
         uploads.set(Vec::new());
         notice.set(None);
     };
-    let textarea = NodeRef::<leptos::html::Textarea>::new();
     let format = move |what: Format| {
         let Some(ta) = textarea.get_untracked() else {
             return;
@@ -116,6 +214,23 @@ pub fn Composer(post: PostId) -> impl IntoView {
         draft.set(text);
     };
     let on_keydown = move |ev: ev::KeyboardEvent| {
+        // The @ list takes the arrows, Enter, Tab and Escape while it shows.
+        let choices = candidates.get_untracked();
+        if !choices.is_empty() && !ev.is_composing() {
+            let n = choices.len();
+            match ev.key().as_str() {
+                "ArrowDown" => active.update(|a| *a = (*a + 1) % n),
+                "ArrowUp" => active.update(|a| *a = (*a + n - 1) % n),
+                "Enter" | "Tab" => pick(choices[active.get_untracked().min(n - 1)].clone()),
+                "Escape" => {
+                    ev.stop_propagation();
+                    mention.set(None);
+                }
+                _ => return,
+            }
+            ev.prevent_default();
+            return;
+        }
         // Enter sends; Shift+Enter is a new line; Enter while an IME is composing (pinyin)
         // belongs to the IME.
         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
@@ -153,6 +268,7 @@ pub fn Composer(post: PostId) -> impl IntoView {
         }
     };
     let on_input = move |_| {
+        track_mention();
         let now = now_ms();
         if now - last_typing.get_value() > 3000.0 {
             last_typing.set_value(now);
@@ -200,6 +316,22 @@ pub fn Composer(post: PostId) -> impl IntoView {
                     </div>
                 }
             })}
+            <Show when=move || !candidates.with(Vec::is_empty)>
+                <ul class="mention-list" role="listbox" id="mention-list" aria-label=move || t_string!(i18n, chat.mention_list)>
+                    {move || candidates.get().into_iter().enumerate().map(|(i, c)| {
+                        let chosen = move || active.get() == i;
+                        let item = c.clone();
+                        view! {
+                            <li role="option" id=format!("mention-{i}") class:active=chosen aria-selected=move || chosen().to_string()
+                                on:mousedown=|ev: ev::MouseEvent| ev.prevent_default()
+                                on:click=move |_| pick(item.clone())>
+                                <bdi class="mention-name">{c.name.clone()}</bdi>
+                                <span class="muted small-text">{c.hint.clone()}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </Show>
             <div class="format-bar" role="toolbar" aria-label=move || t_string!(i18n, chat.format_toolbar) aria-controls="composer">
                 {[
                     (Format::Bold, "B"),
@@ -249,6 +381,9 @@ pub fn Composer(post: PostId) -> impl IntoView {
                 </label>
                 <label for="composer" class="visually-hidden">{t!(i18n, chat.composer)}</label>
                 <textarea node_ref=textarea id="composer" rows="2" maxlength=api::rules::MESSAGE_MAX bind:value=draft on:keydown=on_keydown on:input=on_input
+                    on:click=move |_| track_mention() on:blur=move |_| mention.set(None)
+                    aria-autocomplete="list" aria-controls="mention-list"
+                    aria-activedescendant=move || (!candidates.with(Vec::is_empty)).then(|| format!("mention-{}", active.get()))
                     on:paste=on_paste placeholder=move || t_string!(i18n, chat.composer_placeholder)
                     title=move || t_string!(i18n, chat.composer_hint) aria-describedby="composer-hint"></textarea>
                 <span id="composer-hint" class="visually-hidden">{t!(i18n, chat.composer_hint)}</span>
@@ -259,6 +394,61 @@ pub fn Composer(post: PostId) -> impl IntoView {
             </Show>
         </form>
     }
+}
+
+/// One line of the @ list: a member, or everyone (`id: None`).
+#[derive(Clone, Debug, PartialEq)]
+struct Candidate {
+    id: Option<UserId>,
+    name: String,
+    hint: String,
+}
+
+/// Does `query` (lower case) find this member: in the name, at the start of the username,
+/// or of the name's pinyin or its initials ("zs" and "zhang" find 张三)?
+fn finds(member: &Member, query: &str) -> bool {
+    query.is_empty()
+        || member.user.name().to_lowercase().contains(query)
+        || member.user.username.to_lowercase().starts_with(query)
+        || member
+            .initials
+            .as_deref()
+            .is_some_and(|i| i.starts_with(query))
+        || member
+            .pinyin
+            .as_deref()
+            .is_some_and(|p| p.starts_with(query))
+}
+
+/// The byte index of a UTF-16 offset (the browser's count) in `text`.
+fn byte_at(text: &str, utf16: usize) -> usize {
+    let mut units = 0;
+    for (i, c) in text.char_indices() {
+        if units >= utf16 {
+            return i;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+/// The `@…` right before the caret, if one is being typed: where its `@` is (UTF-16) and
+/// what follows it. An `@` inside a word (an e-mail address) is not one.
+fn mention_query(text: &str, caret: usize) -> Option<(usize, String)> {
+    let before = &text[..byte_at(text, caret)];
+    let at = before.rfind('@')?;
+    let query = &before[at + 1..];
+    if query.chars().count() > 24 || query.chars().any(char::is_whitespace) {
+        return None;
+    }
+    if before[..at]
+        .chars()
+        .last()
+        .is_some_and(char::is_alphanumeric)
+    {
+        return None;
+    }
+    Some((before[..at].encode_utf16().count(), query.to_owned()))
 }
 
 /// What a toolbar button or shortcut does to the selection.

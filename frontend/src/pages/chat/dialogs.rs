@@ -30,6 +30,7 @@ pub fn EditRoomDialog(room: Room, close: Callback<()>) -> impl IntoView {
     let name = RwSignal::new(room.name.clone());
     let description = RwSignal::new(room.description.clone().unwrap_or_default());
     let private = RwSignal::new(room.visibility == Visibility::Private);
+    let members_mention_all = RwSignal::new(room.members_mention_all);
     let error = RwSignal::new(None::<ApiError>);
     let avatar_key = RwSignal::new(room.avatar.clone());
     let room_name = room.name.clone();
@@ -50,6 +51,7 @@ pub fn EditRoomDialog(room: Room, close: Callback<()>) -> impl IntoView {
             } else {
                 Visibility::Public
             }),
+            members_mention_all: Some(members_mention_all.get_untracked()),
         };
         spawn_local(async move {
             match rooms::edit(chat.session, id, &body).await {
@@ -70,6 +72,7 @@ pub fn EditRoomDialog(room: Room, close: Callback<()>) -> impl IntoView {
                     <AvatarPicker path=format!("/rooms/{id}/avatar") done=avatar_done/>
                 </div>
                 <RoomFields name description private/>
+                <label class="check"><input type="checkbox" bind:checked=members_mention_all/>" "{t!(i18n, chat.members_mention_all)}</label>
                 <DialogActions close submit=tr(move || t_string!(i18n, chat.save).to_string())/>
             </form>
         </Dialog>

@@ -3,7 +3,9 @@
 
 mod composer;
 mod dialogs;
+mod edits;
 mod members;
+mod pins;
 mod reactions;
 mod sidebar;
 mod switcher;
@@ -31,6 +33,7 @@ use leptos_router::{
     hooks::{use_navigate, use_params_map},
 };
 use members::MembersPanel;
+use pins::{AnnouncementBanner, AnnouncementDialog, PinsPanel};
 use sidebar::RoomsSidebar;
 use timeline::{Timeline, TypingLine};
 use topics::{PostLink, TagButton, post_title};
@@ -210,6 +213,10 @@ pub fn RoomView(room: RoomId, post: PostId) -> impl IntoView {
     let i18n = use_i18n();
     let show_members = RwSignal::new(false);
     close_on_escape(show_members);
+    let show_pins = RwSignal::new(false);
+    close_on_escape(show_pins);
+    // The announcement dialog: Some(true) opens its editor.
+    let announcement = RwSignal::new(None::<bool>);
     let new_post = RwSignal::new(false);
     let edit_post = RwSignal::new(false);
     let tag_filter = RwSignal::new(None::<String>);
@@ -230,6 +237,15 @@ pub fn RoomView(room: RoomId, post: PostId) -> impl IntoView {
             .posts
             .with(|p| p.iter().find(|p| p.post.id == post).map(|p| p.post.clone()))
     });
+    let my_role = Signal::derive(move || my_room.get().map(|r| r.role).unwrap_or(RoomRole::Member));
+    // A changed announcement shows once, by itself, to each member.
+    Effect::new(move |_| {
+        if my_room.with(|r| r.as_ref().is_some_and(|r| r.announcement_unseen))
+            && announcement.get_untracked().is_none()
+        {
+            announcement.set(Some(false));
+        }
+    });
     let online_count = move || {
         convo.members.with(|m| {
             m.iter()
@@ -248,9 +264,19 @@ pub fn RoomView(room: RoomId, post: PostId) -> impl IntoView {
                     </p>
                 </div>
                 <MuteButton room/>
+                <button type="button" class="small pins-toggle" aria-expanded=move || show_pins.get().to_string()
+                    aria-label=move || format!("{} · {}", t_string!(i18n, chat.pinned), convo.pins.with(Vec::len))
+                    title=move || t_string!(i18n, chat.pinned)
+                    on:click=move |_| { show_members.set(false); show_pins.update(|s| *s = !*s); }>
+                    <svg class="icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                        <path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"
+                            d="M9 3h6l-1 6 4 4H6l4-4zM12 13v8"/>
+                    </svg>
+                    <span class="count">{move || convo.pins.with(Vec::len)}</span>
+                </button>
                 <button type="button" class="small members-toggle" aria-expanded=move || show_members.get().to_string()
                     aria-label=move || format!("{} · {} {}", t_string!(i18n, chat.members), online_count(), t_string!(i18n, chat.online))
-                    on:click=move |_| show_members.update(|s| *s = !*s)>
+                    on:click=move |_| { show_pins.set(false); show_members.update(|s| *s = !*s); }>
                     <svg class="icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
                         <path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"
                             d="M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21v-1a6 6 0 0 1 12 0v1M16 3.5a4 4 0 0 1 0 7.5M22 21v-1a6 6 0 0 0-4-5.6"/>
@@ -299,17 +325,24 @@ pub fn RoomView(room: RoomId, post: PostId) -> impl IntoView {
                         </Show>
                     </div>
                     {move || current_post.get().and_then(|p| p.description).map(|d| view! { <p class="post-description">{d}</p> })}
-                    <Timeline post my_role=Signal::derive(move || my_room.get().map(|r| r.role).unwrap_or(RoomRole::Member))/>
+                    <AnnouncementBanner room open=announcement/>
+                    <Timeline post my_role/>
                     <TypingLine post/>
                     <Composer post/>
                 </section>
                 <Show when=move || show_members.get()>
                     <div class="scrim members-scrim" on:click=move |_| show_members.set(false)></div>
-                    <MembersPanel room my_role=Signal::derive(move || my_room.get().map(|r| r.role).unwrap_or(RoomRole::Member))
-                        close=Callback::new(move |_| show_members.set(false))/>
+                    <MembersPanel room my_role close=Callback::new(move |_| show_members.set(false))/>
+                </Show>
+                <Show when=move || show_pins.get()>
+                    <div class="scrim members-scrim" on:click=move |_| show_pins.set(false)></div>
+                    <PinsPanel room my_role announcement close=Callback::new(move |_| show_pins.set(false))/>
                 </Show>
             </div>
         </div>
+        {move || announcement.get().map(|editing| view! {
+            <AnnouncementDialog room my_role editing close=Callback::new(move |()| announcement.set(None))/>
+        })}
         <Show when=move || new_post.get()>
             <CreatePostDialog room close=Callback::new(move |_| new_post.set(false))/>
         </Show>

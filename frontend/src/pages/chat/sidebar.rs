@@ -3,7 +3,10 @@
 use super::dialogs::{CreateRoomDialog, JoinRoomDialog};
 use crate::components::{files::Avatar, presence::PresenceDot};
 use crate::{
-    app::Page, components::badge::UnreadBadge, i18n::*, state::chat::use_chat,
+    app::Page,
+    components::badge::{MentionBadge, UnreadBadge},
+    i18n::*,
+    state::chat::use_chat,
     state::conversation::use_conversation,
 };
 use api::{conversations::Conversation, rooms::MyRoom};
@@ -83,12 +86,14 @@ pub fn RoomLink(room: MyRoom, on_pick: Callback<()>) -> impl IntoView {
     let href = Page::Conversation(id, room.default_post_id).path();
     let active = move || convo.open_room.get() == Some(id);
     let unread = move || chat.unread.room(id);
+    let mentioned = move || chat.unread.room_mentioned(id);
     view! {
         <li>
             <A href=href attr:class=move || if active() { "room active" } else { "room" } on:click=move |_| on_pick.run(())>
                 <Avatar id=id.0 name=room.room.name.clone() key=room.room.avatar.clone() size=28/>
                 <bdi class="room-name">{room.room.name.clone()}</bdi>
                 {room.muted.then(|| view! { <span class="muted-mark" title=move || t_string!(i18n, chat.muted)>"🔕"</span> })}
+                <MentionBadge count=Signal::derive(mentioned)/>
                 <UnreadBadge count=Signal::derive(unread)/>
             </A>
         </li>
@@ -105,6 +110,7 @@ pub fn ConversationLink(conversation: Conversation, on_pick: Callback<()>) -> im
         room_id, post_id, ..
     } = conversation;
     let unread = move || chat.unread.post(post_id);
+    let mentioned = move || chat.unread.mentioned(post_id) > 0;
     let href = Page::Conversation(room_id, post_id).path();
     let active = move || convo.open_post.get() == Some(post_id);
     let group = conversation.peer.is_none();
@@ -151,7 +157,13 @@ pub fn ConversationLink(conversation: Conversation, on_pick: Callback<()>) -> im
                     <bdi class="room-name">{title}</bdi>
                     {muted.then(|| view! { <span class="muted-mark" title=move || t_string!(i18n, chat.muted)>"🔕"</span> })}
                 </span>
-                <span class="preview muted"><bdi>{preview}</bdi></span>
+                <span class="preview muted">
+                    // QQ's "[有人@我]": unread messages here mention me.
+                    <Show when=mentioned>
+                        <span class="mentioned-tag">{t!(i18n, chat.mentioned_tag)}</span>
+                    </Show>
+                    <bdi>{preview}</bdi>
+                </span>
                 <UnreadBadge count=Signal::derive(unread)/>
             </A>
         </li>

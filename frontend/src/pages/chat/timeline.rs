@@ -12,12 +12,12 @@
 
 use super::{
     composer::put_back,
+    edits::{EditForm, EditHistory},
     reactions::{EmojiPicker, ReactionChips},
 };
 use crate::{
     client::ApiError,
     components::{
-        dialog::Dialog,
         files::{Attachments, Avatar},
         profile_card::PersonButton,
     },
@@ -48,7 +48,7 @@ enum Row {
     /// "New messages" above the first unread one.
     Divider,
     Message {
-        message: Message,
+        message: Box<Message>,
         continued: bool,
     },
 }
@@ -123,7 +123,7 @@ fn rows(messages: &[Message], divider: Option<MessageId>) -> Vec<Row> {
                     && (message.created_at - p.created_at).whole_seconds() < GROUP_SECS
             });
         rows.push(Row::Message {
-            message: message.clone(),
+            message: Box::new(message.clone()),
             continued,
         });
         previous = Some((message, day));
@@ -362,7 +362,7 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
                             Row::Divider => view! {
                                 <li class="unread-divider"><span>{t!(i18n, chat.new_messages)}</span></li>
                             }.into_any(),
-                            Row::Message { message, continued } => view! { <MessageItem message continued my_role/> }.into_any(),
+                            Row::Message { message, continued } => view! { <MessageItem message=*message continued my_role/> }.into_any(),
                         }}
                     </For>
                     <For each=pending key=|p| (p.client_id.clone(), p.failed.is_some()) let:item>
@@ -468,7 +468,10 @@ fn clock(at: time::OffsetDateTime) -> String {
 }
 
 /// Date and time in full, for hovering or long-pressing a time.
-fn full_time(i18n: leptos_i18n::I18nContext<Locale>, at: time::OffsetDateTime) -> String {
+pub(super) fn full_time(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    at: time::OffsetDateTime,
+) -> String {
     let options = js_sys::Object::new();
     for (key, value) in [
         ("year", "numeric"),
@@ -521,6 +524,8 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
         .into_any();
     }
     let mine = chat.me() == Some(message.author.id);
+    // It calls me by name or with @all: it stands out.
+    let calls_me = chat.me().is_some_and(|me| message.mentions_me(me));
     let post_id = message.post_id;
     let sent_at = message.created_at;
     let can_recall = move || {
@@ -568,6 +573,15 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
             .can_edit(mine, age.whole_seconds(), chat.edit_window_secs())
     };
     let editing = Memo::new(move |_| convo.editing.get() == Some(id));
+    let pinned = Memo::new(move |_| convo.pins.with(|p| p.iter().any(|p| p.message.id == id)));
+    let toggle_pin = move |_| {
+        let pin = !pinned.get_untracked();
+        spawn_local(async move {
+            if let Err(e) = convo.set_pinned(id, pin).await {
+                error.set(Some(e));
+            }
+        });
+    };
     let history_open = RwSignal::new(false);
     let edited = message.edited_at.is_some();
     let quote = message.reply_to.clone();
@@ -593,7 +607,7 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
     let full = move || full_time(i18n, sent_at);
     view! {
         // Focusable, so that a tap on a touch screen shows its tools (CSS).
-        <li class="message" class:mine=mine class:continued=continued data-id=id.0 tabindex="-1">
+        <li class="message" class:mine=mine class:continued=continued class:mentioned=calls_me data-id=id.0 tabindex="-1">
             {(!continued).then(|| view! {
                 <div class="meta">
                     <PersonButton id=author.id>
@@ -603,6 +617,9 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
                     <time datetime=sent_at.to_string() title=full tabindex="0">{short.clone()}</time>
                 </div>
             })}
+            <Show when=move || pinned.get()>
+                <span class="pinned-mark">{t!(i18n, chat.pinned_mark)}</span>
+            </Show>
             {quote.map(|q| view! { <Quote quote=*q/> })}
             {move || if editing.get() {
                 let done = Callback::new(move |()| convo.editing.set(None));
@@ -648,6 +665,11 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
                 <Show when=move || can_edit() && !editing.get()>
                     <button type="button" class="link tiny" on:click=move |_| convo.editing.set(Some(id))>{move || t_string!(i18n, chat.edit)}</button>
                 </Show>
+                <Show when=move || my_role.get().can_pin()>
+                    <button type="button" class="link tiny" on:click=toggle_pin>
+                        {move || if pinned.get() { t_string!(i18n, chat.unpin) } else { t_string!(i18n, chat.pin) }}
+                    </button>
+                </Show>
                 <Show when=can_recall>
                     <button type="button" class="link tiny" class:danger=!mine on:click=recall>{label}</button>
                 </Show>
@@ -676,103 +698,6 @@ fn Quote(quote: api::messages::ReplyQuote) -> impl IntoView {
             <bdi class="quote-author">{name}</bdi>
             <span class="quote-text" dir="auto">{text}</span>
         </button>
-    }
-}
-
-/// The text of my message, being changed in place: Enter saves, Shift+Enter is a new
-/// line, Escape (or Cancel) leaves it as it was.
-#[component]
-fn EditForm(
-    id: MessageId,
-    source: String,
-    done: Callback<()>,
-    error: RwSignal<Option<ApiError>>,
-) -> impl IntoView {
-    let convo = use_conversation();
-    let i18n = use_i18n();
-    let text = RwSignal::new(source);
-    let saving = RwSignal::new(false);
-    let field = NodeRef::<html::Textarea>::new();
-    Effect::new(move |_| {
-        if let Some(field) = field.get() {
-            let _ = field.focus();
-            let end = field.value().encode_utf16().count() as u32;
-            let _ = field.set_selection_range(end, end);
-        }
-    });
-    let save = move || {
-        if saving.get_untracked() {
-            return;
-        }
-        saving.set(true);
-        error.set(None);
-        let body = text.get_untracked();
-        spawn_local(async move {
-            // Saved, the conversation closes the editor itself.
-            if let Err(err) = convo.edit(id, body).await {
-                saving.set(false);
-                error.set(Some(err));
-            }
-        });
-    };
-    let on_keydown = move |ev: ev::KeyboardEvent| {
-        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
-            ev.prevent_default();
-            save();
-        } else if ev.key() == "Escape" {
-            ev.prevent_default();
-            ev.stop_propagation();
-            error.set(None);
-            done.run(());
-        }
-    };
-    view! {
-        <form class="edit-form" on:submit=move |ev: ev::SubmitEvent| { ev.prevent_default(); save(); }>
-            <textarea node_ref=field rows="3" maxlength=api::rules::MESSAGE_MAX bind:value=text
-                aria-label=move || t_string!(i18n, chat.edit_label) on:keydown=on_keydown></textarea>
-            <div class="edit-actions">
-                <span class="hint">{move || t_string!(i18n, chat.edit_hint)}</span>
-                <button type="button" class="link tiny" on:click=move |_| { error.set(None); done.run(()); }>
-                    {move || t_string!(i18n, chat.cancel)}
-                </button>
-                <button type="submit" class="primary tiny" disabled=move || saving.get()>{move || t_string!(i18n, chat.save)}</button>
-            </div>
-        </form>
-    }
-}
-
-/// What an edited message said before, oldest first, and what it says now.
-#[component]
-fn EditHistory(id: MessageId, close: Callback<()>) -> impl IntoView {
-    let i18n = use_i18n();
-    let session = crate::state::session::use_session();
-    let versions = LocalResource::new(move || crate::client::messages::edits(session, id));
-    let title = crate::text::tr(move || t_string!(i18n, chat.edit_history).to_string());
-    view! {
-        <Dialog title close class="edit-history">
-                {move || match versions.get() {
-                    None => view! { <p class="muted">{move || t_string!(i18n, app.loading)}</p> }.into_any(),
-                    Some(answer) => match answer {
-                    Ok(edits) => view! {
-                        <ol class="versions">
-                            {edits.versions.into_iter().map(|v| {
-                                let at = full_time(i18n, v.written_at);
-                                view! {
-                                    <li class="version">
-                                        <time datetime=v.written_at.to_string()>{at}</time>
-                                        {match v.html {
-                                            Some(html) => view! { <div class="body rich" dir="auto" inner_html=html></div> }.into_any(),
-                                            None => view! { <div class="body" dir="auto">{v.body}</div> }.into_any(),
-                                        }}
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ol>
-                    }.into_any(),
-                    Err(err) => view! { <p class="error-text">{error_text(i18n, &err)}</p> }.into_any(),
-                },
-                }}
-        </Dialog>
     }
 }
 
