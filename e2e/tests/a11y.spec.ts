@@ -71,6 +71,17 @@ test("every screen passes axe in both themes", async ({ browser, request, page }
     await li.getByRole("button", { name: /Members/ }).click();
     await expect(li.locator("aside.members")).toBeVisible();
   });
+  await each_theme(li, "pins drawer", async () => {
+    await li.goto(`/rooms/${room.id}/${room.default_post_id}`);
+    await li.locator(".pins-toggle").click();
+    await expect(li.locator("aside.pins")).toBeVisible();
+  });
+  await each_theme(li, "announcement editor", async () => {
+    await li.goto(`/rooms/${room.id}/${room.default_post_id}`);
+    await li.locator(".pins-toggle").click();
+    await li.getByRole("button", { name: "Edit announcement" }).click();
+    await expect(li.getByRole("dialog", { name: "Announcement" })).toBeVisible();
+  });
   await each_theme(li, "profile card", async () => {
     await li.goto(`/rooms/${room.id}/${room.default_post_id}`);
     await li.locator(".message .person-button").first().click();

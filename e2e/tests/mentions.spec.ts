@@ -94,3 +94,46 @@ test("@all is offered to admins, and to members only where the room allows it", 
   await expect(li.locator(".message.mentioned", { hasText: "tea is ready" })).toBeVisible();
   await snap(li, "04-mention-all");
 });
+
+test("a mention notifies in a muted room; other messages there stay silent", async ({ browser, request }) => {
+  const suffix = Date.now().toString(36);
+  const li = await loggedInPage(browser, request, `li3_${suffix}`);
+  const zhang = await loggedInPage(browser, request, `zhang3_${suffix}`);
+  // Record notifications instead of showing them; the permission is granted.
+  await zhang.addInitScript(() => {
+    const shown: { title: string; body: string }[] = [];
+    (window as any).__notifications = shown;
+    function FakeNotification(this: any, title: string, options?: { body?: string }) {
+      shown.push({ title, body: options?.body ?? "" });
+    }
+    (FakeNotification as any).permission = "granted";
+    (FakeNotification as any).requestPermission = async () => "granted";
+    (window as any).Notification = FakeNotification;
+  });
+  const liToken = await token(li);
+  const zhangToken = await token(zhang);
+  const room = await api(request, liToken, "post", "/rooms", { name: "Muted hall", visibility: "public" });
+  await api(request, zhangToken, "post", "/rooms/join", { number: room.number });
+  await zhang.goto("/settings/notifications");
+  await zhang.getByLabel("Desktop notifications").check();
+  await zhang.goto(`/rooms/${room.id}/${room.default_post_id}`);
+  await zhang.getByRole("button", { name: "Mute" }).click();
+  await expect(zhang.getByRole("button", { name: "Unmute" })).toHaveAttribute("aria-pressed", "true");
+  // The tab is hidden: what arrives is news.
+  await zhang.evaluate(() => {
+    Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+    Object.defineProperty(document, "hidden", { value: true, configurable: true });
+    document.hasFocus = () => false;
+    document.dispatchEvent(new Event("visibilitychange"));
+    window.dispatchEvent(new Event("blur"));
+  });
+  const post = room.default_post_id;
+  await api(request, liToken, "post", `/posts/${post}/messages`, { client_id: crypto.randomUUID(), body: "just chatting" });
+  await api(request, liToken, "post", `/posts/${post}/messages`, {
+    client_id: crypto.randomUUID(), body: `@zhang3_${suffix} your turn`, mentions: [(await (await request.get("/api/v1/me", { headers: { Authorization: `Bearer ${zhangToken}` } })).json()).id],
+  });
+  await expect(zhang.getByRole("log").getByText("your turn")).toBeAttached();
+  await expect.poll(() => zhang.evaluate(() => (window as any).__notifications.length)).toBe(1);
+  const note = await zhang.evaluate(() => (window as any).__notifications[0]);
+  expect(note.body).toContain("your turn");
+});

@@ -382,7 +382,7 @@ pub fn Composer(post: PostId) -> impl IntoView {
                 <label for="composer" class="visually-hidden">{t!(i18n, chat.composer)}</label>
                 <textarea node_ref=textarea id="composer" rows="2" maxlength=api::rules::MESSAGE_MAX bind:value=draft on:keydown=on_keydown on:input=on_input
                     on:click=move |_| track_mention() on:blur=move |_| mention.set(None)
-                    aria-autocomplete="list" aria-controls="mention-list"
+                    aria-autocomplete="list" aria-controls=move || (!candidates.with(Vec::is_empty)).then_some("mention-list")
                     aria-activedescendant=move || (!candidates.with(Vec::is_empty)).then(|| format!("mention-{}", active.get()))
                     on:paste=on_paste placeholder=move || t_string!(i18n, chat.composer_placeholder)
                     title=move || t_string!(i18n, chat.composer_hint) aria-describedby="composer-hint"></textarea>
