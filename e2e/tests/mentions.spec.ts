@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { api, loggedInPage, snap, token } from "./support";
+import { api, loggedInPage, recordNotifications, setHidden, snap, token } from "./support";
 
 // @mentions: completion by display name, username or pinyin initials; the mentioned
 // person's highlight, "@" badge and "[Mentioned]" / "[有人@我]" in the contact list; @all
@@ -99,17 +99,7 @@ test("a mention notifies in a muted room; other messages there stay silent", asy
   const suffix = Date.now().toString(36);
   const li = await loggedInPage(browser, request, `li3_${suffix}`);
   const zhang = await loggedInPage(browser, request, `zhang3_${suffix}`);
-  // Record notifications instead of showing them; the permission is granted.
-  await zhang.addInitScript(() => {
-    const shown: { title: string; body: string }[] = [];
-    (window as any).__notifications = shown;
-    function FakeNotification(this: any, title: string, options?: { body?: string }) {
-      shown.push({ title, body: options?.body ?? "" });
-    }
-    (FakeNotification as any).permission = "granted";
-    (FakeNotification as any).requestPermission = async () => "granted";
-    (window as any).Notification = FakeNotification;
-  });
+  await recordNotifications(zhang);
   const liToken = await token(li);
   const zhangToken = await token(zhang);
   const room = await api(request, liToken, "post", "/rooms", { name: "Muted hall", visibility: "public" });
@@ -120,13 +110,7 @@ test("a mention notifies in a muted room; other messages there stay silent", asy
   await zhang.getByRole("button", { name: "Mute" }).click();
   await expect(zhang.getByRole("button", { name: "Unmute" })).toHaveAttribute("aria-pressed", "true");
   // The tab is hidden: what arrives is news.
-  await zhang.evaluate(() => {
-    Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
-    Object.defineProperty(document, "hidden", { value: true, configurable: true });
-    document.hasFocus = () => false;
-    document.dispatchEvent(new Event("visibilitychange"));
-    window.dispatchEvent(new Event("blur"));
-  });
+  await setHidden(zhang, true);
   const post = room.default_post_id;
   await api(request, liToken, "post", `/posts/${post}/messages`, { client_id: crypto.randomUUID(), body: "just chatting" });
   await api(request, liToken, "post", `/posts/${post}/messages`, {

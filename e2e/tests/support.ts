@@ -52,3 +52,29 @@ export async function api(request: APIRequestContext, access: string, method: "p
   expect(response.status(), await response.text()).toBeLessThan(300);
   return response.status() === 204 ? null : response.json();
 }
+
+/** Pretends the tab is hidden (and unfocused) or back, as the browser tells the app. */
+export async function setHidden(page: Page, hidden: boolean) {
+  await page.evaluate((hidden) => {
+    Object.defineProperty(document, "visibilityState", { value: hidden ? "hidden" : "visible", configurable: true });
+    Object.defineProperty(document, "hidden", { value: hidden, configurable: true });
+    document.hasFocus = () => !hidden;
+    document.dispatchEvent(new Event("visibilitychange"));
+    window.dispatchEvent(new Event(hidden ? "blur" : "focus"));
+  }, hidden);
+}
+
+/** Records desktop notifications in `window.__notifications` instead of showing them; the
+ * permission is granted. */
+export async function recordNotifications(page: Page) {
+  await page.addInitScript(() => {
+    const shown: { title: string; body: string }[] = [];
+    (window as any).__notifications = shown;
+    function FakeNotification(this: any, title: string, options?: { body?: string }) {
+      shown.push({ title, body: options?.body ?? "" });
+    }
+    (FakeNotification as any).permission = "granted";
+    (FakeNotification as any).requestPermission = async () => "granted";
+    (window as any).Notification = FakeNotification;
+  });
+}

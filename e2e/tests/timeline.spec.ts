@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { PASSWORD, loggedInPage, sendMessage, snap } from "./support";
+import { PASSWORD, loggedInPage, recordNotifications, sendMessage, setHidden, snap } from "./support";
 
 // The timeline: following a busy room, the "new messages" pill and line, day separators
 // and grouping, honest read state, the tab title, notifications and mute.
@@ -41,17 +41,6 @@ async function send(request: APIRequestContext, access: string, post: number, bo
 /** How far the timeline is from its bottom, in pixels. */
 async function belowView(page: Page): Promise<number> {
   return page.locator(".timeline").evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
-}
-
-/** Makes the page believe its tab is hidden (or shown again). */
-async function setHidden(page: Page, hidden: boolean) {
-  await page.evaluate((hidden) => {
-    Object.defineProperty(document, "visibilityState", { value: hidden ? "hidden" : "visible", configurable: true });
-    Object.defineProperty(document, "hidden", { value: hidden, configurable: true });
-    document.hasFocus = () => !hidden;
-    document.dispatchEvent(new Event("visibilitychange"));
-    window.dispatchEvent(new Event(hidden ? "blur" : "focus"));
-  }, hidden);
 }
 
 test("a 200-message burst keeps the reader at the newest; scrolled up, a pill counts and jumps", async ({ browser, request }) => {
@@ -131,17 +120,7 @@ test("a conversation opens at the first unread message under a line; days and au
 test("a hidden tab reads nothing, counts in its title, notifies when allowed, and mute silences", async ({ browser, request }) => {
   const suffix = Date.now().toString(36);
   const li = await loggedInPage(browser, request, `li_${suffix}`);
-  // Record notifications instead of showing them; the permission is granted.
-  await li.addInitScript(() => {
-    const shown: { title: string; body: string }[] = [];
-    (window as any).__notifications = shown;
-    function FakeNotification(this: any, title: string, options?: { body?: string }) {
-      shown.push({ title, body: options?.body ?? "" });
-    }
-    (FakeNotification as any).permission = "granted";
-    (FakeNotification as any).requestPermission = async () => "granted";
-    (window as any).Notification = FakeNotification;
-  });
+  await recordNotifications(li);
   const han = await apiUser(request, `han_${suffix}`);
   const room = await createRoom(request, await token(li), "Quiet corner");
   await join(request, han, room.number);
