@@ -150,6 +150,23 @@ impl Chat {
         });
     }
 
+    /// The room's announcement is now `announcement`: to be shown once, unless I wrote it.
+    pub fn announcement_changed(
+        self,
+        room: RoomId,
+        announcement: Option<api::rooms::Announcement>,
+    ) {
+        let mine = announcement
+            .as_ref()
+            .is_some_and(|a| Some(a.by.id) == self.me());
+        self.rooms.update(|rooms| {
+            if let Some(r) = rooms.iter_mut().find(|r| r.room.id == room) {
+                r.announcement_unseen = announcement.is_some() && !mine;
+                r.announcement = announcement;
+            }
+        });
+    }
+
     /// I have read the room's announcement as it is: the prompt does not show again here
     /// or on my other devices (after their next `GET /rooms`).
     pub fn announcement_seen(self, room: RoomId) {
@@ -333,15 +350,7 @@ impl Chat {
                 self.conversation.pins_changed(room_id);
             }
             RoomEvent::AnnouncementChanged { announcement } => {
-                let mine = announcement
-                    .as_ref()
-                    .is_some_and(|a| Some(a.by.id) == self.me());
-                self.rooms.update(|rooms| {
-                    if let Some(r) = rooms.iter_mut().find(|r| r.room.id == room_id) {
-                        r.announcement_unseen = announcement.is_some() && !mine;
-                        r.announcement = announcement;
-                    }
-                });
+                self.announcement_changed(room_id, announcement);
             }
             RoomEvent::RoomEdited { room } => {
                 self.rooms.update(|rooms| {

@@ -94,12 +94,7 @@ pub fn AnnouncementDialog(
         spawn_local(async move {
             match rooms::set_announcement(chat.session, room, text).await {
                 Ok(announcement) => {
-                    chat.rooms.update(|r| {
-                        if let Some(r) = r.iter_mut().find(|r| r.room.id == room) {
-                            r.announcement = announcement;
-                            r.announcement_unseen = false;
-                        }
-                    });
+                    chat.announcement_changed(room, announcement);
                     close.run(());
                 }
                 Err(e) => error.set(Some(e)),
