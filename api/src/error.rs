@@ -32,6 +32,9 @@ pub struct ErrorDetails {
     /// can say so even when its socket did not get to tell it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<crate::ws::EndReason>,
+    /// The listed words found (`content_blocked`): what to point at in the text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matches: Vec<crate::moderation::WordMatch>,
 }
 
 /// Stable error codes. Each one always comes with the same HTTP status.
@@ -94,6 +97,15 @@ pub enum ErrorCode {
     MentionAllForbidden,
     /// 409: the room has as many pinned messages as it may (`rules::PINS_PER_ROOM`).
     PinLimit,
+    /// 409: the name is used by another of the same kind (a word list).
+    NameTaken,
+    /// 409: this would leave the server without a site admin.
+    LastAdmin,
+    /// 403: a moderator may not act on a site admin or another moderator.
+    StaffProtected,
+    /// 422: the text holds a word the filter refuses here (`details.matches`, and
+    /// `details.fields` names the field).
+    ContentBlocked,
     /// 409: you are friends already.
     AlreadyFriends,
     /// 409: too many friend requests are waiting for an answer; cancel some first.
@@ -147,7 +159,8 @@ impl ErrorCode {
             | Self::EditExpired
             | Self::Blocked
             | Self::NotFriends
-            | Self::MentionAllForbidden => 403,
+            | Self::MentionAllForbidden
+            | Self::StaffProtected => 403,
             Self::NotFound | Self::RouteNotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::UsernameTaken
@@ -162,14 +175,17 @@ impl ErrorCode {
             | Self::FileAlreadySent
             | Self::MessageRecalled
             | Self::ReactionLimit
-            | Self::PinLimit => 409,
+            | Self::PinLimit
+            | Self::NameTaken
+            | Self::LastAdmin => 409,
             Self::PayloadTooLarge | Self::QuotaExceeded => 413,
             Self::UnsupportedMediaType => 415,
             Self::ValidationFailed
             | Self::UnsupportedCharacter
             | Self::SelfNotAllowed
             | Self::NotAnImage
-            | Self::ImageTooLarge => 422,
+            | Self::ImageTooLarge
+            | Self::ContentBlocked => 422,
             Self::RateLimited => 429,
             Self::Internal => 500,
             Self::Unavailable => 503,
@@ -206,6 +222,10 @@ impl ErrorCode {
             Self::ReactionLimit => "reaction_limit",
             Self::MentionAllForbidden => "mention_all_forbidden",
             Self::PinLimit => "pin_limit",
+            Self::NameTaken => "name_taken",
+            Self::LastAdmin => "last_admin",
+            Self::StaffProtected => "staff_protected",
+            Self::ContentBlocked => "content_blocked",
             Self::AlreadyFriends => "already_friends",
             Self::FriendRequestLimit => "friend_request_limit",
             Self::FileAlreadySent => "file_already_sent",
@@ -258,6 +278,10 @@ pub enum FieldCode {
     Unavailable,
     /// Names someone who is not a member of the room (a mention).
     NotMember,
+    /// Holds a word the sensitive-word filter refuses here.
+    Blocked,
+    /// Milder than the server allows (a room's word policy).
+    BelowMinimum,
 }
 
 #[cfg(test)]

@@ -16,6 +16,8 @@ pub mod friends;
 pub mod ids;
 /// Messages: sending, history pages, recall, read markers.
 pub mod messages;
+/// The sensitive-word filter: policies, the composer's check, the word lists.
+pub mod moderation;
 /// Posts (topics) inside rooms.
 pub mod posts;
 /// Rooms, members, join requests.

@@ -143,6 +143,10 @@ pub struct Room {
     /// Members may mention everyone (`@all`); otherwise only owners and admins may.
     #[serde(default)]
     pub members_mention_all: bool,
+    /// The owner's choice of word-filter policy (`PUT /rooms/{id}/word-policy`); absent:
+    /// the server's default (`ServerInfo.word_policies`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub word_policy: Option<crate::moderation::WordPolicy>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }

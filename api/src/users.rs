@@ -2,14 +2,63 @@ use crate::UserId;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A person's place on the server (not in a room: that is `rooms::RoomRole`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     #[default]
     Member,
-    /// Runs the server. The first account registered on a new server is an admin.
+    /// Site staff: handles reports, mutes and deactivates members, reads the audit log
+    /// and the filter's hits. Appointed by an admin.
+    Moderator,
+    /// Runs the server: everything a moderator does, plus the word lists, settings and
+    /// roles. The first account registered on a new server is an admin.
     Admin,
+}
+
+/// `PUT /admin/users/{id}/role`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SetSiteRole {
+    pub role: Role,
+}
+
+/// What each site role may do: the one statement of these rules, for the server to
+/// decide and for clients to show only what will work.
+impl Role {
+    pub const ALL: [Self; 3] = [Self::Member, Self::Moderator, Self::Admin];
+
+    /// Moderators and admins: the admin console.
+    pub fn is_staff(self) -> bool {
+        self >= Self::Moderator
+    }
+
+    pub fn is_admin(self) -> bool {
+        self == Self::Admin
+    }
+
+    /// Act on someone with role `target` (deactivate, force logout, mute): admins on
+    /// anyone but themselves are checked elsewhere; moderators only on members.
+    pub fn can_act_on(self, target: Role) -> bool {
+        match self {
+            Self::Admin => true,
+            Self::Moderator => target == Self::Member,
+            Self::Member => false,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Member => "member",
+            Self::Moderator => "moderator",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -185,6 +234,9 @@ pub struct ServerInfo {
     /// Rate limits (429 `rate_limited` beyond them); absent when they are off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<RateLimits>,
+    /// The sensitive-word filter's default and minimum policy (a room's own choice is
+    /// `Room.word_policy`; the one in force is `WordPolicies::effective`).
+    pub word_policies: crate::moderation::WordPolicies,
 }
 
 /// How anyone may get an account.

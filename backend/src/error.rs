@@ -95,6 +95,12 @@ pub enum AppError {
     /// 422 `validation_failed`, with the problem of each field.
     #[error("invalid fields")]
     Validation(BTreeMap<String, FieldCode>),
+    /// 422 `content_blocked`: the field holds words the filter refuses here.
+    #[error("{field} holds a word the filter refuses here")]
+    ContentBlocked {
+        field: &'static str,
+        matches: Vec<api::moderation::WordMatch>,
+    },
     /// 422 `unsupported_character`: a NUL character in the body, query or path.
     #[error("{0} contains a NUL character (U+0000), which is not stored")]
     UnsupportedCharacter(&'static str),
@@ -133,6 +139,7 @@ impl AppError {
             Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             Self::Validation(_) => ErrorCode::ValidationFailed,
             Self::UnsupportedCharacter(_) => ErrorCode::UnsupportedCharacter,
+            Self::ContentBlocked { .. } => ErrorCode::ContentBlocked,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unavailable(_) => ErrorCode::Unavailable,
             Self::Internal(_) => ErrorCode::Internal,
@@ -164,6 +171,14 @@ impl AppError {
                 self.to_string(),
                 Some(ErrorDetails {
                     fields: BTreeMap::from([((*field).to_owned(), FieldCode::Taken)]),
+                    ..Default::default()
+                }),
+            ),
+            Self::ContentBlocked { field, matches } => (
+                self.to_string(),
+                Some(ErrorDetails {
+                    fields: BTreeMap::from([((*field).to_owned(), FieldCode::Blocked)]),
+                    matches: matches.clone(),
                     ..Default::default()
                 }),
             ),

@@ -1,6 +1,8 @@
 //! The Teahouse server. Start reading at `startup.rs` (how the parts are put together),
 //! then `http/mod.rs` (the route table), then a feature folder such as `auth/`.
 
+/// The command line's `admin` subcommands.
+pub mod admin;
 /// Accounts and sessions: register, login, refresh, logout, password change, `AuthUser`.
 pub mod auth;
 /// Private chats (rooms of two) and the contact list.
@@ -23,6 +25,8 @@ pub mod http;
 pub mod limits;
 /// Messages: send (idempotent), history, recall, read markers, unread counts.
 pub mod messages;
+/// Keeping the server clean: the sensitive-word filter, site roles, the audit log.
+pub mod moderation;
 /// Posts (topics) inside rooms.
 pub mod posts;
 /// Live delivery: room events with gap-free `seq`, the hub, the WebSocket loop.

@@ -24,6 +24,21 @@ enum Command {
     SocketSchema,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Administer the server from the command line (works while it runs).
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Give someone a site role: member, moderator or admin (the last admin stays one).
+    SetRole {
+        /// Username or e-mail address.
+        login: String,
+        role: String,
+    },
+    /// Every account: id, username, e-mail, role, created.
+    ListUsers,
 }
 
 #[actix_web::main]
@@ -50,6 +65,7 @@ async fn main() -> ExitCode {
     telemetry::init(&config.log);
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => migrate(&config).await,
+        Command::Admin(command) => admin(&config, command).await,
         _ => serve(config).await,
     };
     match result {
@@ -88,6 +104,29 @@ async fn migrate(config: &Config) -> Result<(), teahouse::startup::StartupError>
     std::fs::create_dir_all(&config.data_dir)?;
     teahouse::db::connect(&config.database_url()).await?;
     eprintln!("teahouse: migrations applied");
+    Ok(())
+}
+
+async fn admin(
+    config: &Config,
+    command: AdminCommand,
+) -> Result<(), teahouse::startup::StartupError> {
+    use teahouse::admin::cli;
+    std::fs::create_dir_all(&config.data_dir)?;
+    let db = teahouse::db::connect(&config.database_url()).await?;
+    let done = match command {
+        AdminCommand::SetRole { login, role } => cli::set_role(&db, &login, &role).await,
+        AdminCommand::ListUsers => cli::list_users(&db).await,
+    };
+    let text = done.map_err(|e| match e {
+        teahouse::error::AppError::NotFound => "no such account".to_owned(),
+        other => other.to_string(),
+    })?;
+    let mut out = std::io::stdout();
+    out.write_all(text.as_bytes())?;
+    if !text.ends_with('\n') {
+        out.write_all(b"\n")?;
+    }
     Ok(())
 }
 

@@ -59,7 +59,11 @@ impl Application {
         );
         let writer_db = db::connect_writer(&config.database_url(), &db).await?;
         let files = crate::files::Files::open(&config.data_dir, config.files.clone())?;
+        let moderation = crate::moderation::service::load(&db)
+            .await
+            .map_err(|e| e.to_string())?;
         let state = AppState {
+            moderation: Arc::new(moderation),
             files,
             writer: Writer::start(writer_db, hub.clone()),
             db,

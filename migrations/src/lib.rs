@@ -13,6 +13,7 @@ mod m20261201_000005_audit;
 mod m20261201_000006_attention;
 mod m20261202_000007_rich_messages;
 mod m20261202_000008_mentions_pins;
+mod m20261203_000009_moderation;
 
 pub use m20261201_000005_audit::erased_payload_sql;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_attention::Migration),
             Box::new(m20261202_000007_rich_messages::Migration),
             Box::new(m20261202_000008_mentions_pins::Migration),
+            Box::new(m20261203_000009_moderation::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! sea-orm entities: the tables as the server sees them. Never serialised to clients;
 //! each feature maps them to its `api` type.
 
+pub mod audit_entry;
 pub mod block;
 pub mod file;
 pub mod friend_request;
@@ -17,5 +18,8 @@ pub mod refresh_token;
 pub mod room;
 pub mod room_event;
 pub mod room_member;
+pub mod server_setting;
 pub mod session;
 pub mod user;
+pub mod word;
+pub mod word_category;

@@ -27,6 +27,8 @@ pub struct Model {
     pub announcement_html: Option<String>,
     pub announcement_by: Option<i64>,
     pub announcement_at: Option<OffsetDateTime>,
+    /// The owner's word-filter policy (`api::moderation::WordPolicy`); `None`: the server's default.
+    pub word_policy: Option<String>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }

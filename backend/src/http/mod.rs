@@ -11,7 +11,8 @@ pub mod socket_schema;
 pub mod spa;
 
 use crate::{
-    auth, chats, error::AppError, files, friends, messages, posts, rooms, state::AppState, users,
+    auth, chats, error::AppError, files, friends, messages, moderation, posts, rooms,
+    state::AppState, users,
 };
 use actix_web::{HttpResponse, get, web};
 use api::{
@@ -44,6 +45,8 @@ use utoipa_actix_web::{AppExt as _, scope, service_config::ServiceConfig};
         (name = "friends", description = "Finding people, friend requests, friends, blocks"),
         (name = "chats", description = "Private chats and the contact list"),
         (name = "server", description = "Health and this server's rules"),
+        (name = "moderation", description = "The sensitive-word filter as members meet it"),
+        (name = "admin", description = "The console: word lists, policies, roles, the audit log (site staff)"),
     )
 )]
 struct ApiDoc;
@@ -138,7 +141,22 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
         .service(files::routes::upload)
         .service(files::routes::download)
         .service(files::routes::thumb)
-        .service(files::routes::remove);
+        .service(files::routes::remove)
+        .service(moderation::routes::check)
+        .service(moderation::routes::set_room_policy)
+        .service(moderation::routes::policies)
+        .service(moderation::routes::set_policies)
+        .service(moderation::routes::categories)
+        .service(moderation::routes::create_category)
+        .service(moderation::routes::edit_category)
+        .service(moderation::routes::delete_category)
+        .service(moderation::routes::words)
+        .service(moderation::routes::add_words)
+        .service(moderation::routes::import)
+        .service(moderation::routes::remove_word)
+        .service(moderation::routes::test)
+        .service(moderation::routes::set_role)
+        .service(moderation::routes::audit);
 }
 
 /// The OpenAPI document for everything `api_routes` mounts.
@@ -224,6 +242,7 @@ pub async fn server_info(state: web::Data<AppState>) -> web::Json<ServerInfo> {
             sockets_per_session: limits.sockets_per_session,
             sockets_per_person: limits.sockets_per_person,
         }),
+        word_policies: state.moderation.policies(),
     })
 }
 

@@ -117,12 +117,14 @@ pub async fn send(
         author,
         direct,
         caller,
+        word_policy,
     } = sender_in_post(&state.db, auth.user_id, post_id)
         .await?
         .ok_or(AppError::NotFound)?;
     if direct {
         crate::chats::service::check_send(&state.db, room_id, auth.user_id).await?;
     }
+    let body = screen_body(state, auth, room_id, word_policy.as_deref(), body).await?;
     let mentions =
         super::mentions::check(&state.db, room_id, caller, &req.mentions, req.mention_all).await?;
     let attachments =
@@ -153,6 +155,30 @@ pub async fn send(
         message.reply_to = reply;
     }
     Ok((message, created))
+}
+
+/// The word filter on a message's text, under the room's policy.
+async fn screen_body(
+    state: &AppState,
+    auth: &AuthUser,
+    room_id: RoomId,
+    room_policy: Option<&str>,
+    body: String,
+) -> AppResult<String> {
+    use crate::moderation::service::{Field, policy_for, screen};
+    if body.is_empty() {
+        return Ok(body);
+    }
+    let policy = policy_for(state, room_policy);
+    screen(
+        state,
+        auth.user_id,
+        Some(room_id),
+        policy,
+        Field::Body,
+        body,
+    )
+    .await
 }
 
 /// The quote of the message a reply answers: a text message in the same post, not
@@ -242,6 +268,8 @@ struct Sender {
     /// The room is a private chat.
     direct: bool,
     caller: super::mentions::Caller,
+    /// The room's own word-filter policy, if it chose one.
+    word_policy: Option<String>,
 }
 
 /// The post's room, the caller's account and role, and the room's kind and `@all` rule, if
@@ -265,6 +293,10 @@ async fn sender_in_post(
         .expr_as(
             Expr::col((room::Entity, room::Column::MembersMentionAll)),
             sea_orm::sea_query::Alias::new("room_members_mention_all"),
+        )
+        .expr_as(
+            Expr::col((room::Entity, room::Column::WordPolicy)),
+            sea_orm::sea_query::Alias::new("room_word_policy"),
         )
         .expr_as(
             Expr::col((room_member::Entity, room_member::Column::Role)),
@@ -304,6 +336,7 @@ async fn sender_in_post(
             role: rooms::role_from_str(&role),
             members_mention_all: row.try_get("", "room_members_mention_all")?,
         },
+        word_policy: row.try_get("", "room_word_policy")?,
     }))
 }
 
@@ -608,6 +641,18 @@ pub async fn edit(
         Err(FieldCode::Required) if !attachments.is_empty() => String::new(),
         Err(problem) => return Err(AppError::field("body", problem)),
     };
+    let room_policy = room::Entity::find_by_id(existing.room_id)
+        .one(&state.db)
+        .await?
+        .and_then(|r| r.word_policy);
+    let body = screen_body(
+        state,
+        auth,
+        RoomId(existing.room_id),
+        room_policy.as_deref(),
+        body,
+    )
+    .await?;
     let author = crate::users::store::by_id(&state.db, existing.author_id)
         .await?
         .ok_or(AppError::NotFound)?;

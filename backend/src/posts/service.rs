@@ -170,6 +170,8 @@ pub async fn create(
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
     }
+    use crate::moderation::service::{Field, screen_in_room};
+    let title = screen_in_room(state, auth.user_id, room_id, Field::PostTitle, title).await?;
     let now = OffsetDateTime::now_utc();
     let txn = crate::db::write_txn(&state.db).await?;
     let inserted = post::Entity::insert(post::ActiveModel {
@@ -231,6 +233,14 @@ pub async fn edit(
     if let Some(title) = &req.title {
         match parse_title(title) {
             Ok(title) => {
+                let title = crate::moderation::service::screen_in_room(
+                    state,
+                    auth.user_id,
+                    RoomId(existing.room_id),
+                    crate::moderation::service::Field::PostTitle,
+                    title,
+                )
+                .await?;
                 change.title_key = Set(login_key(&title));
                 change.title = Set(title);
             }

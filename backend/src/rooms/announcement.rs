@@ -70,6 +70,19 @@ pub async fn set(
     {
         return Err(AppError::field("body", FieldCode::Length));
     }
+    let body = match body {
+        Some(body) => Some(
+            crate::moderation::service::screen_in_room(
+                state,
+                auth.user_id,
+                room_id,
+                crate::moderation::service::Field::Announcement,
+                body,
+            )
+            .await?,
+        ),
+        None => None,
+    };
     let html = body.as_deref().map(crate::messages::markdown::render);
     let now = crate::db::stored_time(OffsetDateTime::now_utc());
     let txn = crate::db::write_txn(&state.db).await?;

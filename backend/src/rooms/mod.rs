@@ -68,6 +68,10 @@ pub fn to_room(room: &room::Model, member_count: i64) -> Room {
         member_count,
         avatar: room.avatar.clone(),
         members_mention_all: room.members_mention_all,
+        word_policy: room
+            .word_policy
+            .as_deref()
+            .and_then(api::moderation::WordPolicy::parse),
         created_at: room.created_at,
     }
 }

@@ -104,6 +104,12 @@ pub async fn create(state: &AppState, auth: &AuthUser, req: CreateRoom) -> AppRe
     let Some(name) = name.filter(|_| problems.is_empty()) else {
         return Err(AppError::Validation(problems));
     };
+    use crate::moderation::service::{Field, screen_default};
+    let name = screen_default(state, auth.user_id, Field::RoomName, Some(name))
+        .await?
+        .unwrap_or_default();
+    let description =
+        screen_default(state, auth.user_id, Field::RoomDescription, description).await?;
     let now = OffsetDateTime::now_utc();
     let room = room::ActiveModel {
         name: Set(name),
@@ -300,13 +306,20 @@ pub async fn edit(state: &AppState, auth: &AuthUser, id: RoomId, req: EditRoom) 
         updated_at: Set(OffsetDateTime::now_utc()),
         ..Default::default()
     };
+    use crate::moderation::service::{Field, screen_in_room};
     if let Some(name) = &req.name
         && let Some(name) = parse_name(name, &mut problems)
     {
-        change.name = Set(name);
+        change.name = Set(screen_in_room(state, auth.user_id, id, Field::RoomName, name).await?);
     }
     if let Some(description) = &req.description {
-        change.description = Set(parse_description(description, &mut problems));
+        let description = match parse_description(description, &mut problems) {
+            Some(d) => {
+                Some(screen_in_room(state, auth.user_id, id, Field::RoomDescription, d).await?)
+            }
+            None => None,
+        };
+        change.description = Set(description);
     }
     if let Some(visibility) = req.visibility {
         change.visibility = Set(visibility_to_str(visibility).into());

@@ -82,6 +82,23 @@ pub async fn edit(state: &AppState, auth: &AuthUser, edit: EditProfile) -> AppRe
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
     }
+    use crate::moderation::service::{Field, screen_default};
+    let display_name = match display_name {
+        Some(Set(name)) => Some(Set(screen_default(
+            state,
+            auth.user_id,
+            Field::DisplayName,
+            name,
+        )
+        .await?)),
+        other => other,
+    };
+    let bio = match bio {
+        Some(Set(bio)) => Some(Set(
+            screen_default(state, auth.user_id, Field::Bio, bio).await?
+        )),
+        other => other,
+    };
     let change = user::ActiveModel {
         id: Set(auth.user_id.0),
         display_name: display_name.unwrap_or_default(),

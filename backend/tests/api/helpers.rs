@@ -191,6 +191,22 @@ impl TestApp {
         Self::read(req.send_body(body).await.expect("request"), verb, path).await
     }
 
+    /// A raw body with a content type, as someone logged in.
+    pub async fn raw_as(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        token: &str,
+    ) -> Reply {
+        let req = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .insert_header(("content-type", content_type));
+        Self::read(req.send_body(body).await.expect("request"), "POST", path).await
+    }
+
     pub async fn register(&self, body: Value) -> Reply {
         self.post("/api/v1/auth/register", &body, None).await
     }

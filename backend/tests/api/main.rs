@@ -19,6 +19,7 @@ mod helpers;
 mod limits;
 mod mentions;
 mod migrations;
+mod moderation;
 mod openapi;
 mod pins;
 mod profile;

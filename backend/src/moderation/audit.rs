@@ -1,0 +1,46 @@
+//! The audit log: every staff action and every filter hit, written beside what it records.
+
+use crate::{entities::audit_entry, error::AppResult};
+use api::{RoomId, UserId};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use time::OffsetDateTime;
+
+/// The stable names of what the log records.
+pub mod action {
+    /// A text held a listed word (`details`: field, policy, words).
+    pub const FILTER_HIT: &str = "filter_hit";
+    /// The composer's check found a listed word under `warn` (the person may still edit).
+    pub const FILTER_WARNED: &str = "filter_warned";
+    pub const WORD_LIST_CREATED: &str = "word_list_created";
+    pub const WORD_LIST_EDITED: &str = "word_list_edited";
+    pub const WORD_LIST_DELETED: &str = "word_list_deleted";
+    pub const WORDS_ADDED: &str = "words_added";
+    pub const WORD_REMOVED: &str = "word_removed";
+    pub const WORD_POLICIES_SET: &str = "word_policies_set";
+    pub const ROOM_WORD_POLICY_SET: &str = "room_word_policy_set";
+    pub const ROLE_SET: &str = "role_set";
+}
+
+/// One line to write.
+pub struct Entry<'a> {
+    pub actor: Option<UserId>,
+    pub action: &'a str,
+    pub room: Option<RoomId>,
+    pub target_user: Option<UserId>,
+    pub details: serde_json::Value,
+}
+
+pub async fn record(db: &impl ConnectionTrait, entry: Entry<'_>) -> AppResult<()> {
+    audit_entry::Entity::insert(audit_entry::ActiveModel {
+        at: Set(OffsetDateTime::now_utc()),
+        actor_id: Set(entry.actor.map(|u| u.0)),
+        action: Set(entry.action.to_owned()),
+        room_id: Set(entry.room.map(|r| r.0)),
+        target_user_id: Set(entry.target_user.map(|u| u.0)),
+        details: Set(entry.details.to_string()),
+        ..Default::default()
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
