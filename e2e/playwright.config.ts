@@ -5,8 +5,12 @@ import * as path from "node:path";
 
 // The real server binary, serving the built SPA, on its own port and a throw-away data dir.
 const port = Number(process.env.E2E_PORT ?? 18080);
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "teahouse-e2e-"));
+// Made once by the runner; its workers read this file again and must find the same one
+// (tests run `teahouse admin …` on it: support.ts `admin`).
+const dataDir = process.env.TEAHOUSE_E2E_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), "teahouse-e2e-"));
+process.env.TEAHOUSE_E2E_DATA_DIR = dataDir;
 const bin = process.env.TEAHOUSE_BIN ?? path.resolve(__dirname, "../target/debug/teahouse");
+process.env.TEAHOUSE_BIN = bin;
 
 export default defineConfig({
   testDir: "tests",

@@ -1,4 +1,5 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 
 /** The password every test account gets. */
 export const PASSWORD = "green-tea-at-dusk";
@@ -76,5 +77,14 @@ export async function recordNotifications(page: Page) {
     (FakeNotification as any).permission = "granted";
     (FakeNotification as any).requestPermission = async () => "granted";
     (window as any).Notification = FakeNotification;
+  });
+}
+
+/** Runs `teahouse admin …` on the test server's database (it may run meanwhile), as the
+ * person who installed the server would; its output. */
+export function admin(...args: string[]): string {
+  return execFileSync(process.env.TEAHOUSE_BIN!, ["admin", ...args], {
+    env: { ...process.env, TEAHOUSE_DATA_DIR: process.env.TEAHOUSE_E2E_DATA_DIR!, DATABASE_URL: "", TEAHOUSE_LOG: "warn" },
+    encoding: "utf8",
   });
 }

@@ -36,6 +36,19 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &ApiError) -> String {
         ErrorCode::ReactionLimit => t_string!(i18n, errors.reaction_limit),
         ErrorCode::MentionAllForbidden => t_string!(i18n, errors.mention_all_forbidden),
         ErrorCode::PinLimit => t_string!(i18n, errors.pin_limit),
+        ErrorCode::NameTaken => t_string!(i18n, errors.name_taken),
+        ErrorCode::LastAdmin => t_string!(i18n, errors.last_admin),
+        ErrorCode::StaffProtected => t_string!(i18n, errors.staff_protected),
+        ErrorCode::ContentBlocked => {
+            let words = quoted_matches(
+                err.body
+                    .details
+                    .as_ref()
+                    .map(|d| d.matches.as_slice())
+                    .unwrap_or_default(),
+            );
+            return t_string!(i18n, errors.content_blocked, words).to_string();
+        }
         ErrorCode::AlreadyFriends => t_string!(i18n, errors.already_friends),
         ErrorCode::FriendRequestLimit => t_string!(i18n, errors.friend_request_limit),
         ErrorCode::Blocked => t_string!(i18n, errors.blocked),
@@ -64,6 +77,17 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &ApiError) -> String {
     text.to_string()
 }
 
+/// The words the filter found, each in 「」, without repeats.
+pub fn quoted_matches(matches: &[api::moderation::WordMatch]) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for m in matches {
+        if !seen.contains(&m.text.as_str()) {
+            seen.push(&m.text);
+        }
+    }
+    seen.iter().map(|w| format!("「{w}」")).collect()
+}
+
 /// What is wrong with a field, in the current language.
 pub fn field_text(i18n: I18nContext<Locale>, code: FieldCode) -> String {
     let text = match code {
@@ -80,6 +104,8 @@ pub fn field_text(i18n: I18nContext<Locale>, code: FieldCode) -> String {
         FieldCode::Taken => t_string!(i18n, fields.taken),
         FieldCode::Unavailable => t_string!(i18n, fields.unavailable),
         FieldCode::NotMember => t_string!(i18n, fields.not_member),
+        FieldCode::Blocked => t_string!(i18n, fields.blocked),
+        FieldCode::BelowMinimum => t_string!(i18n, fields.below_minimum),
     };
     text.to_string()
 }

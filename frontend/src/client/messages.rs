@@ -112,3 +112,16 @@ pub async fn pin(s: Session, id: MessageId) -> Result<api::messages::Pin, ApiErr
 pub async fn unpin(s: Session, id: MessageId) -> Result<(), ApiError> {
     s.delete(&format!("/messages/{id}/pin")).await
 }
+
+/// Would the word filter warn about, mask or refuse this text in that room?
+pub async fn filter_check(
+    s: Session,
+    room: api::RoomId,
+    text: String,
+) -> Result<api::moderation::TextCheck, ApiError> {
+    let body = api::moderation::CheckText {
+        text,
+        room_id: Some(room),
+    };
+    s.post_json("/filter/check", &body).await
+}

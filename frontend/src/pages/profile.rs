@@ -61,6 +61,7 @@ fn ProfileCard(me: Me) -> impl IntoView {
                     <dt>{t!(i18n, profile.role)}</dt>
                     <dd>{move || match user.get().role {
                         Role::Admin => t_string!(i18n, profile.role_admin),
+                        Role::Moderator => t_string!(i18n, profile.role_moderator),
                         Role::Member => t_string!(i18n, profile.role_member),
                     }}</dd>
                     <dt>{t!(i18n, profile.member_since)}</dt>

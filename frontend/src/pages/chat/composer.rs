@@ -159,7 +159,10 @@ pub fn Composer(post: PostId) -> impl IntoView {
         picked.update_value(|p| p.push((c.id, c.name)));
         mention.set(None);
     };
-    let send = move || {
+    // The filter's warning: the text it is about and the words found in it.
+    let warning = RwSignal::new(None::<(String, String)>);
+    let deliver = move || {
+        warning.set(None);
         let text = draft.get_untracked();
         let all = uploads.get_untracked();
         if all
@@ -197,6 +200,42 @@ pub fn Composer(post: PostId) -> impl IntoView {
         draft.set(String::new());
         uploads.set(Vec::new());
         notice.set(None);
+    };
+    // Where the room's word policy is `warn`, the text is checked first: words found are
+    // shown, and the person edits or sends anyway (the server records it either way).
+    let send = move || {
+        let text = draft.get_untracked();
+        let room = convo.open_room.get_untracked();
+        let warn = room.is_some_and(|room| {
+            let own = chat.rooms.with_untracked(|rooms| {
+                rooms
+                    .iter()
+                    .find(|r| r.room.id == room)
+                    .and_then(|r| r.room.word_policy)
+            });
+            let policies = chat
+                .server
+                .with_untracked(|s| s.as_ref().map(|s| s.word_policies))
+                .unwrap_or_default();
+            policies.effective(own) == api::moderation::WordPolicy::Warn
+        });
+        let (Some(room), true, false) = (room, warn, text.trim().is_empty()) else {
+            deliver();
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let checked = crate::client::messages::filter_check(session, room, text.clone()).await;
+            // Typed on meanwhile: the new text is checked when it is sent.
+            if draft.get_untracked() != text {
+                return;
+            }
+            match checked {
+                Ok(check) if !check.matches.is_empty() => {
+                    warning.set(Some((text, crate::text::quoted_matches(&check.matches))));
+                }
+                _ => deliver(),
+            }
+        });
     };
     let format = move |what: Format| {
         let Some(ta) = textarea.get_untracked() else {
@@ -269,6 +308,9 @@ pub fn Composer(post: PostId) -> impl IntoView {
     };
     let on_input = move |_| {
         track_mention();
+        if warning.with_untracked(Option::is_some) {
+            warning.set(None);
+        }
         let now = now_ms();
         if now - last_typing.get_value() > 3000.0 {
             last_typing.set_value(now);
@@ -302,6 +344,22 @@ pub fn Composer(post: PostId) -> impl IntoView {
                 </ul>
             </Show>
             {move || notice.get().map(|n| view! { <p class="error-text">{n}</p> })}
+            {move || warning.get().map(|(_, words)| view! {
+                <div class="filter-warning" role="alert">
+                    <p>{move || t_string!(i18n, chat.filter_warning, words = words.clone()).to_string()}</p>
+                    <div class="filter-warning-actions">
+                        <button type="button" class="small" on:click=move |_| {
+                            warning.set(None);
+                            if let Some(ta) = textarea.get_untracked() {
+                                let _ = ta.focus();
+                            }
+                        }>{move || t_string!(i18n, chat.filter_edit)}</button>
+                        <button type="button" class="primary" on:click=move |_| deliver()>
+                            {move || t_string!(i18n, chat.filter_send_anyway)}
+                        </button>
+                    </div>
+                </div>
+            })}
             {move || convo.replying.get().filter(|m| m.post_id == post).map(|m| {
                 let name = m.author.name().to_owned();
                 let quote = api::messages::ReplyQuote::of(&m);
