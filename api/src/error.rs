@@ -21,7 +21,8 @@ pub struct ErrorDetails {
     /// Per-field problems (`validation_failed`, and the `*_taken` conflicts).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, FieldCode>,
-    /// Seconds to wait before trying again (`rate_limited`); also sent as `Retry-After`.
+    /// Seconds to wait before trying again (`rate_limited`, `slow_mode`, `silenced`); also
+    /// sent as `Retry-After`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
     /// The largest body accepted, in bytes (`payload_too_large`); the quota in bytes
@@ -103,6 +104,12 @@ pub enum ErrorCode {
     LastAdmin,
     /// 403: a moderator may not act on a site admin or another moderator.
     StaffProtected,
+    /// 403: you are silenced in this room (禁言); `details.retry_after` seconds are left.
+    Silenced,
+    /// 403: you are banned from this room.
+    BannedFromRoom,
+    /// 429: the room is in slow mode; you may send again in `details.retry_after` seconds.
+    SlowMode,
     /// 422: the text holds a word the filter refuses here (`details.matches`, and
     /// `details.fields` names the field).
     ContentBlocked,
@@ -160,7 +167,9 @@ impl ErrorCode {
             | Self::Blocked
             | Self::NotFriends
             | Self::MentionAllForbidden
-            | Self::StaffProtected => 403,
+            | Self::StaffProtected
+            | Self::Silenced
+            | Self::BannedFromRoom => 403,
             Self::NotFound | Self::RouteNotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::UsernameTaken
@@ -186,7 +195,7 @@ impl ErrorCode {
             | Self::NotAnImage
             | Self::ImageTooLarge
             | Self::ContentBlocked => 422,
-            Self::RateLimited => 429,
+            Self::RateLimited | Self::SlowMode => 429,
             Self::Internal => 500,
             Self::Unavailable => 503,
         }
@@ -226,6 +235,9 @@ impl ErrorCode {
             Self::LastAdmin => "last_admin",
             Self::StaffProtected => "staff_protected",
             Self::ContentBlocked => "content_blocked",
+            Self::Silenced => "silenced",
+            Self::BannedFromRoom => "banned_from_room",
+            Self::SlowMode => "slow_mode",
             Self::AlreadyFriends => "already_friends",
             Self::FriendRequestLimit => "friend_request_limit",
             Self::FileAlreadySent => "file_already_sent",

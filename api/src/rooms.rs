@@ -120,6 +120,10 @@ pub struct EditRoom {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<Visibility>,
+    /// Slow mode: members send at most one message per this many seconds (0 to 86,400;
+    /// 0 turns it off).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slow_mode_secs: Option<u32>,
     /// Let members (not only owners and admins) mention everyone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_mention_all: Option<bool>,
@@ -140,6 +144,10 @@ pub struct Room {
     /// The avatar's key (the image is at `/api/v1/avatars/{key}/64` and `/256`); `None`: draw the generated one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
+    /// Members (not owners and admins) send at most one message per this many seconds;
+    /// 0: no slow mode.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub slow_mode_secs: u32,
     /// Members may mention everyone (`@all`); otherwise only owners and admins may.
     #[serde(default)]
     pub members_mention_all: bool,
@@ -194,6 +202,13 @@ pub struct MyRoom {
     /// The room's announcement, if it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announcement: Option<Announcement>,
+    /// I am silenced (禁言) here until then: I read, but cannot send.
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub silenced_until: Option<OffsetDateTime>,
     /// I have not acknowledged the announcement since it last changed
     /// (`POST /rooms/{id}/announcement/seen`).
     #[serde(default)]
@@ -239,6 +254,42 @@ pub struct Member {
     /// The name in pinyin without tones or spaces ("张三" → "zhangsan"), likewise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinyin: Option<String>,
+    /// Silenced (禁言) by the room's owner or an admin until then: reads, cannot send.
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub silenced_until: Option<OffsetDateTime>,
+}
+
+/// `PUT /rooms/{id}/members/{user_id}/silence`.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SilenceMember {
+    /// For how long: 1 second to 30 days.
+    pub seconds: u64,
+}
+
+/// `PUT /rooms/{id}/bans/{user_id}`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BanMember {
+    /// Up to 500 characters, shown to the room's owners and admins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Someone banned from a room.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Ban {
+    pub user: UserSummary,
+    pub by: UserSummary,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// The order of a member list: online, then away, then offline; within each, owner,
@@ -291,4 +342,8 @@ pub struct JoinRequest {
     pub message: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }

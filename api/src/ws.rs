@@ -11,7 +11,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 
 /// Bumped when a frame changes incompatibly.
-pub const PROTOCOL_VERSION: u32 = 4;
+pub const PROTOCOL_VERSION: u32 = 5;
 
 /// Close codes the server uses (4000–4999 are the application's).
 pub mod close {
@@ -222,6 +222,12 @@ pub enum RoomEvent {
     MemberRoleChanged {
         user_id: UserId,
         role: RoomRole,
+    },
+    /// An owner or admin silenced (禁言) a member until `until`, or lifted it (`null`).
+    MemberSilenced {
+        user_id: UserId,
+        #[serde(with = "time::serde::rfc3339::option")]
+        until: Option<time::OffsetDateTime>,
     },
     RoomEdited {
         room: Room,

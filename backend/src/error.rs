@@ -107,6 +107,14 @@ pub enum AppError {
     /// 429 `rate_limited`.
     #[error("too many attempts; retry in {retry_after} s")]
     RateLimited { retry_after: u64 },
+    /// A wait other than the rate limits, in `details.retry_after` and `Retry-After`: 429
+    /// `slow_mode`, 403 `silenced`.
+    #[error("{message}; retry in {retry_after} s")]
+    Wait {
+        code: ErrorCode,
+        message: &'static str,
+        retry_after: u64,
+    },
     /// 503 `unavailable`.
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -134,7 +142,10 @@ impl AppError {
             Self::NotFound => ErrorCode::NotFound,
             Self::RouteNotFound => ErrorCode::RouteNotFound,
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
-            Self::Taken { code, .. } | Self::Rule { code, .. } | Self::Limit { code, .. } => *code,
+            Self::Taken { code, .. }
+            | Self::Rule { code, .. }
+            | Self::Limit { code, .. }
+            | Self::Wait { code, .. } => *code,
             Self::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             Self::Validation(_) => ErrorCode::ValidationFailed,
@@ -189,7 +200,7 @@ impl AppError {
                     ..Default::default()
                 }),
             ),
-            Self::RateLimited { retry_after } => (
+            Self::RateLimited { retry_after } | Self::Wait { retry_after, .. } => (
                 self.to_string(),
                 Some(ErrorDetails {
                     retry_after: Some(*retry_after),
@@ -223,7 +234,7 @@ impl ResponseError for AppError {
             tracing::error!(error = %self, "request failed");
         }
         let mut response = HttpResponse::build(self.status_code());
-        if let Self::RateLimited { retry_after } = self {
+        if let Self::RateLimited { retry_after } | Self::Wait { retry_after, .. } = self {
             response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
         response.json(self.body())

@@ -39,6 +39,9 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &ApiError) -> String {
         ErrorCode::NameTaken => t_string!(i18n, errors.name_taken),
         ErrorCode::LastAdmin => t_string!(i18n, errors.last_admin),
         ErrorCode::StaffProtected => t_string!(i18n, errors.staff_protected),
+        ErrorCode::Silenced => t_string!(i18n, errors.silenced),
+        ErrorCode::BannedFromRoom => t_string!(i18n, errors.banned_from_room),
+        ErrorCode::SlowMode => t_string!(i18n, errors.slow_mode),
         ErrorCode::ContentBlocked => {
             let words = quoted_matches(
                 err.body

@@ -10,6 +10,9 @@
 //!   key (the filter's default and minimum policy first).
 //! - `audit_log`: every staff action and every filter hit: who, what, where, and the
 //!   details as JSON. No foreign keys: the log outlives what it is about.
+//! - Room moderation: `room_members.silenced_until` (禁言: reads, cannot send until then),
+//!   `rooms.slow_mode_secs` (members send at most one message per that many seconds),
+//!   `room_bans` (removed and kept out until unbanned).
 
 use sea_orm_migration::prelude::*;
 
@@ -99,6 +102,60 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
+            .alter_table(
+                Table::alter()
+                    .table(Rooms::Table)
+                    .add_column(
+                        ColumnDef::new(Rooms::SlowModeSecs)
+                            .integer()
+                            .not_null()
+                            .default(0),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(RoomMembers::Table)
+                    .add_column(
+                        ColumnDef::new(RoomMembers::SilencedUntil)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(RoomBans::Table)
+                    .col(ColumnDef::new(RoomBans::RoomId).big_integer().not_null())
+                    .col(ColumnDef::new(RoomBans::UserId).big_integer().not_null())
+                    .col(ColumnDef::new(RoomBans::BannedBy).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(RoomBans::BannedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(RoomBans::Reason).text().null())
+                    .primary_key(Index::create().col(RoomBans::RoomId).col(RoomBans::UserId))
+                    .foreign_key(&mut crate::fk(
+                        RoomBans::Table,
+                        RoomBans::RoomId,
+                        Rooms::Table,
+                        Rooms::Id,
+                    ))
+                    .foreign_key(&mut crate::fk(
+                        RoomBans::Table,
+                        RoomBans::UserId,
+                        Users::Table,
+                        Users::Id,
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        manager
             .create_table(
                 Table::create()
                     .table(ServerSettings::Table)
@@ -157,6 +214,25 @@ impl MigrationTrait for Migration {
             .drop_table(Table::drop().table(ServerSettings::Table).to_owned())
             .await?;
         manager
+            .drop_table(Table::drop().table(RoomBans::Table).to_owned())
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(RoomMembers::Table)
+                    .drop_column(RoomMembers::SilencedUntil)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Rooms::Table)
+                    .drop_column(Rooms::SlowModeSecs)
+                    .to_owned(),
+            )
+            .await?;
+        manager
             .alter_table(
                 Table::alter()
                     .table(Rooms::Table)
@@ -195,7 +271,31 @@ enum Words {
 #[derive(DeriveIden)]
 enum Rooms {
     Table,
+    Id,
     WordPolicy,
+    SlowModeSecs,
+}
+
+#[derive(DeriveIden)]
+enum RoomMembers {
+    Table,
+    SilencedUntil,
+}
+
+#[derive(DeriveIden)]
+enum Users {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+enum RoomBans {
+    Table,
+    RoomId,
+    UserId,
+    BannedBy,
+    BannedAt,
+    Reason,
 }
 
 #[derive(DeriveIden)]

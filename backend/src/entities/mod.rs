@@ -16,6 +16,7 @@ pub mod post_tag;
 pub mod read_marker;
 pub mod refresh_token;
 pub mod room;
+pub mod room_ban;
 pub mod room_event;
 pub mod room_member;
 pub mod server_setting;

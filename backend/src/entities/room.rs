@@ -29,6 +29,8 @@ pub struct Model {
     pub announcement_at: Option<OffsetDateTime>,
     /// The owner's word-filter policy (`api::moderation::WordPolicy`); `None`: the server's default.
     pub word_policy: Option<String>,
+    /// Members send at most one message per this many seconds (0: no slow mode).
+    pub slow_mode_secs: i32,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }

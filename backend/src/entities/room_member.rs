@@ -16,6 +16,8 @@ pub struct Model {
     pub muted: bool,
     /// When they acknowledged the room's announcement.
     pub announcement_seen_at: Option<OffsetDateTime>,
+    /// Silenced (禁言) by the room's owner or an admin until then: reads, cannot send.
+    pub silenced_until: Option<OffsetDateTime>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -26,7 +26,11 @@ const RATE_LIMITED: &[(&str, &str, &str)] = &[
         "/api/v1/auth/login",
         "too many attempts for this account",
     ),
-    ("post", "/api/v1/posts/{id}/messages", "sending too fast"),
+    (
+        "post",
+        "/api/v1/posts/{id}/messages",
+        "sending too fast; or `slow_mode`: the room's slow mode",
+    ),
     ("post", "/api/v1/rooms", "too many rooms created"),
     (
         "post",

@@ -26,10 +26,10 @@ use serde::Deserialize;
         (status = 201, description = "Sent", body = Message),
         (status = 200, description = "Already sent with this `client_id`: the original", body = Message),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "`mention_all_forbidden` (`@all` is for owners and admins here), or in a private chat: `blocked` (one of you blocked the other) or `not_friends` (they take messages from friends only)", body = ErrorBody),
+        (status = 403, description = "`silenced`: an owner or admin silenced you here (`details.retry_after` seconds left); `mention_all_forbidden` (`@all` is for owners and admins here), or in a private chat: `blocked` (one of you blocked the other) or `not_friends` (they take messages from friends only)", body = ErrorBody),
         (status = 404, description = "`not_found`: no such post, or not a member", body = ErrorBody),
         (status = 409, description = "`client_id_conflict`: the id was used for another message", body = ErrorBody),
-        (status = 422, description = "`validation_failed`: empty, over 4000 characters, or control characters; `mentions`: `not_member` or `length` (over 50)", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: empty, over 4000 characters, or control characters; `mentions`: `not_member` or `length` (over 50); `content_blocked`: a word the room's filter refuses (`details.matches`)", body = ErrorBody),
     )
 )]
 #[post("/posts/{id}/messages")]

@@ -118,9 +118,20 @@ pub async fn send(
         direct,
         caller,
         word_policy,
+        silenced_until,
+        slow_mode_secs,
     } = sender_in_post(&state.db, auth.user_id, post_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    rooms::moderation::check_send(
+        &state.db,
+        room_id,
+        auth.user_id,
+        caller.role,
+        silenced_until,
+        slow_mode_secs,
+    )
+    .await?;
     if direct {
         crate::chats::service::check_send(&state.db, room_id, auth.user_id).await?;
     }
@@ -270,6 +281,9 @@ struct Sender {
     caller: super::mentions::Caller,
     /// The room's own word-filter policy, if it chose one.
     word_policy: Option<String>,
+    /// Room moderation: the sender's silence, the room's slow mode.
+    silenced_until: Option<OffsetDateTime>,
+    slow_mode_secs: i32,
 }
 
 /// The post's room, the caller's account and role, and the room's kind and `@all` rule, if
@@ -297,6 +311,14 @@ async fn sender_in_post(
         .expr_as(
             Expr::col((room::Entity, room::Column::WordPolicy)),
             sea_orm::sea_query::Alias::new("room_word_policy"),
+        )
+        .expr_as(
+            Expr::col((room::Entity, room::Column::SlowModeSecs)),
+            sea_orm::sea_query::Alias::new("room_slow_mode_secs"),
+        )
+        .expr_as(
+            Expr::col((room_member::Entity, room_member::Column::SilencedUntil)),
+            sea_orm::sea_query::Alias::new("member_silenced_until"),
         )
         .expr_as(
             Expr::col((room_member::Entity, room_member::Column::Role)),
@@ -337,6 +359,8 @@ async fn sender_in_post(
             members_mention_all: row.try_get("", "room_members_mention_all")?,
         },
         word_policy: row.try_get("", "room_word_policy")?,
+        silenced_until: row.try_get("", "member_silenced_until")?,
+        slow_mode_secs: row.try_get("", "room_slow_mode_secs")?,
     }))
 }
 

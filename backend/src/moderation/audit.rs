@@ -19,6 +19,10 @@ pub mod action {
     pub const WORD_POLICIES_SET: &str = "word_policies_set";
     pub const ROOM_WORD_POLICY_SET: &str = "room_word_policy_set";
     pub const ROLE_SET: &str = "role_set";
+    pub const MEMBER_SILENCED: &str = "member_silenced";
+    pub const MEMBER_UNSILENCED: &str = "member_unsilenced";
+    pub const MEMBER_BANNED: &str = "member_banned";
+    pub const MEMBER_UNBANNED: &str = "member_unbanned";
 }
 
 /// One line to write.

@@ -1,6 +1,7 @@
 //! Rooms: creation, the number people join by, membership and roles, join requests.
 
 pub mod announcement;
+pub mod moderation;
 pub mod pinyin;
 pub mod routes;
 pub mod service;
@@ -68,6 +69,7 @@ pub fn to_room(room: &room::Model, member_count: i64) -> Room {
         member_count,
         avatar: room.avatar.clone(),
         members_mention_all: room.members_mention_all,
+        slow_mode_secs: room.slow_mode_secs.max(0) as u32,
         word_policy: room
             .word_policy
             .as_deref()

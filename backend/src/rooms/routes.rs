@@ -84,6 +84,7 @@ pub async fn discover(
     responses(
         (status = 200, description = "`joined` (with the room) or `requested`", body = JoinResult),
         (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "`banned_from_room`: an owner or admin banned you", body = ErrorBody),
         (status = 404, description = "`not_found`: no room has this number", body = ErrorBody),
     )
 )]
@@ -333,7 +334,7 @@ pub async fn requests(
     params(("id" = i64, Path, description = "The room"), ("user_id" = i64, Path, description = "Who asked")),
     responses(
         (status = 204, description = "Approved: now a member"),
-        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 403, description = "`forbidden`; `banned_from_room`: they are banned", body = ErrorBody),
         (status = 404, description = "`not_found`: no such request", body = ErrorBody),
     )
 )]
@@ -418,4 +419,134 @@ pub async fn announcement_seen(
 ) -> AppResult<HttpResponse> {
     super::announcement::seen(&state, &auth, RoomId(id.into_inner())).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Silence a member (禁言) for a while: they read but cannot send (403 `silenced`). Owners
+/// silence anyone else, admins plain members. Members get `member_silenced`.
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The room"), ("user_id" = i64, Path, description = "The member")),
+    request_body = api::rooms::SilenceMember,
+    responses(
+        (status = 204, description = "Silenced"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not an owner or admin above them", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such group room or member, or you are not in it", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: `seconds` not between 1 and 30 days", body = ErrorBody),
+    )
+)]
+#[put("/rooms/{id}/members/{user_id}/silence")]
+pub async fn silence(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<(i64, i64)>,
+    body: web::Json<api::rooms::SilenceMember>,
+) -> AppResult<HttpResponse> {
+    let (room, user) = path.into_inner();
+    super::moderation::silence(
+        &state,
+        &auth,
+        RoomId(room),
+        UserId(user),
+        Some(body.into_inner()),
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Lift a member's silence.
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The room"), ("user_id" = i64, Path, description = "The member")),
+    responses(
+        (status = 204, description = "They may send again"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    )
+)]
+#[delete("/rooms/{id}/members/{user_id}/silence")]
+pub async fn unsilence(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<(i64, i64)>,
+) -> AppResult<HttpResponse> {
+    let (room, user) = path.into_inner();
+    super::moderation::silence(&state, &auth, RoomId(room), UserId(user), None).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Ban a member: removed at once (`member_left` with `removed`), and refused when joining
+/// or asking to (403 `banned_from_room`) until unbanned.
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The room"), ("user_id" = i64, Path, description = "The member")),
+    request_body = api::rooms::BanMember,
+    responses(
+        (status = 204, description = "Banned"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not an owner or admin above them", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: `reason` over 500 characters", body = ErrorBody),
+    )
+)]
+#[put("/rooms/{id}/bans/{user_id}")]
+pub async fn ban(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<(i64, i64)>,
+    body: web::Json<api::rooms::BanMember>,
+) -> AppResult<HttpResponse> {
+    let (room, user) = path.into_inner();
+    super::moderation::ban(&state, &auth, RoomId(room), UserId(user), body.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Lift a ban (owners and admins): they may join again.
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The room"), ("user_id" = i64, Path, description = "The person")),
+    responses(
+        (status = 204, description = "Unbanned (or was not banned)"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    )
+)]
+#[delete("/rooms/{id}/bans/{user_id}")]
+pub async fn unban(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<(i64, i64)>,
+) -> AppResult<HttpResponse> {
+    let (room, user) = path.into_inner();
+    super::moderation::unban(&state, &auth, RoomId(room), UserId(user)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The room's bans, newest first (owners and admins).
+#[utoipa::path(
+    tag = "rooms",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The room")),
+    responses(
+        (status = 200, description = "Who is banned, by whom, when, why", body = Vec<api::rooms::Ban>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    )
+)]
+#[get("/rooms/{id}/bans")]
+pub async fn bans(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<Vec<api::rooms::Ban>>> {
+    Ok(web::Json(
+        super::moderation::bans(&state, &auth, RoomId(id.into_inner())).await?,
+    ))
 }

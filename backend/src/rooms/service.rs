@@ -142,6 +142,7 @@ pub async fn create(state: &AppState, auth: &AuthUser, req: CreateRoom) -> AppRe
         muted: false,
         announcement: None,
         announcement_unseen: false,
+        silenced_until: None,
     })
 }
 
@@ -217,6 +218,7 @@ pub(crate) async fn insert_member(
         read_floor: Set(read_floor),
         muted: Set(false),
         announcement_seen_at: Set(None),
+        silenced_until: Set(None),
     })
     .exec_without_returning(db)
     .await?;
@@ -261,6 +263,7 @@ async fn my_room(
         default_post_id: PostId(default_post.id),
         unread,
         muted: membership.muted,
+        silenced_until: super::moderation::still_silenced(membership.silenced_until),
         announcement: super::announcement::of(&state.db, room).await?,
         announcement_unseen: super::announcement::unseen(room, membership),
     })
@@ -327,6 +330,13 @@ pub async fn edit(state: &AppState, auth: &AuthUser, id: RoomId, req: EditRoom) 
     if let Some(members_mention_all) = req.members_mention_all {
         change.members_mention_all = Set(members_mention_all);
     }
+    if let Some(secs) = req.slow_mode_secs {
+        if secs > super::moderation::SLOW_MODE_MAX_SECS {
+            problems.insert("slow_mode_secs".into(), FieldCode::Length);
+        } else {
+            change.slow_mode_secs = Set(secs as i32);
+        }
+    }
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
     }
@@ -375,6 +385,7 @@ pub async fn join(
         .await?
         .is_none()
     {
+        super::moderation::refuse_banned(&state.db, room_id, auth.user_id).await?;
         if room.visibility == "private" {
             let message = message
                 .as_deref()
@@ -441,7 +452,7 @@ async fn add_member(state: &AppState, room_id: RoomId, user_id: UserId) -> AppRe
 }
 
 /// Ends `user`'s membership (leaving, or removed by `by`).
-async fn remove_member(
+pub(super) async fn remove_member(
     state: &AppState,
     room_id: RoomId,
     user_id: UserId,
@@ -494,6 +505,7 @@ pub async fn members(state: &AppState, auth: &AuthUser, id: RoomId) -> AppResult
                 user: summary(&u),
                 role: super::role_from_str(&m.role),
                 joined_at: m.joined_at,
+                silenced_until: super::moderation::still_silenced(m.silenced_until),
             }
         })
         .collect();
@@ -685,6 +697,7 @@ pub async fn answer_request(
         return Err(AppError::NotFound);
     }
     if approve && store::member(&state.db, id, user).await?.is_none() {
+        super::moderation::refuse_banned(&state.db, id, user).await?;
         add_member(state, id, user).await?;
     }
     Ok(())

@@ -27,6 +27,7 @@ mod reactions;
 mod realtime;
 mod receipts;
 mod replies;
+mod room_moderation;
 mod rooms;
 mod sessions;
 mod startup;

@@ -128,3 +128,26 @@ pub async fn announcement_seen(s: Session, room: RoomId) -> Result<(), ApiError>
     s.post_empty(&format!("/rooms/{room}/announcement/seen"), &super::empty())
         .await
 }
+
+/// Silences a member for `seconds` (owners and admins).
+pub async fn silence(s: Session, room: RoomId, user: UserId, seconds: u64) -> Result<(), ApiError> {
+    s.put_empty(
+        &format!("/rooms/{room}/members/{user}/silence"),
+        &api::rooms::SilenceMember { seconds },
+    )
+    .await
+}
+
+pub async fn unsilence(s: Session, room: RoomId, user: UserId) -> Result<(), ApiError> {
+    s.delete(&format!("/rooms/{room}/members/{user}/silence"))
+        .await
+}
+
+/// Removes someone and keeps them out until unbanned.
+pub async fn ban(s: Session, room: RoomId, user: UserId) -> Result<(), ApiError> {
+    s.put_empty(
+        &format!("/rooms/{room}/bans/{user}"),
+        &api::rooms::BanMember { reason: None },
+    )
+    .await
+}

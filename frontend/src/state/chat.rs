@@ -342,7 +342,8 @@ impl Chat {
             }
             RoomEvent::MemberJoined { .. }
             | RoomEvent::MemberLeft { .. }
-            | RoomEvent::MemberRoleChanged { .. } => {
+            | RoomEvent::MemberRoleChanged { .. }
+            | RoomEvent::MemberSilenced { .. } => {
                 self.conversation.members_changed(room_id);
                 self.reload_rooms();
             }

@@ -607,8 +607,14 @@ impl Conversation {
             }
             // Not reached: keep it pending; it goes again when the socket is back.
             Err(err) if err.status == 0 || err.status >= 500 => {}
-            // Sending too fast: it stays pending and goes again when the server says.
-            Err(err) if err.code() == api::ErrorCode::RateLimited => {
+            // Sending too fast (or faster than the room's slow mode): it stays pending and
+            // goes again when the server says.
+            Err(err)
+                if matches!(
+                    err.code(),
+                    api::ErrorCode::RateLimited | api::ErrorCode::SlowMode
+                ) =>
+            {
                 let wait = err
                     .body
                     .details

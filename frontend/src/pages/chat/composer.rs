@@ -161,8 +161,38 @@ pub fn Composer(post: PostId) -> impl IntoView {
     };
     // The filter's warning: the text it is about and the words found in it.
     let warning = RwSignal::new(None::<(String, String)>);
+    // Room moderation: am I silenced here (until when), and the room's slow mode for me
+    // (owners and admins are exempt): its interval and when I may send next.
+    let my_room = Memo::new(move |_| {
+        let room = convo.open_room.get()?;
+        chat.rooms
+            .with(|rooms| rooms.iter().find(|r| r.room.id == room).cloned())
+    });
+    let silenced_until = move || {
+        chat.tick.track();
+        my_room
+            .get()
+            .and_then(|r| r.silenced_until)
+            .filter(|until| *until > time::OffsetDateTime::now_utc())
+    };
+    let slow_secs = move || {
+        my_room
+            .get()
+            .filter(|r| !r.role.can_moderate())
+            .map(|r| r.room.slow_mode_secs)
+            .unwrap_or(0)
+    };
+    let next_send_ms = RwSignal::new(0.0f64);
+    let slow_wait = move || {
+        chat.tick.track();
+        let left = ((next_send_ms.get() - now_ms()) / 1000.0).ceil();
+        (left > 0.0).then_some(left as u64)
+    };
     let deliver = move || {
         warning.set(None);
+        if silenced_until().is_some() || slow_wait().is_some() {
+            return;
+        }
         let text = draft.get_untracked();
         let all = uploads.get_untracked();
         if all
@@ -197,6 +227,10 @@ pub fn Composer(post: PostId) -> impl IntoView {
         picked.set_value(Vec::new());
         mention.set(None);
         convo.send(post, text, files, (mentions, mention_all));
+        let slow = slow_secs();
+        if slow > 0 {
+            next_send_ms.set(now_ms() + f64::from(slow) * 1000.0);
+        }
         draft.set(String::new());
         uploads.set(Vec::new());
         notice.set(None);
@@ -344,6 +378,21 @@ pub fn Composer(post: PostId) -> impl IntoView {
                 </ul>
             </Show>
             {move || notice.get().map(|n| view! { <p class="error-text">{n}</p> })}
+            {move || silenced_until().map(|until| {
+                let at = super::timeline::full_time(i18n, until);
+                view! { <p class="composer-notice" role="status">{move || t_string!(i18n, chat.silenced_until, time = at.clone()).to_string()}</p> }
+            })}
+            {move || (silenced_until().is_none() && slow_secs() > 0).then(|| {
+                let seconds = slow_secs();
+                view! {
+                    <p class="composer-notice slow-mode" role="status">
+                        {move || match slow_wait() {
+                            Some(left) => t_string!(i18n, chat.slow_mode_wait, seconds = seconds, left = left).to_string(),
+                            None => t_string!(i18n, chat.slow_mode, seconds = seconds).to_string(),
+                        }}
+                    </p>
+                }
+            })}
             {move || warning.get().map(|(_, words)| view! {
                 <div class="filter-warning" role="alert">
                     <p>{move || t_string!(i18n, chat.filter_warning, words = words.clone()).to_string()}</p>
@@ -438,14 +487,15 @@ pub fn Composer(post: PostId) -> impl IntoView {
                     <input type="file" multiple class="visually-hidden" on:change=move |ev| add_files(input_files(&ev))/>
                 </label>
                 <label for="composer" class="visually-hidden">{t!(i18n, chat.composer)}</label>
-                <textarea node_ref=textarea id="composer" rows="2" maxlength=api::rules::MESSAGE_MAX bind:value=draft on:keydown=on_keydown on:input=on_input
+                <textarea node_ref=textarea id="composer" rows="2" maxlength=api::rules::MESSAGE_MAX bind:value=draft
+                    disabled=move || silenced_until().is_some() on:keydown=on_keydown on:input=on_input
                     on:click=move |_| track_mention() on:blur=move |_| mention.set(None)
                     aria-autocomplete="list" aria-controls=move || (!candidates.with(Vec::is_empty)).then_some("mention-list")
                     aria-activedescendant=move || (!candidates.with(Vec::is_empty)).then(|| format!("mention-{}", active.get()))
                     on:paste=on_paste placeholder=move || t_string!(i18n, chat.composer_placeholder)
                     title=move || t_string!(i18n, chat.composer_hint) aria-describedby="composer-hint"></textarea>
                 <span id="composer-hint" class="visually-hidden">{t!(i18n, chat.composer_hint)}</span>
-                <button type="submit" class="primary">{t!(i18n, chat.send)}</button>
+                <button type="submit" class="primary" disabled=move || silenced_until().is_some() || slow_wait().is_some()>{t!(i18n, chat.send)}</button>
             </div>
             <Show when=move || dragging.get()>
                 <p class="drop-hint">{t!(i18n, files.drop_here)}</p>

@@ -31,6 +31,13 @@ pub fn EditRoomDialog(room: Room, close: Callback<()>) -> impl IntoView {
     let description = RwSignal::new(room.description.clone().unwrap_or_default());
     let private = RwSignal::new(room.visibility == Visibility::Private);
     let members_mention_all = RwSignal::new(room.members_mention_all);
+    let slow_mode = RwSignal::new(room.slow_mode_secs);
+    // The usual choices, and the room's own if it is another (set through the API).
+    let mut slow_choices = vec![0u32, 10, 30, 60, 300, 900, 3600];
+    if !slow_choices.contains(&room.slow_mode_secs) {
+        slow_choices.push(room.slow_mode_secs);
+        slow_choices.sort_unstable();
+    }
     let error = RwSignal::new(None::<ApiError>);
     let avatar_key = RwSignal::new(room.avatar.clone());
     let room_name = room.name.clone();
@@ -52,6 +59,7 @@ pub fn EditRoomDialog(room: Room, close: Callback<()>) -> impl IntoView {
                 Visibility::Public
             }),
             members_mention_all: Some(members_mention_all.get_untracked()),
+            slow_mode_secs: Some(slow_mode.get_untracked()),
         };
         spawn_local(async move {
             match rooms::edit(chat.session, id, &body).await {
@@ -73,9 +81,29 @@ pub fn EditRoomDialog(room: Room, close: Callback<()>) -> impl IntoView {
                 </div>
                 <RoomFields name description private/>
                 <label class="check"><input type="checkbox" bind:checked=members_mention_all/>" "{t!(i18n, chat.members_mention_all)}</label>
+                <div class="field">
+                    <label for="slow-mode">{t!(i18n, chat.slow_mode_label)}</label>
+                    <select id="slow-mode" on:change=move |ev| slow_mode.set(event_target_value(&ev).parse().unwrap_or(0))>
+                        {slow_choices.into_iter().map(|secs| view! {
+                            <option value=secs.to_string() selected=move || slow_mode.get() == secs>
+                                {move || slow_mode_choice(i18n, secs)}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </div>
                 <DialogActions close submit=tr(move || t_string!(i18n, chat.save).to_string())/>
             </form>
         </Dialog>
+    }
+}
+
+/// A slow-mode interval as a choice: off, seconds, minutes or hours.
+fn slow_mode_choice(i18n: leptos_i18n::I18nContext<Locale>, secs: u32) -> String {
+    match secs {
+        0 => t_string!(i18n, chat.slow_mode_off).to_string(),
+        s if s % 3600 == 0 => t_string!(i18n, chat.slow_mode_hours, n = s / 3600).to_string(),
+        s if s % 60 == 0 => t_string!(i18n, chat.slow_mode_minutes, n = s / 60).to_string(),
+        s => t_string!(i18n, chat.slow_mode_seconds, n = s).to_string(),
     }
 }
 

@@ -96,6 +96,9 @@ pub fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>, close: Callback<()>
                     let role = m.role;
                     let is_me = chat.me() == Some(user);
                     let member_name = StoredValue::new(m.user.name().to_owned());
+                    let silenced = m
+                        .silenced_until
+                        .is_some_and(|until| until > time::OffsetDateTime::now_utc());
                     view! {
                         <li class="member">
                             <div class="member-line">
@@ -109,6 +112,7 @@ pub fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>, close: Callback<()>
                                     RoomRole::Admin => t_string!(i18n, chat.role_admin),
                                     RoomRole::Member => "",
                                 }}</span>
+                                {silenced.then(|| view! { <span class="silenced-mark" title=move || t_string!(i18n, chat.silenced)>{move || t_string!(i18n, chat.silenced)}</span> })}
                             </div>
                             <div class="member-actions">
                             <Show when=move || !is_me>
@@ -152,6 +156,51 @@ pub fn MembersPanel(room: RoomId, my_role: Signal<RoomRole>, close: Callback<()>
                                 </button>
                             </Show>
                             <Show when={ move || !is_me && (my_role.get() > role) }>
+                                {if silenced {
+                                    view! {
+                                        <button type="button" class="link tiny" on:click=move |_| {
+                                            spawn_local(async move {
+                                                match rooms::unsilence(chat.session, room, user).await {
+                                                    Ok(()) => convo.reload_members(),
+                                                    Err(e) => error.set(Some(e)),
+                                                }
+                                            });
+                                        }>{move || t_string!(i18n, chat.unsilence)}</button>
+                                    }.into_any()
+                                } else {
+                                    view! {
+                                        <select class="silence" aria-label=move || t_string!(i18n, chat.silence_for) on:change=move |ev| {
+                                            let seconds: u64 = event_target_value(&ev).parse().unwrap_or(0);
+                                            if seconds > 0 {
+                                                spawn_local(async move {
+                                                    match rooms::silence(chat.session, room, user, seconds).await {
+                                                        Ok(()) => convo.reload_members(),
+                                                        Err(e) => error.set(Some(e)),
+                                                    }
+                                                });
+                                            }
+                                        }>
+                                            <option value="0" selected>{move || t_string!(i18n, chat.silence_for)}</option>
+                                            <option value="600">{move || t_string!(i18n, chat.silence_10_min)}</option>
+                                            <option value="3600">{move || t_string!(i18n, chat.silence_1_hour)}</option>
+                                            <option value="86400">{move || t_string!(i18n, chat.silence_1_day)}</option>
+                                        </select>
+                                    }.into_any()
+                                }}
+                                <button type="button" class="link tiny danger" on:click={
+                                    let name = member_name.get_value();
+                                    move |_| {
+                                        let question = t_string!(i18n, chat.confirm_ban, name = name.clone()).to_string();
+                                        if web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false) {
+                                            spawn_local(async move {
+                                                match rooms::ban(chat.session, room, user).await {
+                                                    Ok(()) => convo.reload_members(),
+                                                    Err(e) => error.set(Some(e)),
+                                                }
+                                            });
+                                        }
+                                    }
+                                }>{move || t_string!(i18n, chat.ban)}</button>
                                 <button type="button" class="link tiny danger" on:click={
                                     let name = member_name.get_value();
                                     move |_| {
