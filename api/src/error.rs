@@ -104,6 +104,8 @@ pub enum ErrorCode {
     LastAdmin,
     /// 403: a moderator may not act on a site admin or another moderator.
     StaffProtected,
+    /// 403: the account was deactivated by site staff; it cannot log in.
+    AccountDeactivated,
     /// 403: you are silenced in this room (禁言); `details.retry_after` seconds are left.
     Silenced,
     /// 403: you are banned from this room.
@@ -169,7 +171,8 @@ impl ErrorCode {
             | Self::MentionAllForbidden
             | Self::StaffProtected
             | Self::Silenced
-            | Self::BannedFromRoom => 403,
+            | Self::BannedFromRoom
+            | Self::AccountDeactivated => 403,
             Self::NotFound | Self::RouteNotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::UsernameTaken
@@ -236,6 +239,7 @@ impl ErrorCode {
             Self::StaffProtected => "staff_protected",
             Self::ContentBlocked => "content_blocked",
             Self::Silenced => "silenced",
+            Self::AccountDeactivated => "account_deactivated",
             Self::BannedFromRoom => "banned_from_room",
             Self::SlowMode => "slow_mode",
             Self::AlreadyFriends => "already_friends",

@@ -162,6 +162,10 @@ pub enum EndReason {
     PasswordChanged,
     /// A used refresh token was presented again: it was probably stolen.
     RefreshReuse,
+    /// Site staff deactivated the account.
+    Deactivated,
+    /// Site staff ended the account's sessions.
+    ForcedLogout,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -37,7 +37,17 @@ enum AdminCommand {
         login: String,
         role: String,
     },
-    /// Every account: id, username, e-mail, role, created.
+    /// Deactivate an account: its sessions end and it cannot log in.
+    Deactivate {
+        /// Username or e-mail address.
+        login: String,
+    },
+    /// Let a deactivated account log in again.
+    Reactivate {
+        /// Username or e-mail address.
+        login: String,
+    },
+    /// Every account: id, username, e-mail, role, created, active.
     ListUsers,
 }
 
@@ -116,6 +126,8 @@ async fn admin(
     let db = teahouse::db::connect(&config.database_url()).await?;
     let done = match command {
         AdminCommand::SetRole { login, role } => cli::set_role(&db, &login, &role).await,
+        AdminCommand::Deactivate { login } => cli::set_active(&db, &login, false).await,
+        AdminCommand::Reactivate { login } => cli::set_active(&db, &login, true).await,
         AdminCommand::ListUsers => cli::list_users(&db).await,
     };
     let text = done.map_err(|e| match e {

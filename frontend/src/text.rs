@@ -40,6 +40,7 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &ApiError) -> String {
         ErrorCode::LastAdmin => t_string!(i18n, errors.last_admin),
         ErrorCode::StaffProtected => t_string!(i18n, errors.staff_protected),
         ErrorCode::Silenced => t_string!(i18n, errors.silenced),
+        ErrorCode::AccountDeactivated => t_string!(i18n, errors.account_deactivated),
         ErrorCode::BannedFromRoom => t_string!(i18n, errors.banned_from_room),
         ErrorCode::SlowMode => t_string!(i18n, errors.slow_mode),
         ErrorCode::ContentBlocked => {

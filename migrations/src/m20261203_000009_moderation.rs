@@ -10,6 +10,7 @@
 //!   key (the filter's default and minimum policy first).
 //! - `audit_log`: every staff action and every filter hit: who, what, where, and the
 //!   details as JSON. No foreign keys: the log outlives what it is about.
+//! - `users.deactivated_at`: site staff deactivated the account (it cannot log in).
 //! - Room moderation: `room_members.silenced_until` (禁言: reads, cannot send until then),
 //!   `rooms.slow_mode_secs` (members send at most one message per that many seconds),
 //!   `room_bans` (removed and kept out until unbanned).
@@ -127,6 +128,18 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
+            .alter_table(
+                Table::alter()
+                    .table(Users::Table)
+                    .add_column(
+                        ColumnDef::new(Users::DeactivatedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
             .create_table(
                 Table::create()
                     .table(RoomBans::Table)
@@ -219,6 +232,14 @@ impl MigrationTrait for Migration {
         manager
             .alter_table(
                 Table::alter()
+                    .table(Users::Table)
+                    .drop_column(Users::DeactivatedAt)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
                     .table(RoomMembers::Table)
                     .drop_column(RoomMembers::SilencedUntil)
                     .to_owned(),
@@ -286,6 +307,7 @@ enum RoomMembers {
 enum Users {
     Table,
     Id,
+    DeactivatedAt,
 }
 
 #[derive(DeriveIden)]

@@ -78,6 +78,7 @@ pub async fn password_check(
         (status = 200, description = "Logged in", body = AuthSession),
         (status = 400, description = "`malformed_json`", body = ErrorBody),
         (status = 401, description = "`invalid_credentials`", body = ErrorBody),
+        (status = 403, description = "`account_deactivated`: site staff deactivated the account (said only with the right password)", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )

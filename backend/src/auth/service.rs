@@ -172,6 +172,13 @@ pub async fn login(
     let Some(user) = found else {
         return Err(AppError::InvalidCredentials);
     };
+    // Said only to someone who knows the password.
+    if user.deactivated_at.is_some() {
+        return Err(AppError::Rule {
+            code: api::ErrorCode::AccountDeactivated,
+            message: "this account was deactivated",
+        });
+    }
 
     let txn = crate::db::write_txn(&state.db).await?;
     let (session, replaced) = open_session(state, &txn, &user, user_agent).await?;
@@ -384,7 +391,7 @@ pub async fn change_password(
 }
 
 /// After the commit that ended them: forget these sessions and close their sockets.
-async fn sessions_ended(state: &AppState, ids: Vec<Uuid>, reason: EndReason) {
+pub(crate) async fn sessions_ended(state: &AppState, ids: Vec<Uuid>, reason: EndReason) {
     state.sessions.ended(&ids);
     state.hub.end_sessions(ids, reason).await;
 }

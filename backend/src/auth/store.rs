@@ -17,6 +17,8 @@ pub fn reason_from_str(reason: &str) -> Option<EndReason> {
         EndReason::Replaced,
         EndReason::PasswordChanged,
         EndReason::RefreshReuse,
+        EndReason::Deactivated,
+        EndReason::ForcedLogout,
     ]
     .into_iter()
     .find(|r| reason_str(*r) == reason)
@@ -28,6 +30,8 @@ fn reason_str(reason: EndReason) -> &'static str {
         EndReason::Replaced => "replaced",
         EndReason::PasswordChanged => "password_changed",
         EndReason::RefreshReuse => "refresh_reuse",
+        EndReason::Deactivated => "deactivated",
+        EndReason::ForcedLogout => "forced_logout",
     }
 }
 

@@ -32,6 +32,8 @@ pub struct Model {
     pub read_receipts: bool,
     pub avatar: Option<String>,
     pub storage_used: i64,
+    /// Deactivated by site staff: cannot log in; every session was ended.
+    pub deactivated_at: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }

@@ -161,6 +161,9 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
         .service(moderation::routes::remove_word)
         .service(moderation::routes::test)
         .service(moderation::routes::set_role)
+        .service(moderation::routes::deactivate)
+        .service(moderation::routes::reactivate)
+        .service(moderation::routes::force_logout)
         .service(moderation::routes::audit);
 }
 

@@ -19,6 +19,9 @@ pub mod action {
     pub const WORD_POLICIES_SET: &str = "word_policies_set";
     pub const ROOM_WORD_POLICY_SET: &str = "room_word_policy_set";
     pub const ROLE_SET: &str = "role_set";
+    pub const ACCOUNT_DEACTIVATED: &str = "account_deactivated";
+    pub const ACCOUNT_REACTIVATED: &str = "account_reactivated";
+    pub const FORCED_LOGOUT: &str = "forced_logout";
     pub const MEMBER_SILENCED: &str = "member_silenced";
     pub const MEMBER_UNSILENCED: &str = "member_unsilenced";
     pub const MEMBER_BANNED: &str = "member_banned";

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod audit_log;
 pub mod filter;
+pub mod people;
 pub mod routes;
 pub mod service;
 pub mod staff;

@@ -421,3 +421,73 @@ pub async fn audit(
         audit_log::page(&state, &auth, query.into_inner()).await?,
     ))
 }
+
+/// Deactivate an account (staff; moderators only members'): every session ends and every
+/// socket closes at once (`session_ended` with `deactivated`), and logging in answers 403
+/// `account_deactivated` until reactivated.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The person")),
+    responses(
+        (status = 204, description = "Deactivated"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not staff, or yourself; `staff_protected`: a moderator acting on staff", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`last_admin`: the server would have no active admin", body = ErrorBody),
+    )
+)]
+#[post("/admin/users/{id}/deactivate")]
+pub async fn deactivate(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    super::people::deactivate(&state, &auth, UserId(id.into_inner())).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Reactivate an account (staff): its owner may log in again.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The person")),
+    responses(
+        (status = 204, description = "Active again"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "`forbidden`; `staff_protected`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    )
+)]
+#[post("/admin/users/{id}/reactivate")]
+pub async fn reactivate(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    super::people::reactivate(&state, &auth, UserId(id.into_inner())).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// End every session of an account now (staff): its sockets get `session_ended` with
+/// `forced_logout`; logging in again works.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The person")),
+    responses(
+        (status = 204, description = "Logged out everywhere"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "`forbidden`; `staff_protected`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    )
+)]
+#[post("/admin/users/{id}/logout")]
+pub async fn force_logout(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    super::people::force_logout(&state, &auth, UserId(id.into_inner())).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

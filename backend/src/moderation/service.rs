@@ -713,7 +713,7 @@ pub async fn change_role(
         .await?
         .ok_or(AppError::NotFound)?;
     let was = Role::parse(&person.role).unwrap_or_default();
-    if was.is_admin() && !role.is_admin() && admins(&txn).await? <= 1 {
+    if was.is_admin() && !role.is_admin() && active_admins(&txn).await? <= 1 {
         return Err(AppError::Rule {
             code: ErrorCode::LastAdmin,
             message: "the server must keep at least one admin",
@@ -741,10 +741,12 @@ pub async fn change_role(
     Ok(person)
 }
 
-async fn admins(db: &impl sea_orm::ConnectionTrait) -> AppResult<u64> {
+/// Admins whose accounts are active: the server must keep one.
+pub async fn active_admins(db: &impl sea_orm::ConnectionTrait) -> AppResult<u64> {
     use sea_orm::{ColumnTrait as _, PaginatorTrait as _, QueryFilter as _};
     Ok(user::Entity::find()
         .filter(user::Column::Role.eq(Role::Admin.as_str()))
+        .filter(user::Column::DeactivatedAt.is_null())
         .count(db)
         .await?)
 }

@@ -569,3 +569,93 @@ async fn site_roles_moderators_and_the_last_admin() {
         json!({ "from": "admin", "to": "member" })
     );
 }
+
+#[actix_web::test]
+async fn deactivation_ends_sessions_and_sockets_at_once_and_login_is_refused() {
+    let app = spawn_app().await;
+    let (li, han, _room) = app.two_members().await;
+    let zhang = app.user("zhang").await;
+    let mut ws = app.ws(&han, json!([])).await;
+    let deactivate = format!("/api/v1/admin/users/{}/deactivate", han.id);
+    // Members cannot; a moderator cannot act on an admin; nobody on themselves.
+    app.post(&deactivate, &json!({}), Some(&zhang.access))
+        .await
+        .assert(403, "forbidden");
+    set_role(&app, &li, zhang.id, "moderator").await;
+    app.post(
+        &format!("/api/v1/admin/users/{}/deactivate", li.id),
+        &json!({}),
+        Some(&zhang.access),
+    )
+    .await
+    .assert(403, "staff_protected");
+    app.post(
+        &format!("/api/v1/admin/users/{}/deactivate", li.id),
+        &json!({}),
+        Some(&li.access),
+    )
+    .await
+    .assert(403, "forbidden");
+
+    // A moderator deactivates a member who is online.
+    let done = app.post(&deactivate, &json!({}), Some(&zhang.access)).await;
+    assert_eq!(done.status.as_u16(), 204, "{:?}", done.body);
+    let (frames, code) = ws.until_closed().await;
+    let ended = frames
+        .iter()
+        .find(|f| f["type"] == "session_ended")
+        .expect("session_ended before the close");
+    assert_eq!(ended["reason"], "deactivated");
+    assert!(code.is_some());
+    app.me(&han.access).await.assert(401, "session_ended");
+    let refresh = app.refresh(&han.refresh).await;
+    refresh.assert(401, "session_ended");
+    assert_eq!(refresh.body["details"]["reason"], "deactivated");
+    app.login("hanmeimei", &han.password)
+        .await
+        .assert(403, "account_deactivated");
+    // A wrong password learns nothing.
+    app.login("hanmeimei", "not-the-password-at-all")
+        .await
+        .assert(401, "invalid_credentials");
+
+    // Reactivated: in again.
+    let back = app
+        .post(
+            &format!("/api/v1/admin/users/{}/reactivate", han.id),
+            &json!({}),
+            Some(&zhang.access),
+        )
+        .await;
+    assert_eq!(back.status.as_u16(), 204);
+    let login = app.login("hanmeimei", &han.password).await;
+    assert_eq!(login.status.as_u16(), 200, "{:?}", login.body);
+
+    // Force logout: the session ends, logging in again works.
+    let access = login.body["access_token"].as_str().unwrap().to_owned();
+    let out = app
+        .post(
+            &format!("/api/v1/admin/users/{}/logout", han.id),
+            &json!({}),
+            Some(&li.access),
+        )
+        .await;
+    assert_eq!(out.status.as_u16(), 204);
+    app.me(&access).await.assert(401, "session_ended");
+    assert_eq!(
+        app.login("hanmeimei", &han.password).await.status.as_u16(),
+        200
+    );
+    let actions: Vec<String> = audit(&app, &li, "")
+        .await
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect();
+    for action in [
+        "account_deactivated",
+        "account_reactivated",
+        "forced_logout",
+    ] {
+        assert!(actions.iter().any(|a| a == action), "{action}: {actions:?}");
+    }
+}

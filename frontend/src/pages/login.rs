@@ -43,6 +43,7 @@ pub fn LoginPage() -> impl IntoView {
                 match why {
                     Ended::Elsewhere => t_string!(i18n, login.ended_elsewhere),
                     Ended::PasswordChanged => t_string!(i18n, login.ended_password),
+                    Ended::Deactivated => t_string!(i18n, login.ended_deactivated),
                     Ended::Other => t_string!(i18n, login.ended),
                 }
                 .to_string()

@@ -20,6 +20,8 @@ pub enum Ended {
     /// The account logged in somewhere else (single-session policy).
     Elsewhere,
     PasswordChanged,
+    /// Site staff deactivated the account.
+    Deactivated,
     Other,
 }
 
@@ -89,6 +91,7 @@ impl Session {
         let ended = match reason {
             Some(api::ws::EndReason::Replaced) => Ended::Elsewhere,
             Some(api::ws::EndReason::PasswordChanged) => Ended::PasswordChanged,
+            Some(api::ws::EndReason::Deactivated) => Ended::Deactivated,
             _ => Ended::Other,
         };
         if self.user.get_untracked().is_some() {
