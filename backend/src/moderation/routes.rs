@@ -370,6 +370,7 @@ pub async fn test(
 
 /// Give someone a site role (admins). The last admin cannot be demoted.
 #[utoipa::path(
+    operation_id = "set_site_role",
     tag = "admin",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "The person")),

@@ -13,6 +13,24 @@ fn checked_in_document_matches_the_code() {
     );
 }
 
+/// Generated clients name a method after each `operationId` (Redocly's
+/// `operation-operationId-unique`): two handlers with one function name in different
+/// features must not share one.
+#[test]
+fn every_operation_id_is_unique() {
+    let doc: serde_json::Value = serde_json::from_str(&teahouse::http::openapi_json()).unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if let Some(id) = op["operationId"].as_str()
+                && let Some(first) = seen.insert(id.to_owned(), format!("{method} {path}"))
+            {
+                panic!("operationId {id} is used by {first} and {method} {path}");
+            }
+        }
+    }
+}
+
 #[test]
 fn checked_in_socket_schema_matches_the_code() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/socket.json");
