@@ -31,6 +31,27 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AdminCommand {
+    /// Create an account (a temporary password is printed unless --password-stdin).
+    CreateUser {
+        username: String,
+        email: String,
+        /// member, moderator or admin.
+        #[arg(long, default_value = "member")]
+        role: String,
+        /// Shorthand for --role admin.
+        #[arg(long)]
+        admin: bool,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password (printed unless --password-stdin); every session ends.
+    ResetPassword {
+        /// Username or e-mail address.
+        login: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
     /// Give someone a site role: member, moderator or admin (the last admin stays one).
     SetRole {
         /// Username or e-mail address.
@@ -124,7 +145,38 @@ async fn admin(
     use teahouse::admin::cli;
     std::fs::create_dir_all(&config.data_dir)?;
     let db = teahouse::db::connect(&config.database_url()).await?;
+    let stdin_password = |wanted: bool| -> Option<String> {
+        let mut line = String::new();
+        (wanted && std::io::stdin().read_line(&mut line).is_ok())
+            .then(|| line.trim_end_matches(['\r', '\n']).to_owned())
+    };
     let done = match command {
+        AdminCommand::CreateUser {
+            username,
+            email,
+            role,
+            admin,
+            password_stdin,
+        } => match api::users::Role::parse(if admin { "admin" } else { role.trim() }) {
+            Some(role) => {
+                cli::create_user(
+                    &db,
+                    config,
+                    &username,
+                    &email,
+                    role,
+                    stdin_password(password_stdin),
+                )
+                .await
+            }
+            None => Err(teahouse::error::AppError::BadRequest(format!(
+                "unknown role {role:?}: member, moderator or admin"
+            ))),
+        },
+        AdminCommand::ResetPassword {
+            login,
+            password_stdin,
+        } => cli::reset_password(&db, config, &login, stdin_password(password_stdin)).await,
         AdminCommand::SetRole { login, role } => cli::set_role(&db, &login, &role).await,
         AdminCommand::Deactivate { login } => cli::set_active(&db, &login, false).await,
         AdminCommand::Reactivate { login } => cli::set_active(&db, &login, true).await,
@@ -132,6 +184,17 @@ async fn admin(
     };
     let text = done.map_err(|e| match e {
         teahouse::error::AppError::NotFound => "no such account".to_owned(),
+        teahouse::error::AppError::Validation(fields) => format!(
+            "invalid: {}",
+            fields
+                .iter()
+                .map(|(field, code)| format!(
+                    "{field}: {}",
+                    serde_json::to_string(code).unwrap_or_default()
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         other => other.to_string(),
     })?;
     let mut out = std::io::stdout();

@@ -33,3 +33,35 @@ test("a private message shows Unread, then Read once the other opens the chat", 
   await expect(han.getByRole("log").locator(".receipt")).toHaveCount(0);
   await snap(li, "01-read");
 });
+
+// Opened before the contact list has loaded, a private chat shows as a room first and then
+// as the chat (the composer is made again): what was typed in between is kept. Written
+// while looking into one CI run of stop 25 where the test above typed, pressed Enter and
+// nothing was sent (the composer was empty, no request left); this path was the suspect
+// but keeps the text here, so that failure's cause is still open (issue notes).
+test("what is typed while a private chat is still loading survives the switch", async ({ browser, request }) => {
+  const suffix = Date.now().toString(36);
+  const li = await loggedInPage(browser, request, `lw_${suffix}`);
+  const han = await loggedInPage(browser, request, `hw_${suffix}`);
+  const [l, h] = [await me(li), await me(han)];
+  await request.post("/api/v1/friends/requests", { headers: { Authorization: `Bearer ${l.access}` }, data: { user_id: h.id } });
+  await request.post(`/api/v1/friends/requests/${l.id}/accept`, { headers: { Authorization: `Bearer ${h.access}` }, data: {} });
+  const chat = await (await request.post("/api/v1/chats", { headers: { Authorization: `Bearer ${l.access}` }, data: { user_id: h.id } })).json();
+
+  // The contact list answers only when released.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await li.route("**/api/v1/conversations", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await li.goto(`/rooms/${chat.room_id}/${chat.post_id}`);
+  const composer = li.getByLabel("Message", { exact: true });
+  await composer.fill("typed early");
+  await expect(li.locator(".room-view.direct")).toHaveCount(0);
+  release();
+  await expect(li.locator(".room-view.direct")).toBeVisible();
+  await expect(composer).toHaveValue("typed early");
+  await composer.press("Enter");
+  await expect(li.getByRole("log").locator(".message", { hasText: "typed early" })).toBeVisible();
+});

@@ -36,6 +36,23 @@ pub async fn register(
     req: Register,
     user_agent: Option<String>,
 ) -> AppResult<AuthSession> {
+    let (txn, inserted) = new_account(&state.db, &state.hasher, req, None).await?;
+    let (session, _) = open_session(state, &txn, &inserted, user_agent).await?;
+    txn.commit().await?;
+    tracing::info!(user_id = inserted.id, "registered");
+    Ok(session)
+}
+
+/// The rules of a new account, for registration and the command line: every field parsed
+/// (every problem reported at once), the names free, the password hashed, the row written
+/// in a write transaction that is returned open. `role` `None`: the first account on a new
+/// server runs it (admin), everyone after is a member.
+pub async fn new_account(
+    db: &sea_orm::DatabaseConnection,
+    hasher: &super::password::PasswordHasher,
+    req: Register,
+    role: Option<Role>,
+) -> AppResult<(sea_orm::DatabaseTransaction, user::Model)> {
     // Parse every field and report every problem at once.
     let mut problems = BTreeMap::new();
     let username = Username::parse(&req.username)
@@ -63,15 +80,14 @@ pub async fn register(
     }
 
     // Cheap checks first, so a taken name costs no hash.
-    ensure_available(&state.db, &username, &email, phone.as_deref()).await?;
-    let password_hash = state.hasher.hash(req.password).await?;
+    ensure_available(db, &username, &email, phone.as_deref()).await?;
+    let password_hash = hasher.hash(req.password).await?;
 
     let now = OffsetDateTime::now_utc();
-    // The first account on a new server runs it.
-    let role = if user_store::any_user(&state.db).await? {
-        Role::Member
-    } else {
-        Role::Admin
+    let role = match role {
+        Some(role) => role,
+        None if user_store::any_user(db).await? => Role::Member,
+        None => Role::Admin,
     };
     let new_user = user::ActiveModel {
         username: Set(username.display.clone()),
@@ -92,7 +108,7 @@ pub async fn register(
         ..Default::default()
     };
 
-    let txn = crate::db::write_txn(&state.db).await?;
+    let txn = crate::db::write_txn(db).await?;
     let inserted = match user::Entity::insert(new_user)
         .exec_with_returning(&txn)
         .await
@@ -101,15 +117,12 @@ pub async fn register(
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             // Lost a race with another registration of the same name: say which field.
             drop(txn);
-            ensure_available(&state.db, &username, &email, phone.as_deref()).await?;
+            ensure_available(db, &username, &email, phone.as_deref()).await?;
             return Err(AppError::internal(err));
         }
         Err(err) => return Err(err.into()),
     };
-    let (session, _) = open_session(state, &txn, &inserted, user_agent).await?;
-    txn.commit().await?;
-    tracing::info!(user_id = inserted.id, "registered");
-    Ok(session)
+    Ok((txn, inserted))
 }
 
 async fn ensure_available(

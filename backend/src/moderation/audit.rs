@@ -22,6 +22,8 @@ pub mod action {
     pub const ACCOUNT_DEACTIVATED: &str = "account_deactivated";
     pub const ACCOUNT_REACTIVATED: &str = "account_reactivated";
     pub const FORCED_LOGOUT: &str = "forced_logout";
+    pub const PASSWORD_RESET: &str = "password_reset";
+    pub const ACCOUNT_CREATED: &str = "account_created";
     pub const MEMBER_SILENCED: &str = "member_silenced";
     pub const MEMBER_UNSILENCED: &str = "member_unsilenced";
     pub const MEMBER_BANNED: &str = "member_banned";

@@ -134,3 +134,48 @@ pub async fn force_logout(state: &AppState, auth: &AuthUser, target: UserId) -> 
     crate::auth::service::sessions_ended(state, ended, EndReason::ForcedLogout).await;
     Ok(())
 }
+
+/// Sets a new password for someone (the command line's reset, later the console's) and
+/// ends every session of theirs; returns the sessions ended.
+pub async fn set_password(
+    db: &DatabaseConnection,
+    hasher: &crate::auth::password::PasswordHasher,
+    actor: Option<UserId>,
+    target: UserId,
+    password: String,
+) -> AppResult<Vec<uuid::Uuid>> {
+    let person = crate::users::store::by_id(db, target.0)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if let Some(problem) =
+        crate::auth::password::password_problem(&password, &person.username, &[&person.email])
+    {
+        return Err(AppError::field("password", problem));
+    }
+    let hash = hasher.hash(password).await?;
+    let txn = crate::db::write_txn(db).await?;
+    user::Entity::update(user::ActiveModel {
+        id: Set(target.0),
+        password_hash: Set(hash),
+        updated_at: Set(OffsetDateTime::now_utc()),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await?;
+    let ended =
+        crate::auth::store::end_other_sessions(&txn, target.0, None, EndReason::PasswordChanged)
+            .await?;
+    audit::record(
+        &txn,
+        Entry {
+            actor,
+            action: action::PASSWORD_RESET,
+            room: None,
+            target_user: Some(target),
+            details: serde_json::json!({ "sessions_ended": ended.len() }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ended)
+}

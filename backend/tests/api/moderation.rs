@@ -659,3 +659,96 @@ async fn deactivation_ends_sessions_and_sockets_at_once_and_login_is_refused() {
         assert!(actions.iter().any(|a| a == action), "{action}: {actions:?}");
     }
 }
+
+#[actix_web::test]
+async fn the_command_line_creates_accounts_resets_passwords_and_keeps_an_admin() {
+    use teahouse::admin::cli;
+    let app = spawn_app().await;
+    let first = app.user("first").await;
+    // A second connection, as `teahouse admin …` makes while the server runs.
+    let db = teahouse::db::connect(&app.config.database_url())
+        .await
+        .unwrap();
+    let out = cli::create_user(
+        &db,
+        &app.config,
+        "boss",
+        "boss@example.com",
+        api::users::Role::Admin,
+        None,
+    )
+    .await
+    .unwrap();
+    let password = out.split("temporary password: ").nth(1).unwrap().trim();
+    let login = app.login("boss", password).await;
+    assert_eq!(login.status.as_u16(), 200, "{:?}", login.body);
+    assert_eq!(login.body["user"]["role"], "admin");
+    // The rules of registration hold.
+    let taken = cli::create_user(
+        &db,
+        &app.config,
+        "BOSS",
+        "other@example.com",
+        api::users::Role::Member,
+        None,
+    )
+    .await;
+    assert!(matches!(
+        taken,
+        Err(teahouse::error::AppError::Taken { .. })
+    ));
+    let weak = cli::create_user(
+        &db,
+        &app.config,
+        "weak",
+        "weak@example.com",
+        api::users::Role::Member,
+        Some("password".into()),
+    )
+    .await;
+    assert!(matches!(
+        weak,
+        Err(teahouse::error::AppError::Validation(_))
+    ));
+
+    // A reset: the old session's refresh ends, the new password works.
+    let out = cli::reset_password(
+        &db,
+        &app.config,
+        "first",
+        Some("a-brand-new-tea-leaf".into()),
+    )
+    .await
+    .unwrap();
+    assert!(out.contains("1 sessions ended"), "{out}");
+    let refresh = app.refresh(&first.refresh).await;
+    refresh.assert(401, "session_ended");
+    assert_eq!(refresh.body["details"]["reason"], "password_changed");
+    app.login("first", &first.password)
+        .await
+        .assert(401, "invalid_credentials");
+    let again = app.login("first", "a-brand-new-tea-leaf").await;
+    assert_eq!(again.status.as_u16(), 200);
+    let first = TestUser {
+        access: again.body["access_token"].as_str().unwrap().to_owned(),
+        ..first
+    };
+
+    // Two admins: one may be deactivated, never the last.
+    cli::set_active(&db, "boss", false).await.unwrap();
+    let last = cli::set_active(&db, "first", false).await;
+    assert!(
+        matches!(&last, Err(e) if e.code() == api::ErrorCode::LastAdmin),
+        "{last:?}"
+    );
+    let users = cli::list_users(&db).await.unwrap();
+    assert!(
+        users
+            .lines()
+            .any(|l| l.contains("boss") && l.ends_with("\tno")),
+        "{users}"
+    );
+    let entries = audit(&app, &first, "account_created").await;
+    assert_eq!(entries[0]["target"]["username"], "boss");
+    assert!(entries[0]["actor"].is_null());
+}

@@ -46,6 +46,7 @@ pub fn Composer(post: PostId) -> impl IntoView {
     // (kept in this browser, per account; logging out forgets it).
     let draft_key = chat.me().map(|me| drafts::key(me, post));
     let draft = RwSignal::new(draft_key.as_deref().map(drafts::load).unwrap_or_default());
+    let input_key = draft_key.clone();
     Effect::new(move |previous: Option<()>| {
         let text = draft.get();
         if previous.is_some()
@@ -341,6 +342,12 @@ pub fn Composer(post: PostId) -> impl IntoView {
         }
     };
     let on_input = move |_| {
+        // Kept at once, not only by the effect after the next render: a composer replaced
+        // right after typing (a private chat opened before the contact list has loaded
+        // shows as a room first) starts from what was typed.
+        if let (Some(key), Some(ta)) = (input_key.as_deref(), textarea.get_untracked()) {
+            drafts::save(key, &ta.value());
+        }
         track_mention();
         if warning.with_untracked(Option::is_some) {
             warning.set(None);
