@@ -225,31 +225,48 @@ pub(crate) async fn insert_member(
     Ok(())
 }
 
-/// My rooms, newest first by their last event.
+/// My rooms, newest first by their last event. Read in one snapshot: each room's `seq`
+/// (where the socket resumes) and its unread count must agree, or a message committed
+/// between the two reads is counted here and again when the socket replays it.
 pub async fn list_mine(state: &AppState, auth: &AuthUser) -> AppResult<Vec<MyRoom>> {
+    use sea_orm::{AccessMode, DbBackend, IsolationLevel, TransactionTrait as _};
+    let txn = match state.db.get_database_backend() {
+        DbBackend::Postgres => {
+            state
+                .db
+                .begin_with_config(
+                    Some(IsolationLevel::RepeatableRead),
+                    Some(AccessMode::ReadOnly),
+                )
+                .await?
+        }
+        // A read transaction in WAL mode is one snapshot from its first read.
+        _ => state.db.begin().await?,
+    };
     let mut rooms = Vec::new();
-    for (membership, room) in store::my_rooms(&state.db, auth.user_id).await? {
+    for (membership, room) in store::my_rooms(&txn, auth.user_id).await? {
         if room.kind != super::KIND_GROUP {
             continue;
         }
-        rooms.push(my_room(state, &membership, &room).await?);
+        rooms.push(my_room(&txn, &membership, &room).await?);
     }
+    txn.commit().await?;
     rooms.sort_by(|a, b| b.seq.cmp(&a.seq).then(b.room.id.cmp(&a.room.id)));
     Ok(rooms)
 }
 
 async fn my_room(
-    state: &AppState,
+    db: &impl ConnectionTrait,
     membership: &room_member::Model,
     room: &room::Model,
 ) -> AppResult<MyRoom> {
     let room_id = RoomId(room.id);
-    let default_post = store::default_post(&state.db, room_id)
+    let default_post = store::default_post(db, room_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let unread = messages::unread::total(
         &messages::unread::room(
-            &state.db,
+            db,
             UserId(membership.user_id),
             room_id,
             membership.read_floor,
@@ -257,14 +274,14 @@ async fn my_room(
         .await?,
     );
     Ok(MyRoom {
-        room: to_room(room, store::member_count(&state.db, room_id).await?),
+        room: to_room(room, store::member_count(db, room_id).await?),
         role: super::role_from_str(&membership.role),
         seq: room.last_seq,
         default_post_id: PostId(default_post.id),
         unread,
         muted: membership.muted,
         silenced_until: super::moderation::still_silenced(membership.silenced_until),
-        announcement: super::announcement::of(&state.db, room).await?,
+        announcement: super::announcement::of(db, room).await?,
         announcement_unseen: super::announcement::unseen(room, membership),
     })
 }
@@ -410,7 +427,7 @@ pub async fn join(
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(JoinResult::Joined {
-        room: Box::new(my_room(state, &membership, &room).await?),
+        room: Box::new(my_room(&state.db, &membership, &room).await?),
     })
 }
 
