@@ -7,7 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 . scripts/setup.sh
 echo "==> building the web app" >&2
-trunk build --release
+./scripts/build-web.sh
 echo "==> building the server" >&2
 cargo build --release --bin teahouse
 exec ./target/release/teahouse serve

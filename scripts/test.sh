@@ -17,6 +17,7 @@ step "clippy (server, shared types, migrations)"
 cargo clippy --all-targets -- -D warnings
 step "clippy (web app, wasm32)"
 cargo clippy -p teahouse-frontend --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p teahouse-frontend --features admin --target wasm32-unknown-unknown -- -D warnings
 
 step "OpenAPI lint (Redocly, offline)"
 # The document is generated; this checks what generated clients see of it (openapi.rs
@@ -43,7 +44,7 @@ else
 fi
 
 step "web app build"
-trunk build --release
+./scripts/build-web.sh
 
 step "browser tests (Playwright + Chromium)"
 cargo build --bin teahouse --bin teahouse-bench

@@ -23,6 +23,10 @@ pub struct Register {
     /// 8–128 characters, not a common password, not the username.
     #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub password: String,
+    /// The server's invite code, when registration is by invite
+    /// (`ServerInfo.registration`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite_code: Option<String>,
 }
 
 /// `POST /auth/login`.

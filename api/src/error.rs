@@ -104,6 +104,10 @@ pub enum ErrorCode {
     LastAdmin,
     /// 403: a moderator may not act on a site admin or another moderator.
     StaffProtected,
+    /// 403: registration is closed on this server; an admin creates accounts.
+    RegistrationClosed,
+    /// 403: registration here needs an invite code, and this one is missing or wrong.
+    InviteInvalid,
     /// 403: the account was deactivated by site staff; it cannot log in.
     AccountDeactivated,
     /// 403: you are silenced in this room (禁言); `details.retry_after` seconds are left.
@@ -172,6 +176,8 @@ impl ErrorCode {
             | Self::StaffProtected
             | Self::Silenced
             | Self::BannedFromRoom
+            | Self::RegistrationClosed
+            | Self::InviteInvalid
             | Self::AccountDeactivated => 403,
             Self::NotFound | Self::RouteNotFound => 404,
             Self::MethodNotAllowed => 405,
@@ -240,6 +246,8 @@ impl ErrorCode {
             Self::ContentBlocked => "content_blocked",
             Self::Silenced => "silenced",
             Self::AccountDeactivated => "account_deactivated",
+            Self::RegistrationClosed => "registration_closed",
+            Self::InviteInvalid => "invite_invalid",
             Self::BannedFromRoom => "banned_from_room",
             Self::SlowMode => "slow_mode",
             Self::AlreadyFriends => "already_friends",
@@ -298,6 +306,8 @@ pub enum FieldCode {
     Blocked,
     /// Milder than the server allows (a room's word policy).
     BelowMinimum,
+    /// A number outside the range the field documents.
+    OutOfRange,
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! (`backend/`) and the browser app (`frontend/`). Requests are verb + noun (`Register`,
 //! `EditProfile`), responses are nouns (`Me`, `AuthSession`).
 
+/// The admin console: dashboard, people, rooms, settings, reports.
+pub mod admin;
 /// Accounts: registration, login, token refresh, logout.
 pub mod auth;
 /// The contact list: every conversation with its unread count and last message.

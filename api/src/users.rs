@@ -3,7 +3,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// A person's place on the server (not in a room: that is `rooms::RoomRole`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -237,6 +239,8 @@ pub struct ServerInfo {
     /// The sensitive-word filter's default and minimum policy (a room's own choice is
     /// `Room.word_policy`; the one in force is `WordPolicies::effective`).
     pub word_policies: crate::moderation::WordPolicies,
+    /// The language the app starts in for someone who has not chosen one.
+    pub default_language: crate::admin::Language,
 }
 
 /// How anyone may get an account.
@@ -246,6 +250,10 @@ pub struct ServerInfo {
 pub enum RegistrationMode {
     /// Anyone who reaches the server may register.
     Open,
+    /// Registration needs the server's invite code (`Register.invite_code`).
+    Invite,
+    /// Nobody may register; admins create accounts (`teahouse admin create-user`).
+    Closed,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,7 +11,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 
 /// Bumped when a frame changes incompatibly.
-pub const PROTOCOL_VERSION: u32 = 5;
+pub const PROTOCOL_VERSION: u32 = 6;
 
 /// Close codes the server uses (4000–4999 are the application's).
 pub mod close {
@@ -138,6 +138,11 @@ pub enum ServerFrame {
         /// Of the post's unread, those that mention me.
         #[serde(default)]
         post_mentioned: i64,
+    },
+    /// A moderator acted on a message I reported (sent to every socket of mine; also in
+    /// `GET /reports`).
+    ReportResolved {
+        report: crate::admin::MyReport,
     },
     Pong,
     /// This session was ended; the socket closes after this frame.

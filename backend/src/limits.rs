@@ -16,26 +16,41 @@ use std::{
     hash::Hash,
     net::IpAddr,
     num::NonZeroU32,
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, RwLock},
     time::Duration,
 };
 use uuid::Uuid;
 
-/// One kind of limit, keyed by whom it counts.
+/// One kind of limit, keyed by whom it counts. Admins may change the rate while the
+/// server runs (`set_rate`): the buckets start full again at the new rate.
 pub struct Limit<K: Hash + Eq + Clone> {
-    limiter: Option<DefaultKeyedRateLimiter<K>>,
+    limiter: RwLock<Option<Arc<DefaultKeyedRateLimiter<K>>>>,
+    enabled: bool,
 }
 
 impl<K: Hash + Eq + Clone> Limit<K> {
     pub fn new(rate: Rate, enabled: bool) -> Self {
         Self {
-            limiter: enabled.then(|| RateLimiter::keyed(quota(rate))),
+            limiter: RwLock::new(enabled.then(|| Arc::new(RateLimiter::keyed(quota(rate))))),
+            enabled,
         }
     }
 
-    /// Takes one from `key`'s bucket, or says how long to wait.
+    fn current(&self) -> Option<Arc<DefaultKeyedRateLimiter<K>>> {
+        match self.limiter.read() {
+            Ok(l) => l.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Takes one from `key`'s bucket, or says how long to wait. (A read lock, shared by
+    /// every caller; only an admin's change of rate writes.)
     pub fn check(&self, key: &K) -> AppResult<()> {
-        let Some(limiter) = &self.limiter else {
+        let guard = match self.limiter.read() {
+            Ok(l) => l,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let Some(limiter) = guard.as_ref() else {
             return Ok(());
         };
         limiter
@@ -45,9 +60,21 @@ impl<K: Hash + Eq + Clone> Limit<K> {
             })
     }
 
+    /// From now on, this rate (nothing when limits are off in the configuration).
+    pub fn set_rate(&self, rate: Rate) {
+        if !self.enabled {
+            return;
+        }
+        let fresh = Some(Arc::new(RateLimiter::keyed(quota(rate))));
+        match self.limiter.write() {
+            Ok(mut slot) => *slot = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+    }
+
     /// Forgets keys whose buckets are full again.
     pub fn sweep(&self) {
-        if let Some(limiter) = &self.limiter {
+        if let Some(limiter) = self.current() {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
@@ -150,6 +177,17 @@ impl Limits {
             session,
             person,
         })
+    }
+
+    /// Sockets open now: in all, and per session.
+    pub fn sockets_open(&self) -> (u64, HashMap<Uuid, u32>) {
+        match self.sockets.lock() {
+            Ok(counts) => (
+                counts.people.values().map(|n| u64::from(*n)).sum(),
+                counts.sessions.clone(),
+            ),
+            Err(_) => (0, HashMap::new()),
+        }
     }
 
     /// Forgets idle keys (every minute, from `startup`).

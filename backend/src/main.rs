@@ -70,6 +70,16 @@ enum AdminCommand {
     },
     /// Every account: id, username, e-mail, role, created, active.
     ListUsers,
+    /// Copy the database and the uploaded files into DIR (new or empty), while the server
+    /// runs: SQLite with VACUUM INTO, PostgreSQL with pg_dump.
+    Backup { dir: std::path::PathBuf },
+    /// Put a backup back into the configured database and data directory. Stop the
+    /// server first; an existing SQLite file is replaced only with --force.
+    Restore {
+        dir: std::path::PathBuf,
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[actix_web::main]
@@ -144,6 +154,20 @@ async fn admin(
 ) -> Result<(), teahouse::startup::StartupError> {
     use teahouse::admin::cli;
     std::fs::create_dir_all(&config.data_dir)?;
+    // These two work on files as much as on the database, and must not open (and so
+    // migrate) the database they are about to replace.
+    let files_done = match &command {
+        AdminCommand::Backup { dir } => Some(teahouse::admin::backup::backup(config, dir).await),
+        AdminCommand::Restore { dir, force } => {
+            Some(teahouse::admin::backup::restore(config, dir, *force).await)
+        }
+        _ => None,
+    };
+    if let Some(done) = files_done {
+        let text = done?;
+        std::io::stdout().write_all(format!("{text}\n").as_bytes())?;
+        return Ok(());
+    }
     let db = teahouse::db::connect(&config.database_url()).await?;
     let stdin_password = |wanted: bool| -> Option<String> {
         let mut line = String::new();
@@ -181,6 +205,7 @@ async fn admin(
         AdminCommand::Deactivate { login } => cli::set_active(&db, &login, false).await,
         AdminCommand::Reactivate { login } => cli::set_active(&db, &login, true).await,
         AdminCommand::ListUsers => cli::list_users(&db).await,
+        AdminCommand::Backup { .. } | AdminCommand::Restore { .. } => return Ok(()),
     };
     let text = done.map_err(|e| match e {
         teahouse::error::AppError::NotFound => "no such account".to_owned(),

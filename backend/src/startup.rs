@@ -62,6 +62,18 @@ impl Application {
         let moderation = crate::moderation::service::load(&db)
             .await
             .map_err(|e| e.to_string())?;
+        let settings = crate::admin::settings::load(&db, &config)
+            .await
+            .map_err(|e| e.to_string())?;
+        let limits = crate::limits::Limits::new(&config.limits);
+        limits.messages.set_rate(crate::config::Rate {
+            burst: settings.message_rate.burst,
+            refill_ms: settings.message_rate.refill_ms,
+        });
+        limits.uploads.set_rate(crate::config::Rate {
+            burst: settings.upload_rate.burst,
+            refill_ms: settings.upload_rate.refill_ms,
+        });
         let state = AppState {
             moderation: Arc::new(moderation),
             files,
@@ -79,7 +91,8 @@ impl Application {
             login_throttle: Arc::new(LoginThrottle::new(auth)),
             hub,
             sessions: Arc::default(),
-            limits: Arc::new(crate::limits::Limits::new(&config.limits)),
+            limits: Arc::new(limits),
+            settings: Arc::new(crate::admin::settings::Live::new(settings)),
             trusted_proxies: config
                 .trusted_proxies
                 .iter()
@@ -99,6 +112,10 @@ impl Application {
         )));
         if state.config.static_dir.join("index.html").is_file() {
             http::assets::precompress(&state.config.static_dir, &asset_cache.0);
+            http::assets::precompress(
+                &state.config.static_dir.join(http::spa::ADMIN),
+                &asset_cache.0,
+            );
         }
         let server_state = state.clone();
         let server = HttpServer::new(move || {
@@ -192,6 +209,10 @@ where
         >,
 {
     if static_dir.join("index.html").is_file() {
+        let app = match http::spa::admin_files(static_dir) {
+            Some(admin) => app.service(admin),
+            None => app,
+        };
         app.service(http::spa::files(static_dir))
     } else {
         app.default_service(web::to(http::spa::not_built))

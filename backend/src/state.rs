@@ -27,6 +27,8 @@ pub struct AppState {
     pub files: crate::files::Files,
     /// Rate limits and open sockets.
     pub limits: Arc<crate::limits::Limits>,
+    /// The settings admins change while the server runs (`admin::settings`).
+    pub settings: Arc<crate::admin::settings::Live>,
     /// The sensitive-word filter's lists and policies.
     pub moderation: Arc<crate::moderation::Moderation>,
     /// Proxies whose `X-Forwarded-For` is believed (`Config::trusted_proxies`).

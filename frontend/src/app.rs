@@ -97,6 +97,8 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/friends") view=|| view! { <RequireLogin><FriendsPage/></RequireLogin> }/>
                     <Route path=path!("/settings") view=|| view! { <RequireLogin><SettingsPage/></RequireLogin> }/>
                     <Route path=path!("/settings/:section") view=|| view! { <RequireLogin><SettingsPage/></RequireLogin> }/>
+                    <Route path=path!("/admin") view=|| view! { <RequireLogin><AdminConsole/></RequireLogin> }/>
+                    <Route path=path!("/admin/:section") view=|| view! { <RequireLogin><AdminConsole/></RequireLogin> }/>
                     <Route path=path!("/me") view=|| view! { <Redirect path="/settings"/> }/>
                     <Route path=path!("/me/password") view=|| view! { <Redirect path="/settings/password"/> }/>
                 </Routes>
@@ -127,6 +129,8 @@ pub enum Page {
     Friends,
     /// The settings, at a section (`profile`, `password`, `notifications`, `appearance`).
     Settings(Option<&'static str>),
+    /// The admin console, at a section (`dashboard`, `reports`, `people`, …).
+    Admin(Option<&'static str>),
 }
 
 impl Page {
@@ -140,6 +144,8 @@ impl Page {
             Page::Friends => "/friends".into(),
             Page::Settings(None) => "/settings".into(),
             Page::Settings(Some(section)) => format!("/settings/{section}"),
+            Page::Admin(None) => "/admin".into(),
+            Page::Admin(Some(section)) => format!("/admin/{section}"),
         }
     }
 }
@@ -163,4 +169,23 @@ fn Navigation() -> impl IntoView {
             navigate(path, Default::default())
         }))
     });
+}
+
+/// The admin console, in the build that has it (`--features admin`, served under
+/// `/admin`).
+#[cfg(feature = "admin")]
+#[component]
+fn AdminConsole() -> impl IntoView {
+    view! { <crate::pages::admin::AdminPage/> }
+}
+
+/// In the app most people load, `/admin` reached without a page load (history, a link
+/// inside the app) loads the page again: the server answers it with the console's build.
+#[cfg(not(feature = "admin"))]
+#[component]
+fn AdminConsole() -> impl IntoView {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+    view! { <p class="muted">{t!(use_i18n(), app.loading)}</p> }
 }

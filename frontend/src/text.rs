@@ -41,6 +41,8 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &ApiError) -> String {
         ErrorCode::StaffProtected => t_string!(i18n, errors.staff_protected),
         ErrorCode::Silenced => t_string!(i18n, errors.silenced),
         ErrorCode::AccountDeactivated => t_string!(i18n, errors.account_deactivated),
+        ErrorCode::RegistrationClosed => t_string!(i18n, errors.registration_closed),
+        ErrorCode::InviteInvalid => t_string!(i18n, errors.invite_invalid),
         ErrorCode::BannedFromRoom => t_string!(i18n, errors.banned_from_room),
         ErrorCode::SlowMode => t_string!(i18n, errors.slow_mode),
         ErrorCode::ContentBlocked => {
@@ -110,6 +112,7 @@ pub fn field_text(i18n: I18nContext<Locale>, code: FieldCode) -> String {
         FieldCode::NotMember => t_string!(i18n, fields.not_member),
         FieldCode::Blocked => t_string!(i18n, fields.blocked),
         FieldCode::BelowMinimum => t_string!(i18n, fields.below_minimum),
+        FieldCode::OutOfRange => t_string!(i18n, fields.out_of_range),
     };
     text.to_string()
 }

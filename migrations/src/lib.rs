@@ -14,6 +14,7 @@ mod m20261201_000006_attention;
 mod m20261202_000007_rich_messages;
 mod m20261202_000008_mentions_pins;
 mod m20261203_000009_moderation;
+mod m20261205_000010_reports;
 
 pub use m20261201_000005_audit::erased_payload_sql;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_rich_messages::Migration),
             Box::new(m20261202_000008_mentions_pins::Migration),
             Box::new(m20261203_000009_moderation::Migration),
+            Box::new(m20261205_000010_reports::Migration),
         ]
     }
 }

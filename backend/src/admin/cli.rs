@@ -63,6 +63,7 @@ pub async fn create_user(
         email: email.to_owned(),
         phone: None,
         password: password.clone(),
+        invite_code: None,
     };
     let (txn, person) =
         crate::auth::service::new_account(db, &hasher(config)?, req, Some(role)).await?;

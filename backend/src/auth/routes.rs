@@ -12,13 +12,15 @@ use api::{
 
 /// Create an account and log in.
 ///
-/// The first account registered on a new server becomes its admin.
+/// The first account registered on a new server becomes its admin. Admins may close
+/// registration or require an invite code (`ServerInfo.registration`).
 #[utoipa::path(
     tag = "auth",
     request_body = Register,
     responses(
         (status = 201, description = "Account created; logged in", body = AuthSession),
         (status = 400, description = "`malformed_json`", body = ErrorBody),
+        (status = 403, description = "`registration_closed`, or `invite_invalid`: registration here needs the invite code", body = ErrorBody),
         (status = 409, description = "`username_taken`, `email_taken` or `phone_taken`", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
@@ -34,6 +36,7 @@ pub async fn register(
     if let Some(ip) = state.client_ip(&req) {
         state.limits.registrations.check(&ip)?;
     }
+    crate::admin::settings::check_registration(&state, body.invite_code.as_deref())?;
     let session = service::register(&state, body.into_inner(), user_agent(&req)).await?;
     Ok(HttpResponse::Created().json(session))
 }

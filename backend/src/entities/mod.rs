@@ -15,6 +15,7 @@ pub mod post;
 pub mod post_tag;
 pub mod read_marker;
 pub mod refresh_token;
+pub mod report;
 pub mod room;
 pub mod room_ban;
 pub mod room_event;

@@ -51,9 +51,10 @@ pub async fn upload(
     body: Multipart,
 ) -> AppResult<FileInfo> {
     let files = &state.files;
-    let limit = files.config.max_upload_bytes;
+    let settings = state.settings.get();
+    let limit = settings.max_upload_bytes;
     upload::check_length(declared, limit)?;
-    let quota = files.config.quota_bytes;
+    let quota = settings.quota_bytes;
     let owner = crate::users::store::by_id(&state.db, auth.user_id.0)
         .await?
         .ok_or(AppError::SessionEnded)?;
@@ -295,8 +296,8 @@ pub async fn usage(state: &AppState, auth: &AuthUser) -> AppResult<api::files::F
         .ok_or(AppError::SessionEnded)?;
     Ok(api::files::FileUsage {
         used_bytes: me.storage_used,
-        quota_bytes: state.files.config.quota_bytes as i64,
-        max_upload_bytes: state.files.config.max_upload_bytes as i64,
+        quota_bytes: state.settings.get().quota_bytes as i64,
+        max_upload_bytes: state.settings.get().max_upload_bytes as i64,
         max_image_pixels: state.files.config.max_image_pixels as i64,
     })
 }
@@ -344,7 +345,7 @@ async fn make_avatar(
     body: Multipart,
 ) -> AppResult<String> {
     let files = &state.files;
-    let limit = files.config.max_upload_bytes;
+    let limit = state.settings.get().max_upload_bytes;
     upload::check_length(declared, limit)?;
     let received = upload::receive(files, body, limit).await?;
     let format = Format::sniff(&received.head).ok_or(AppError::Rule {
@@ -444,7 +445,12 @@ async fn replace_room_avatar(
         updated_at: Set(OffsetDateTime::now_utc()),
         ..Default::default()
     };
-    let card = match crate::rooms::service::apply_edit(state, auth, room_id, change).await {
+    let edited =
+        match crate::rooms::service::require_room_admin(&state.db, room_id, auth.user_id).await {
+            Ok(_) => crate::rooms::service::apply_edit(state, room_id, change).await,
+            Err(e) => Err(e),
+        };
+    let card = match edited {
         Ok(card) => card,
         Err(err) => {
             if let Some(key) = key {

@@ -25,9 +25,15 @@ pub const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'se
 pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
 impl AppCsp {
-    /// The policy for the app built in `static_dir` (no hashes when it is not built).
+    /// The policy for the app built in `static_dir` (no hashes when it is not built): the
+    /// inline scripts of its `index.html` and of the admin console's `admin/index.html`
+    /// (a build of its own, see `spa.rs`).
     pub fn for_app(static_dir: &Path) -> Self {
-        let index = std::fs::read_to_string(static_dir.join("index.html")).unwrap_or_default();
+        let mut index = std::fs::read_to_string(static_dir.join("index.html")).unwrap_or_default();
+        index.push_str(
+            &std::fs::read_to_string(static_dir.join(super::spa::ADMIN).join("index.html"))
+                .unwrap_or_default(),
+        );
         Self::for_index(&index)
     }
 
@@ -40,7 +46,10 @@ impl AppCsp {
     }
 
     fn policy(index: &str) -> String {
-        let hashes: Vec<String> = inline_scripts(index)
+        let mut scripts = inline_scripts(index);
+        scripts.sort_unstable();
+        scripts.dedup();
+        let hashes: Vec<String> = scripts
             .into_iter()
             .map(|script| format!("'sha256-{}'", STANDARD.encode(Sha256::digest(script))))
             .collect();

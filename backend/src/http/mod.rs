@@ -11,7 +11,7 @@ pub mod socket_schema;
 pub mod spa;
 
 use crate::{
-    auth, chats, error::AppError, files, friends, messages, moderation, posts, rooms,
+    admin, auth, chats, error::AppError, files, friends, messages, moderation, posts, rooms,
     state::AppState, users,
 };
 use actix_web::{HttpResponse, get, web};
@@ -164,7 +164,26 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
         .service(moderation::routes::deactivate)
         .service(moderation::routes::reactivate)
         .service(moderation::routes::force_logout)
-        .service(moderation::routes::audit);
+        .service(moderation::routes::audit)
+        .service(admin::routes::dashboard)
+        .service(admin::routes::admin_users)
+        .service(admin::routes::admin_user)
+        .service(admin::routes::reset_password)
+        .service(admin::routes::remove_messages)
+        .service(admin::routes::admin_rooms)
+        .service(admin::routes::admin_room)
+        .service(admin::routes::admin_room_members)
+        .service(admin::routes::admin_edit_room)
+        .service(admin::routes::admin_set_room_policy)
+        .service(admin::routes::admin_delete_room)
+        .service(admin::routes::get_settings)
+        .service(admin::routes::edit_settings)
+        .service(admin::routes::new_invite_code)
+        .service(admin::routes::report)
+        .service(admin::routes::my_reports)
+        .service(admin::routes::report_queue)
+        .service(admin::routes::report_context)
+        .service(admin::routes::resolve_report);
 }
 
 /// The OpenAPI document for everything `api_routes` mounts.
@@ -218,8 +237,9 @@ pub async fn health(state: web::Data<AppState>) -> Result<web::Json<Health>, App
 #[get("/server")]
 pub async fn server_info(state: web::Data<AppState>) -> web::Json<ServerInfo> {
     use crate::config::{Rate, SessionPolicy as Policy};
-    use api::users::{RateLimit, RateLimits, RegistrationMode, SessionPolicy};
+    use api::users::{RateLimit, RateLimits, SessionPolicy};
     let config = &state.config;
+    let settings = state.settings.get();
     let rate = |r: Rate| RateLimit {
         burst: r.burst,
         refill_ms: r.refill_ms,
@@ -228,29 +248,30 @@ pub async fn server_info(state: web::Data<AppState>) -> web::Json<ServerInfo> {
     web::Json(ServerInfo {
         version: env!("CARGO_PKG_VERSION").into(),
         protocol: api::ws::PROTOCOL_VERSION,
-        registration: RegistrationMode::Open,
+        registration: settings.registration,
         session_policy: match config.auth.session_policy {
             Policy::Single => SessionPolicy::Single,
             Policy::Multi => SessionPolicy::Multi,
         },
-        recall_window_secs: config.recall_window_secs,
-        edit_window_secs: config.edit_window_secs,
+        recall_window_secs: settings.recall_window_secs,
+        edit_window_secs: settings.edit_window_secs,
         message_max_chars: api::rules::MESSAGE_MAX as u32,
         attachments_max: api::files::ATTACHMENTS_MAX as u32,
-        max_upload_bytes: config.files.max_upload_bytes,
-        quota_bytes: config.files.quota_bytes,
+        max_upload_bytes: settings.max_upload_bytes,
+        quota_bytes: settings.quota_bytes,
         max_image_pixels: config.files.max_image_pixels,
         limits: limits.enabled.then(|| RateLimits {
-            messages: rate(limits.messages),
+            messages: settings.message_rate,
             rooms_created: rate(limits.rooms_created),
             friend_requests: rate(limits.friend_requests),
-            uploads: rate(limits.uploads),
+            uploads: settings.upload_rate,
             registrations: rate(limits.registrations),
             password_checks: rate(limits.password_checks),
             sockets_per_session: limits.sockets_per_session,
             sockets_per_person: limits.sockets_per_person,
         }),
         word_policies: state.moderation.policies(),
+        default_language: settings.default_language,
     })
 }
 

@@ -570,12 +570,42 @@ pub async fn recall(
         return Err(AppError::Forbidden);
     }
     let age = (now - existing.created_at).whole_seconds();
-    if !role.can_recall(is_author, age, state.config.recall_window_secs) {
+    if !role.can_recall(is_author, age, state.settings.get().recall_window_secs) {
         return Err(AppError::Rule {
             code: ErrorCode::RecallExpired,
             message: "the time to recall this message has passed",
         });
     }
+    erase(state, &existing, &author, auth.user_id, now).await
+}
+
+/// Site staff remove a message (a report's outcome, or everything someone sent in a time
+/// range): as a recall by a room admin, in any room. Already recalled: nothing happens.
+pub async fn remove_as_staff(
+    state: &AppState,
+    actor: UserId,
+    existing: &message::Model,
+) -> AppResult<Option<Message>> {
+    if existing.recalled_at.is_some() || existing.kind != kind_to_str(MessageKind::Text) {
+        return Ok(None);
+    }
+    let author = crate::users::store::by_id(&state.db, existing.author_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    erase(state, existing, &author, actor, OffsetDateTime::now_utc())
+        .await
+        .map(Some)
+}
+
+/// The recall itself: the body erased everywhere it is stored, a placeholder left, the
+/// room told.
+async fn erase(
+    state: &AppState,
+    existing: &message::Model,
+    author: &crate::entities::user::Model,
+    actor: UserId,
+    now: OffsetDateTime,
+) -> AppResult<Message> {
     let txn = crate::db::write_txn(&state.db).await?;
     let recalled = message::Entity::update(message::ActiveModel {
         id: Set(existing.id),
@@ -585,12 +615,12 @@ pub async fn recall(
         mentions: Set(None),
         mention_all: Set(false),
         recalled_at: Set(Some(now)),
-        recalled_by: Set(Some(auth.user_id.0)),
+        recalled_by: Set(Some(actor.0)),
         ..Default::default()
     })
     .exec(&txn)
     .await?;
-    let message = to_message(&recalled, &author);
+    let message = to_message(&recalled, author);
     // Its text and files must not come back through a replay either.
     events::rewrite_message(&txn, &message).await?;
     requote_replies(&txn, &message).await?;
@@ -604,7 +634,7 @@ pub async fn recall(
         .exec(&txn)
         .await?;
     // A recalled message is no longer pinned.
-    let unpinned = super::pins::remove(&txn, &existing).await?;
+    let unpinned = super::pins::remove(&txn, existing).await?;
     let published = events::record(
         &txn,
         RoomId(existing.room_id),
@@ -646,7 +676,11 @@ pub async fn edit(
     check_private(&state.db, RoomId(existing.room_id), auth.user_id).await?;
     let now = crate::db::stored_time(OffsetDateTime::now_utc());
     let age = (now - existing.created_at).whole_seconds();
-    if !rooms::role_from_str(&member.role).can_edit(is_author, age, state.config.edit_window_secs) {
+    if !rooms::role_from_str(&member.role).can_edit(
+        is_author,
+        age,
+        state.settings.get().edit_window_secs,
+    ) {
         return Err(AppError::Rule {
             code: ErrorCode::EditExpired,
             message: "the time to edit this message has passed",

@@ -28,6 +28,16 @@ pub mod action {
     pub const MEMBER_UNSILENCED: &str = "member_unsilenced";
     pub const MEMBER_BANNED: &str = "member_banned";
     pub const MEMBER_UNBANNED: &str = "member_unbanned";
+    pub const SETTINGS_CHANGED: &str = "settings_changed";
+    pub const INVITE_CODE_CHANGED: &str = "invite_code_changed";
+    /// Staff removed a person's messages in a time range (`details`: from, to, removed).
+    pub const MESSAGES_REMOVED: &str = "messages_removed";
+    /// Staff removed one message (a report's outcome).
+    pub const MESSAGE_REMOVED: &str = "message_removed";
+    pub const ROOM_DELETED: &str = "room_deleted";
+    pub const ROOM_EDITED: &str = "room_edited";
+    pub const ROOM_TRANSFERRED: &str = "room_transferred";
+    pub const REPORT_RESOLVED: &str = "report_resolved";
 }
 
 /// One line to write.

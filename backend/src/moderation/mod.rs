@@ -6,6 +6,7 @@ pub mod audit;
 pub mod audit_log;
 pub mod filter;
 pub mod people;
+pub mod reports;
 pub mod routes;
 pub mod service;
 pub mod staff;

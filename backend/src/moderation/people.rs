@@ -17,7 +17,11 @@ use time::OffsetDateTime;
 
 /// The caller may act on `target`: staff, not themselves, and moderators on members only
 /// (403 `staff_protected`). The target's account.
-async fn target_for(state: &AppState, auth: &AuthUser, target: UserId) -> AppResult<user::Model> {
+pub(crate) async fn target_for(
+    state: &AppState,
+    auth: &AuthUser,
+    target: UserId,
+) -> AppResult<user::Model> {
     let me = staff::require_staff(&state.db, auth).await?;
     let my_role = Role::parse(&me.role).unwrap_or_default();
     let person = crate::users::store::by_id(&state.db, target.0)

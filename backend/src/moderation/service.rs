@@ -246,6 +246,17 @@ pub async fn set_room_policy(
     {
         return Err(AppError::field("policy", FieldCode::BelowMinimum));
     }
+    store_room_policy(state, auth.user_id, room_id, policy).await
+}
+
+/// Writes a room's policy, tells its members (`room_edited`) and logs it as `actor`'s
+/// doing; the caller checked that they may.
+pub async fn store_room_policy(
+    state: &AppState,
+    actor: UserId,
+    room_id: RoomId,
+    policy: Option<WordPolicy>,
+) -> AppResult<api::rooms::Room> {
     let txn = crate::db::write_txn(&state.db).await?;
     let room = room::Entity::update(room::ActiveModel {
         id: Set(room_id.0),
@@ -264,7 +275,7 @@ pub async fn set_room_policy(
     audit::record(
         &txn,
         Entry {
-            actor: Some(auth.user_id),
+            actor: Some(actor),
             action: action::ROOM_WORD_POLICY_SET,
             room: Some(room_id),
             target_user: None,

@@ -142,6 +142,19 @@ pub async fn silence(
         Some(_) => return Err(AppError::field("seconds", FieldCode::Length)),
         None => None,
     };
+    set_silenced(state, auth.user_id, room_id, target, until).await?;
+    Ok(until)
+}
+
+/// Silences `target` in the room until `until` (`None` lifts it), tells the members and
+/// logs it as `actor`'s doing; the caller checked that they may.
+pub async fn set_silenced(
+    state: &AppState,
+    actor: UserId,
+    room_id: RoomId,
+    target: UserId,
+    until: Option<OffsetDateTime>,
+) -> AppResult<()> {
     let txn = crate::db::write_txn(&state.db).await?;
     room_member::Entity::update_many()
         .col_expr(
@@ -164,7 +177,7 @@ pub async fn silence(
     audit::record(
         &txn,
         Entry {
-            actor: Some(auth.user_id),
+            actor: Some(actor),
             action: if until.is_some() {
                 audit::action::MEMBER_SILENCED
             } else {
@@ -178,7 +191,7 @@ pub async fn silence(
     .await?;
     txn.commit().await?;
     state.hub.publish(vec![published]).await;
-    Ok(until)
+    Ok(())
 }
 
 /// Keeps someone out of the room until unbanned, removing them if they are in it (a

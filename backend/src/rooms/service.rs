@@ -357,17 +357,16 @@ pub async fn edit(state: &AppState, auth: &AuthUser, id: RoomId, req: EditRoom) 
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
     }
-    apply_edit(state, auth, id, change).await
+    apply_edit(state, id, change).await
 }
 
-/// Writes a change to a room's card (owners and admins) and tells its members.
+/// Writes a change to a room's card and tells its members; the caller checked that they
+/// may (a room owner or admin, or site staff).
 pub async fn apply_edit(
     state: &AppState,
-    auth: &AuthUser,
     id: RoomId,
     change: room::ActiveModel,
 ) -> AppResult<Room> {
-    require_room_admin(&state.db, id, auth.user_id).await?;
     let txn = crate::db::write_txn(&state.db).await?;
     let room = room::Entity::update(change).exec(&txn).await?;
     let card = to_room(&room, store::member_count(&txn, id).await?);
@@ -381,6 +380,11 @@ pub async fn apply_edit(
 pub async fn delete(state: &AppState, auth: &AuthUser, id: RoomId) -> AppResult<()> {
     let member = require_group_member(&state.db, id, auth.user_id).await?;
     require_role(&member, RoomRole::is_owner)?;
+    delete_unchecked(state, id).await
+}
+
+/// Deletes the room; the caller checked that they may (its owner, or a site admin).
+pub async fn delete_unchecked(state: &AppState, id: RoomId) -> AppResult<()> {
     room::Entity::delete_by_id(id.0).exec(&state.db).await?;
     state.hub.room_deleted(id).await;
     tracing::info!(room_id = id.0, "room deleted");
@@ -506,6 +510,11 @@ pub async fn leave(state: &AppState, auth: &AuthUser, id: RoomId) -> AppResult<(
 /// Members, online first, then by role and name.
 pub async fn members(state: &AppState, auth: &AuthUser, id: RoomId) -> AppResult<Vec<Member>> {
     require_member(&state.db, id, auth.user_id).await?;
+    members_of(state, id).await
+}
+
+/// The members of a room; the caller checked that they may see them.
+pub async fn members_of(state: &AppState, id: RoomId) -> AppResult<Vec<Member>> {
     let rows = store::members(&state.db, id).await?;
     let presence = crate::realtime::presence_of(&state.hub, rows.iter().map(|(_, u)| u)).await;
     let mut members: Vec<Member> = rows
@@ -641,14 +650,17 @@ pub async fn transfer(
     if req.user_id == auth.user_id {
         return Ok(());
     }
+    hand_over(state, id, auth.user_id, req.user_id).await
+}
+
+/// Makes member `to` the owner and the owner `from` an admin, and tells the members; the
+/// caller checked that they may (the owner, or site staff).
+pub async fn hand_over(state: &AppState, id: RoomId, from: UserId, to: UserId) -> AppResult<()> {
     let txn = crate::db::write_txn(&state.db).await?;
-    set_member_role(&txn, id, req.user_id, RoomRole::Owner).await?;
-    set_member_role(&txn, id, auth.user_id, RoomRole::Admin).await?;
+    set_member_role(&txn, id, to, RoomRole::Owner).await?;
+    set_member_role(&txn, id, from, RoomRole::Admin).await?;
     room::Entity::update_many()
-        .col_expr(
-            room::Column::OwnerId,
-            sea_orm::sea_query::Expr::value(req.user_id.0),
-        )
+        .col_expr(room::Column::OwnerId, sea_orm::sea_query::Expr::value(to.0))
         .filter(room::Column::Id.eq(id.0))
         .exec(&txn)
         .await?;
@@ -657,7 +669,7 @@ pub async fn transfer(
             &txn,
             id,
             RoomEvent::MemberRoleChanged {
-                user_id: req.user_id,
+                user_id: to,
                 role: RoomRole::Owner,
             },
         )
@@ -666,7 +678,7 @@ pub async fn transfer(
             &txn,
             id,
             RoomEvent::MemberRoleChanged {
-                user_id: auth.user_id,
+                user_id: from,
                 role: RoomRole::Admin,
             },
         )

@@ -82,6 +82,16 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
     config.presence_interval_ms = 20;
     config.presence_offline_grace_ms = 150;
     customise(&mut config);
+    spawn_app_on(config, data_dir).await
+}
+
+/// A fresh database for a test that sets up its own data directory (a restore).
+pub async fn fresh_database_url(dir: &std::path::Path) -> String {
+    test_database_url(dir).await
+}
+
+/// A server on this configuration and data directory (kept as long as the app).
+pub async fn spawn_app_on(config: Config, data_dir: tempfile::TempDir) -> TestApp {
     let app = Application::build(config.clone())
         .await
         .expect("app builds");

@@ -7,9 +7,11 @@
 
 mod accounts;
 mod assets;
+mod backup;
 mod bad_input;
 mod chat;
 mod conformance;
+mod console;
 mod edits;
 mod errors;
 mod files;
@@ -27,6 +29,7 @@ mod reactions;
 mod realtime;
 mod receipts;
 mod replies;
+mod reports;
 mod room_moderation;
 mod rooms;
 mod sessions;

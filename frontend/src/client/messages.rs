@@ -125,3 +125,12 @@ pub async fn filter_check(
     };
     s.post_json("/filter/check", &body).await
 }
+
+/// Reports a message to the site's moderators.
+pub async fn report(
+    s: Session,
+    id: api::MessageId,
+    body: &api::admin::ReportMessage,
+) -> Result<api::admin::MyReport, ApiError> {
+    s.post_json(&format!("/messages/{id}/report"), body).await
+}

@@ -161,6 +161,10 @@ pub async fn logout(refresh_token: &str) -> Result<(), ApiError> {
 
 // The API's endpoints, one typed function each, grouped as the API groups them: callers
 // name what they want (`rooms::mine(session)`), never a path or a response type.
+#[cfg(feature = "admin")]
+pub mod admin;
+#[cfg(feature = "admin")]
+pub mod admin_import;
 pub mod files;
 pub mod friends;
 pub mod messages;

@@ -88,6 +88,10 @@ pub fn Header() -> impl IntoView {
                         })}
                     </A>
                     <A href=Page::Settings(None).path()>{t!(i18n, nav.settings)}</A>
+                    // The console is a bundle of its own (`/admin`): a full page load.
+                    <Show when=move || session.role().get().is_staff()>
+                        <a href=Page::Admin(None).path() rel="external">{t!(i18n, nav.admin)}</a>
+                    </Show>
                     <button type="button" class="link" on:click=logout.clone()>{t!(i18n, nav.logout)}</button>
                 </Show>
             </nav>

@@ -1,5 +1,7 @@
 //! Route-level screens.
 
+#[cfg(feature = "admin")]
+pub mod admin;
 pub mod chat;
 pub mod friends;
 pub mod login;

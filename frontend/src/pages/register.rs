@@ -19,6 +19,22 @@ pub fn RegisterPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
+    // How this server takes new people: open, by invite code (which a link may carry as
+    // `?invite=`), or not at all.
+    let query = leptos_router::hooks::use_query_map();
+    let invite = RwSignal::new(
+        query
+            .with_untracked(|q| q.get("invite"))
+            .unwrap_or_default(),
+    );
+    let mode = RwSignal::new(None::<api::users::RegistrationMode>);
+    spawn_local(async move {
+        if let Ok(info) = client::server_info().await {
+            mode.set(Some(info.registration));
+        }
+    });
+    let by_invite = move || mode.get() == Some(api::users::RegistrationMode::Invite);
+    let closed = move || mode.get() == Some(api::users::RegistrationMode::Closed);
     // The server's answer, with what was sent: its field errors show while a field still
     // holds the value the server judged.
     let failure = RwSignal::new(None::<(Register, ApiError)>);
@@ -145,6 +161,8 @@ pub fn RegisterPage() -> impl IntoView {
             email: email.get_untracked(),
             phone: Some(phone.get_untracked()).filter(|p| !p.trim().is_empty()),
             password: password.get_untracked(),
+            invite_code: Some(invite.get_untracked())
+                .filter(|c| by_invite() && !c.trim().is_empty()),
         };
         spawn_local(async move {
             match client::register(&body).await {
@@ -158,7 +176,14 @@ pub fn RegisterPage() -> impl IntoView {
     view! {
         <section class="card narrow">
             <h1>{t!(i18n, register.title)}</h1>
-            <form on:submit=submit novalidate>
+            <Show when=closed>
+                <p class="notice" role="status">{t!(i18n, register.closed)}</p>
+            </Show>
+            <form on:submit=submit novalidate prop:hidden=closed>
+                <Show when=by_invite>
+                    <TextField id="invite" label=tr(move || t_string!(i18n, register.invite_code).to_string()) value=invite
+                        required=true hint=tr(move || t_string!(i18n, register.invite_hint).to_string())/>
+                </Show>
                 <Notice text=Signal::derive(move || failure.with(|f| f.as_ref().map(|(_, e)| error_text(i18n, e))))/>
                 <TextField id="username" label=tr(move || t_string!(i18n, register.username).to_string()) value=username
                     autocomplete="username" required=true on_blur=touch("username")

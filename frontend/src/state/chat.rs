@@ -60,6 +60,8 @@ pub struct Chat {
     pub unread: Unread,
     /// Mute changes heard, so that an older list cannot undo one.
     mutes: Mutes,
+    /// What moderators made of my reports, heard while I was here (shown until closed).
+    pub report_outcomes: RwSignal<Vec<api::admin::MyReport>>,
     /// Room list reloads issued so far: responses can arrive out of order, and only the
     /// newest request's answer may replace the list.
     room_reloads: StoredValue<u64>,
@@ -86,10 +88,24 @@ impl Chat {
             tick: RwSignal::new(0),
             server: RwSignal::new(None),
             room_reloads: StoredValue::new(0),
+            report_outcomes: RwSignal::new(Vec::new()),
         };
         provide_context(chat);
+        let i18n = crate::i18n::use_i18n();
         spawn_local(async move {
             if let Ok(info) = crate::client::server_info().await {
+                // Someone who never chose a language gets the server's default (the
+                // choice, once made, is kept in a cookie and wins).
+                let forced = match info.default_language {
+                    api::admin::Language::Browser => None,
+                    api::admin::Language::ZhCn => Some(crate::i18n::Locale::zh_CN),
+                    api::admin::Language::En => Some(crate::i18n::Locale::en),
+                };
+                if let Some(locale) = forced
+                    && !chose_language()
+                {
+                    i18n.set_locale(locale);
+                }
                 chat.server.set(Some(info));
             }
         });
@@ -276,6 +292,9 @@ impl Chat {
                 self.conversation.receipt(post_id, up_to);
             }
             ServerFrame::SessionEnded { reason } => self.session.ended_by_server(Some(reason)),
+            ServerFrame::ReportResolved { report } => {
+                self.report_outcomes.update(|r| r.push(report));
+            }
             ServerFrame::Pong | ServerFrame::Error { .. } => {}
         }
     }
@@ -442,4 +461,17 @@ impl Chat {
 
 pub fn use_chat() -> Chat {
     expect_context::<Chat>()
+}
+
+/// Has this browser chosen a language (leptos_i18n's cookie)?
+fn chose_language() -> bool {
+    use wasm_bindgen::JsCast as _;
+    document()
+        .dyn_into::<web_sys::HtmlDocument>()
+        .ok()
+        .and_then(|d| d.cookie().ok())
+        .is_some_and(|c| {
+            c.split(';')
+                .any(|p| p.trim_start().starts_with("i18n_pref_locale="))
+        })
 }

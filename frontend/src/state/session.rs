@@ -81,6 +81,12 @@ impl Session {
         self.user.set(None);
     }
 
+    /// The logged-in person's site role (a member when logged out).
+    pub fn role(&self) -> Signal<api::users::Role> {
+        let user = self.user;
+        Signal::derive(move || user.with(|u| u.as_ref().map(|u| u.role).unwrap_or_default()))
+    }
+
     /// The current access token, for the socket's `auth` frame.
     pub fn access_token(&self) -> Option<String> {
         load_tokens().map(|t| t.access)

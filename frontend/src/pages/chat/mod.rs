@@ -100,6 +100,7 @@ pub fn ChatPage() -> impl IntoView {
     view! {
         <div class="chat" class:show-rooms=move || show_rooms.get()>
             <ConnectionBanner/>
+            <ReportOutcomes/>
             <RoomsSidebar dialog switcher on_pick=close_rooms close=close_rooms/>
             <Show when=move || switcher.get()>
                 <switcher::QuickSwitcher close=Callback::new(move |_| switcher.set(false))/>
@@ -138,6 +139,38 @@ pub fn ConnectionBanner() -> impl IntoView {
         Connection::Reconnecting => Some(
             view! { <p class="banner warn" role="status">{t_string!(i18n, chat.reconnecting)}</p> },
         ),
+    }
+}
+
+/// What moderators made of my reports, as they decide (each closes on its own).
+#[component]
+fn ReportOutcomes() -> impl IntoView {
+    let i18n = use_i18n();
+    let chat = use_chat();
+    move || {
+        chat.report_outcomes
+            .get()
+            .into_iter()
+            .map(|r| {
+                let id = r.id;
+                let outcome = match r.status {
+                    api::admin::ReportStatus::Open => t_string!(i18n, reports.outcome_open),
+                    api::admin::ReportStatus::Dismissed => t_string!(i18n, reports.outcome_dismissed),
+                    api::admin::ReportStatus::Removed => t_string!(i18n, reports.outcome_removed),
+                    api::admin::ReportStatus::Silenced => t_string!(i18n, reports.outcome_silenced),
+                    api::admin::ReportStatus::Deactivated => t_string!(i18n, reports.outcome_deactivated),
+                };
+                view! {
+                    <p class="banner report-outcome" role="status">
+                        <span>{outcome}</span>
+                        <button type="button" class="link tiny"
+                            on:click=move |_| chat.report_outcomes.update(|all| all.retain(|x| x.id != id))>
+                            {t!(i18n, app.close)}
+                        </button>
+                    </p>
+                }
+            })
+            .collect_view()
     }
 }
 

@@ -583,6 +583,7 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
         });
     };
     let history_open = RwSignal::new(false);
+    let reporting = RwSignal::new(false);
     let edited = message.edited_at.is_some();
     let quote = message.reply_to.clone();
     let reactions = message.reactions.clone();
@@ -673,7 +674,13 @@ fn MessageItem(message: Message, continued: bool, my_role: Signal<RoomRole>) -> 
                 <Show when=can_recall>
                     <button type="button" class="link tiny" class:danger=!mine on:click=recall>{label}</button>
                 </Show>
+                {(!mine).then(|| view! {
+                    <button type="button" class="link tiny" on:click=move |_| reporting.set(true)>{move || t_string!(i18n, reports.report)}</button>
+                })}
             </div>
+            <Show when=move || reporting.get()>
+                <ReportDialog id close=Callback::new(move |()| reporting.set(false))/>
+            </Show>
             {move || error.get().map(|e| view! { <p class="error-text">{error_text(i18n, &e)}</p> })}
         </li>
     }
@@ -776,4 +783,67 @@ pub fn TypingLine(post: PostId) -> impl IntoView {
         }
     };
     view! { <p class="typing" aria-live="polite">{text}</p> }
+}
+
+/// Reports a message to the site's moderators: a reason and an optional note.
+#[component]
+fn ReportDialog(id: api::MessageId, close: Callback<()>) -> impl IntoView {
+    use api::admin::{ReportMessage, ReportReason};
+    let i18n = use_i18n();
+    let chat = use_chat();
+    let reason = RwSignal::new(ReportReason::Spam);
+    let note = RwSignal::new(String::new());
+    let pending = RwSignal::new(false);
+    let done = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let name = move |r: ReportReason| match r {
+        ReportReason::Spam => t_string!(i18n, reports.reason_spam),
+        ReportReason::Abuse => t_string!(i18n, reports.reason_abuse),
+        ReportReason::Inappropriate => t_string!(i18n, reports.reason_inappropriate),
+        ReportReason::Other => t_string!(i18n, reports.reason_other),
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        pending.set(true);
+        let body = ReportMessage {
+            reason: reason.get_untracked(),
+            note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
+        };
+        spawn_local(async move {
+            match crate::client::messages::report(chat.session, id, &body).await {
+                Ok(_) => done.set(true),
+                Err(e) => error.set(Some(e)),
+            }
+            pending.set(false);
+        });
+    };
+    view! {
+        <crate::components::dialog::Dialog title=crate::text::tr(move || t_string!(i18n, reports.title).to_string()) close class="report-dialog">
+            <Show when=move || !done.get() fallback=move || view! {
+                <p role="status">{t!(i18n, reports.thanks)}</p>
+                <div class="actions"><button type="button" class="primary" on:click=move |_| close.run(())>{t!(i18n, app.close)}</button></div>
+            }>
+                <form on:submit=submit>
+                    <fieldset class="choices">
+                        <legend>{t!(i18n, reports.reason)}</legend>
+                        {ReportReason::ALL.into_iter().map(|r| view! {
+                            <label class="check">
+                                <input type="radio" name="report-reason" prop:checked=move || reason.get() == r
+                                    on:change=move |_| reason.set(r)/>
+                                " "{move || name(r)}
+                            </label>
+                        }).collect_view()}
+                    </fieldset>
+                    <label for="report-note">{t!(i18n, reports.note)}</label>
+                    <textarea id="report-note" maxlength="500" rows="3" prop:value=move || note.get()
+                        on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                    {move || error.get().map(|e| view! { <p class="error-text">{error_text(i18n, &e)}</p> })}
+                    <div class="actions">
+                        <button type="button" on:click=move |_| close.run(())>{t!(i18n, app.cancel)}</button>
+                        <button type="submit" class="primary danger" disabled=move || pending.get()>{t!(i18n, reports.send)}</button>
+                    </div>
+                </form>
+            </Show>
+        </crate::components::dialog::Dialog>
+    }
 }
