@@ -152,6 +152,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
         .service(moderation::routes::policies)
         .service(moderation::routes::set_policies)
         .service(moderation::routes::categories)
+        .service(moderation::routes::add_examples)
         .service(moderation::routes::create_category)
         .service(moderation::routes::edit_category)
         .service(moderation::routes::delete_category)

@@ -492,3 +492,22 @@ pub async fn force_logout(
     super::people::force_logout(&state, &auth, UserId(id.into_inner())).await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// Add the example word lists Teahouse ships (admins): short Chinese lists of insults and
+/// of advertising, off like every new list. A list of the same name is left alone.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every list now", body = [WordCategory]),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not an admin", body = ErrorBody),
+    )
+)]
+#[post("/admin/filter/examples")]
+pub async fn add_examples(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+) -> AppResult<web::Json<Vec<WordCategory>>> {
+    Ok(web::Json(service::add_examples(&state, &auth).await?))
+}

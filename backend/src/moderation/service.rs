@@ -537,6 +537,11 @@ fn prepare(entries: impl IntoIterator<Item = String>) -> AppResult<Prepared> {
             return Err(AppError::field("words", FieldCode::Length));
         }
         let entry = raw.trim();
+        // A comment is skipped whatever its length (a list file's header may be long).
+        if entry.starts_with('#') {
+            skipped += 1;
+            continue;
+        }
         if entry.chars().count() > WORD_MAX {
             problems.insert(format!("words[{i}]"), FieldCode::Length);
         } else if entry.chars().any(|c| c.is_control() || c == '\0') {
@@ -546,7 +551,7 @@ fn prepare(entries: impl IntoIterator<Item = String>) -> AppResult<Prepared> {
             break;
         }
         let normal = filter::normalise_word(entry);
-        if normal.is_empty() || entry.starts_with('#') {
+        if normal.is_empty() {
             skipped += 1;
         } else if !seen.insert(normal.clone()) {
             duplicates += 1;
@@ -792,4 +797,44 @@ pub async fn screen_default(
         }
         None => Ok(None),
     }
+}
+
+/// The example lists we ship (our own, short, for a start): name, file.
+const EXAMPLES: [(&str, &str); 2] = [
+    (
+        "示例：辱骂 (example: insults)",
+        include_str!("../../assets/wordlists/insults.zh.txt"),
+    ),
+    (
+        "示例：广告 (example: spam)",
+        include_str!("../../assets/wordlists/spam.zh.txt"),
+    ),
+];
+
+/// `POST /admin/filter/examples` (admins): adds our example lists, off like every new
+/// list; a list of that name already there is left as it is. Returns every list.
+pub async fn add_examples(state: &AppState, auth: &AuthUser) -> AppResult<Vec<WordCategory>> {
+    staff::require_admin(&state.db, auth).await?;
+    for (name, text) in EXAMPLES {
+        let made = create_category(
+            state,
+            auth,
+            CreateWordCategory {
+                name: name.to_owned(),
+                allow: false,
+            },
+        )
+        .await;
+        match made {
+            Ok(list) => {
+                import(state, auth, list.id, false, text.as_bytes()).await?;
+            }
+            Err(AppError::Rule {
+                code: api::ErrorCode::NameTaken,
+                ..
+            }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    categories(state, auth).await
 }

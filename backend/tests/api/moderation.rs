@@ -752,3 +752,64 @@ async fn the_command_line_creates_accounts_resets_passwords_and_keeps_an_admin()
     assert_eq!(entries[0]["target"]["username"], "boss");
     assert!(entries[0]["actor"].is_null());
 }
+
+#[actix_web::test]
+async fn the_example_lists_are_added_off_once_and_work_when_enabled() {
+    let app = spawn_app().await;
+    let (li, han, room) = app.two_members().await;
+    app.post(
+        "/api/v1/admin/filter/examples",
+        &json!({}),
+        Some(&han.access),
+    )
+    .await
+    .assert(403, "forbidden");
+    let added = app
+        .post(
+            "/api/v1/admin/filter/examples",
+            &json!({}),
+            Some(&li.access),
+        )
+        .await;
+    assert_eq!(added.status.as_u16(), 200, "{:?}", added.body);
+    let lists = added.body.as_array().unwrap().clone();
+    assert_eq!(lists.len(), 2);
+    assert!(lists.iter().all(|l| l["enabled"] == false));
+    assert!(lists.iter().all(|l| l["words"].as_i64().unwrap() >= 20));
+    // Again: nothing new, nothing doubled.
+    let again = app
+        .post(
+            "/api/v1/admin/filter/examples",
+            &json!({}),
+            Some(&li.access),
+        )
+        .await;
+    assert_eq!(again.body, added.body);
+    // Off, nothing matches; on, the insults list does.
+    let insults = lists
+        .iter()
+        .find(|l| l["name"].as_str().unwrap().contains("insults"))
+        .unwrap();
+    let test = json!({ "text": "你这个 傻 逼" });
+    let path = "/api/v1/admin/filter/test";
+    let none = app.post(path, &test, Some(&li.access)).await;
+    assert_eq!(none.body["hits"], json!([]));
+    app.patch(
+        &format!("/api/v1/admin/filter/categories/{}", insults["id"]),
+        &json!({ "enabled": true }),
+        Some(&li.access),
+    )
+    .await;
+    let hit = app.post(path, &test, Some(&li.access)).await;
+    assert_eq!(hit.body["hits"][0]["word"], "傻逼", "{:?}", hit.body);
+    // And in a room whose policy blocks, the message is refused.
+    app.put(
+        "/api/v1/admin/filter/policies",
+        &json!({ "default": "block", "minimum": "off" }),
+        Some(&li.access),
+    )
+    .await;
+    app.say(&han, room.default_post, "你这个傻逼")
+        .await
+        .assert(422, "content_blocked");
+}

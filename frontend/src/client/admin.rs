@@ -141,6 +141,10 @@ pub async fn categories(s: Session) -> Result<Vec<WordCategory>, ApiError> {
     s.get("/admin/filter/categories").await
 }
 
+pub async fn add_examples(s: Session) -> Result<Vec<WordCategory>, ApiError> {
+    s.post_json("/admin/filter/examples", &empty()).await
+}
+
 pub async fn create_category(
     s: Session,
     body: &CreateWordCategory,

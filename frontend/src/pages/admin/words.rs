@@ -212,6 +212,18 @@ fn Lists() -> impl IntoView {
             }
         });
     };
+    let add_examples = move |_| {
+        error.set(None);
+        spawn_local(async move {
+            match admin::add_examples(session).await {
+                Ok(mut found) => {
+                    found.sort_by(|a, b| a.name.cmp(&b.name));
+                    lists.set(found);
+                }
+                Err(e) => error.set(Some(error_text(i18n, &e))),
+            }
+        });
+    };
     let create = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
         let name = new_name.get_untracked().trim().to_owned();
@@ -325,6 +337,10 @@ fn Lists() -> impl IntoView {
                     </label>
                     <button type="submit" class="small">{t!(i18n, admin.words_create)}</button>
                 </form>
+                <p class="small-text">
+                    <button type="button" class="small" on:click=add_examples>{t!(i18n, admin.words_add_examples)}</button>
+                    " "<span class="muted">{t!(i18n, admin.words_examples_hint)}</span>
+                </p>
             </Show>
         </section>
         {move || current.get().map(|(id, name, allow)| view! {
