@@ -66,3 +66,33 @@ test("slow mode and silence show in the composer; the owner silences and bans fr
   const bans = await (await request.get(`/api/v1/rooms/${room.id}/bans`, { headers: { Authorization: `Bearer ${liToken}` } })).json();
   expect(bans[0].user.id).toBe(hanMe.id);
 });
+
+test("the owner chooses the room's word filter, never milder than the server's minimum", async ({ browser, request }) => {
+  const suffix = Date.now().toString(36);
+  const li = await loggedInPage(browser, request, `wli_${suffix}`);
+  const han = await loggedInPage(browser, request, `whan_${suffix}`);
+  const liToken = await token(li);
+  const room = await api(request, liToken, "post", "/rooms", { name: "Filtered room", visibility: "public" });
+  await api(request, await token(han), "post", "/rooms/join", { number: room.number });
+
+  await li.goto(`/rooms/${room.id}/${room.default_post_id}`);
+  await li.getByRole("button", { name: /Members/ }).click();
+  await li.getByRole("button", { name: "Edit room" }).click();
+  const policy = li.getByLabel("Sensitive-word filter");
+  await expect(policy.locator("option")).toHaveText(["Server default (Off)", "Off", "Warn", "Mask", "Block"]);
+  await policy.selectOption("block");
+  await snap(li, "10-word-policy");
+  await li.getByRole("button", { name: "Save" }).click();
+  await expect(li.getByRole("dialog")).toBeHidden();
+  const card = await (await request.get(`/api/v1/rooms/${room.id}`, { headers: { Authorization: `Bearer ${liToken}` } })).json();
+  expect(card.word_policy).toBe("block");
+
+  // An admin of the room (not its owner) does not get the choice.
+  const hanMe = await (await request.get("/api/v1/me", { headers: { Authorization: `Bearer ${await token(han)}` } })).json();
+  await api(request, liToken, "put", `/rooms/${room.id}/members/${hanMe.id}/role`, { role: "admin" });
+  await han.goto(`/rooms/${room.id}/${room.default_post_id}`);
+  await han.getByRole("button", { name: /Members/ }).click();
+  await han.getByRole("button", { name: "Edit room" }).click();
+  await expect(han.getByLabel("Slow mode (members)")).toBeVisible();
+  await expect(han.getByLabel("Sensitive-word filter")).toHaveCount(0);
+});

@@ -151,3 +151,16 @@ pub async fn ban(s: Session, room: RoomId, user: UserId) -> Result<(), ApiError>
     )
     .await
 }
+
+/// The room's word-filter policy (the owner); `None` follows the server's default.
+pub async fn set_word_policy(
+    s: Session,
+    room: RoomId,
+    policy: Option<api::moderation::WordPolicy>,
+) -> Result<Room, ApiError> {
+    s.put_json(
+        &format!("/rooms/{room}/word-policy"),
+        &api::moderation::SetWordPolicy { policy },
+    )
+    .await
+}

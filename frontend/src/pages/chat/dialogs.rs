@@ -16,6 +16,7 @@ use crate::{
 };
 use api::{
     RoomId,
+    moderation::WordPolicy,
     posts::{CreatePost, Post},
     rooms::{CreateRoom, JoinResult, JoinRoom, Room, Visibility},
 };
@@ -32,6 +33,14 @@ pub fn EditRoomDialog(room: Room, close: Callback<()>) -> impl IntoView {
     let private = RwSignal::new(room.visibility == Visibility::Private);
     let members_mention_all = RwSignal::new(room.members_mention_all);
     let slow_mode = RwSignal::new(room.slow_mode_secs);
+    // The word filter is the owner's to choose, no milder than the server's minimum.
+    let owner = chat.me() == Some(room.owner_id);
+    let policies = chat
+        .server
+        .with_untracked(|s| s.as_ref().map(|s| s.word_policies))
+        .unwrap_or_default();
+    let word_policy = RwSignal::new(room.word_policy);
+    let chose_policy = room.word_policy;
     // The usual choices, and the room's own if it is another (set through the API).
     let mut slow_choices = vec![0u32, 10, 30, 60, 300, 900, 3600];
     if !slow_choices.contains(&room.slow_mode_secs) {
@@ -61,7 +70,15 @@ pub fn EditRoomDialog(room: Room, close: Callback<()>) -> impl IntoView {
             members_mention_all: Some(members_mention_all.get_untracked()),
             slow_mode_secs: Some(slow_mode.get_untracked()),
         };
+        let policy = word_policy.get_untracked();
         spawn_local(async move {
+            if owner
+                && policy != chose_policy
+                && let Err(e) = rooms::set_word_policy(chat.session, id, policy).await
+            {
+                error.set(Some(e));
+                return;
+            }
             match rooms::edit(chat.session, id, &body).await {
                 Ok(_) => {
                     chat.reload_rooms();
@@ -70,6 +87,12 @@ pub fn EditRoomDialog(room: Room, close: Callback<()>) -> impl IntoView {
                 Err(e) => error.set(Some(e)),
             }
         });
+    };
+    let policy_name = move |p: WordPolicy| match p {
+        WordPolicy::Off => t_string!(i18n, admin.policy_off),
+        WordPolicy::Warn => t_string!(i18n, admin.policy_warn),
+        WordPolicy::Mask => t_string!(i18n, admin.policy_mask),
+        WordPolicy::Block => t_string!(i18n, admin.policy_block),
     };
     view! {
         <Dialog title=tr(move || t_string!(i18n, chat.edit_room).to_string()) close>
@@ -91,6 +114,20 @@ pub fn EditRoomDialog(room: Room, close: Callback<()>) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
+                {owner.then(|| view! {
+                    <div class="field">
+                        <label for="word-policy">{t!(i18n, chat.word_policy_label)}</label>
+                        <select id="word-policy" on:change=move |ev| word_policy.set(WordPolicy::parse(&event_target_value(&ev)))>
+                            <option value="" selected=move || word_policy.get().is_none()>
+                                {move || t_string!(i18n, chat.word_policy_default, policy = policy_name(policies.default)).to_string()}
+                            </option>
+                            {WordPolicy::ALL.into_iter().filter(|p| *p >= policies.minimum).map(|p| view! {
+                                <option value=p.as_str() selected=move || word_policy.get() == Some(p)>{move || policy_name(p)}</option>
+                            }).collect_view()}
+                        </select>
+                        <p class="hint">{t!(i18n, chat.word_policy_hint)}</p>
+                    </div>
+                })}
                 <DialogActions close submit=tr(move || t_string!(i18n, chat.save).to_string())/>
             </form>
         </Dialog>
