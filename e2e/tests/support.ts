@@ -1,18 +1,37 @@
-import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 
 /** The password every test account gets. */
 export const PASSWORD = "green-tea-at-dusk";
 
+// Contexts made by `loggedInPage`, with the test that made them. The `browser` fixture
+// lives as long as the worker, so contexts made from it outlive their test unless closed:
+// every earlier test's tabs kept running (a socket, timers, presence) and each later test
+// ran slower, until timing-sensitive ones failed now and then in full runs. Each call
+// closes what earlier tests left.
+const contexts: { context: BrowserContext; testId: string }[] = [];
+
+async function closeEarlierContexts() {
+  const current = test.info().testId;
+  for (let i = contexts.length - 1; i >= 0; i--) {
+    if (contexts[i].testId !== current) {
+      const [{ context }] = contexts.splice(i, 1);
+      await context.close().catch(() => {});
+    }
+  }
+}
+
 // Accounts are made over the API (registration has its own test); each browser context
 // then starts logged in with that account's tokens.
 export async function loggedInPage(browser: Browser, request: APIRequestContext, username: string): Promise<Page> {
+  await closeEarlierContexts();
   const response = await request.post("/api/v1/auth/register", {
     data: { username, email: `${username}@example.com`, password: PASSWORD },
   });
   expect(response.status()).toBe(201);
   const session = await response.json();
   const context = await browser.newContext();
+  contexts.push({ context, testId: test.info().testId });
   await context.addInitScript((tokens) => {
     window.localStorage.setItem("teahouse.tokens", JSON.stringify(tokens));
   }, { access: session.access_token, refresh: session.refresh_token });

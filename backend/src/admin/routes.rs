@@ -450,7 +450,7 @@ pub async fn report_context(
     responses(
         (status = 200, description = "The report now", body = Report),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "`forbidden`: not staff; `staff_protected`: a moderator deactivating staff", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not staff, or your own message; `staff_protected`: a moderator acting on staff (only dismiss)", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
         (status = 409, description = "`last_admin`", body = ErrorBody),
         (status = 422, description = "`validation_failed`: `seconds` `out_of_range`", body = ErrorBody),

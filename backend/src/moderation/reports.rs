@@ -310,7 +310,11 @@ pub async fn resolve(
         ResolveReport::Remove => true,
         ResolveReport::Silence { remove, .. } | ResolveReport::Deactivate { remove } => remove,
     };
-    // The checks first, so that a refused action leaves the message as it was.
+    // The checks first, so that a refused action leaves the message as it was. Acting on
+    // the author follows the staff rules: never on oneself, moderators on members only.
+    if req != ResolveReport::Dismiss {
+        people::target_for(state, auth, author).await?;
+    }
     let status = match req {
         ResolveReport::Dismiss => ReportStatus::Dismissed,
         ResolveReport::Remove => ReportStatus::Removed,
@@ -318,15 +322,9 @@ pub async fn resolve(
             if !(1..=crate::rooms::moderation::SILENCE_MAX_SECS).contains(&seconds) {
                 return Err(AppError::field("seconds", FieldCode::OutOfRange));
             }
-            if author == auth.user_id {
-                return Err(AppError::Forbidden);
-            }
             ReportStatus::Silenced
         }
-        ResolveReport::Deactivate { .. } => {
-            people::target_for(state, auth, author).await?;
-            ReportStatus::Deactivated
-        }
+        ResolveReport::Deactivate { .. } => ReportStatus::Deactivated,
     };
     if remove {
         crate::messages::service::remove_as_staff(state, auth.user_id, &reported).await?;

@@ -221,7 +221,7 @@ async fn dismissing_keeps_the_message_and_deactivating_follows_the_staff_rules()
     assert_eq!(dismissed.body["status"], "dismissed");
     assert_eq!(dismissed.body["message"]["body"], "a matter of taste");
 
-    // A report on the admin: a moderator may not deactivate them.
+    // A report on the admin: a moderator may not act on them (only dismiss).
     let by_admin = app.say(&li, room.default_post, "rules are rules").await;
     let on_admin = report(
         &app,
@@ -230,13 +230,19 @@ async fn dismissing_keeps_the_message_and_deactivating_follows_the_staff_rules()
         json!({ "reason": "abuse" }),
     )
     .await;
-    app.post(
-        &format!("/api/v1/admin/reports/{}/resolve", on_admin.body["id"]),
-        &json!({ "action": "deactivate", "remove": true }),
-        Some(&wang.access),
-    )
-    .await
-    .assert(403, "staff_protected");
+    for action in [
+        json!({ "action": "deactivate", "remove": true }),
+        json!({ "action": "silence", "seconds": 600 }),
+        json!({ "action": "remove" }),
+    ] {
+        app.post(
+            &format!("/api/v1/admin/reports/{}/resolve", on_admin.body["id"]),
+            &action,
+            Some(&wang.access),
+        )
+        .await
+        .assert(403, "staff_protected");
+    }
     // Refused: the message is still there.
     let page = app.history(&han, room.default_post, "").await;
     assert!(
