@@ -238,9 +238,6 @@ pub fn Composer(post: PostId) -> impl IntoView {
     };
     // Where the room's word policy is `warn`, the text is checked first: words found are
     // shown, and the person edits or sends anyway (the server records it either way).
-    // While the policy is not known here (the room list or the server's rules not loaded
-    // yet), the check is made anyway and its answer says the policy: a text sent right
-    // after the page opened is not let through unwarned.
     let send = move || {
         let text = draft.get_untracked();
         let room = convo.open_room.get_untracked();
@@ -249,21 +246,13 @@ pub fn Composer(post: PostId) -> impl IntoView {
                 rooms
                     .iter()
                     .find(|r| r.room.id == room)
-                    .map(|r| r.room.word_policy)
+                    .and_then(|r| r.room.word_policy)
             });
             let policies = chat
                 .server
-                .with_untracked(|s| s.as_ref().map(|s| s.word_policies));
-            match (own, policies) {
-                (Some(own), Some(policies)) => {
-                    policies.effective(own) == api::moderation::WordPolicy::Warn
-                }
-                // A private chat is not in the room list: it follows the default.
-                (None, Some(policies)) if chat.friends.direct(room).is_some() => {
-                    policies.effective(None) == api::moderation::WordPolicy::Warn
-                }
-                _ => true,
-            }
+                .with_untracked(|s| s.as_ref().map(|s| s.word_policies))
+                .unwrap_or_default();
+            policies.effective(own) == api::moderation::WordPolicy::Warn
         });
         let (Some(room), true, false) = (room, warn, text.trim().is_empty()) else {
             deliver();
@@ -276,10 +265,7 @@ pub fn Composer(post: PostId) -> impl IntoView {
                 return;
             }
             match checked {
-                Ok(check)
-                    if check.policy == api::moderation::WordPolicy::Warn
-                        && !check.matches.is_empty() =>
-                {
+                Ok(check) if !check.matches.is_empty() => {
                     warning.set(Some((text, crate::text::quoted_matches(&check.matches))));
                 }
                 _ => deliver(),
