@@ -177,11 +177,15 @@ pub async fn dashboard(state: &AppState, auth: &AuthUser) -> AppResult<Dashboard
         .collect();
     let storage: Option<Option<i64>> = user::Entity::find()
         .select_only()
-        .column_as(user::Column::StorageUsed.sum(), "s")
+        // PostgreSQL sums a BIGINT as NUMERIC: back to BIGINT for both databases.
+        .column_as(
+            Expr::expr(Func::sum(Expr::col(user::Column::StorageUsed)))
+                .cast_as(sea_orm::sea_query::Alias::new("BIGINT")),
+            "s",
+        )
         .into_tuple()
         .one(db)
-        .await
-        .or_else(|_| Ok::<_, sea_orm::DbErr>(None))?;
+        .await?;
     let open_reports = crate::moderation::reports::open_count(db).await?;
     Ok(Dashboard {
         people,

@@ -8,7 +8,6 @@
 use crate::{
     auth::AuthUser,
     config::{Config, Rate},
-    entities::server_setting,
     error::{AppError, AppResult},
     moderation::{
         audit::{self, Entry, action},
@@ -22,7 +21,7 @@ use api::{
     users::{RateLimit, RegistrationMode},
 };
 use rand::Rng as _;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, sea_query::OnConflict};
+use sea_orm::{ConnectionTrait, DbErr};
 use serde::{Deserialize, Serialize};
 use std::{
     collections::BTreeMap,
@@ -127,28 +126,11 @@ fn merged(config: &Config, stored: &Stored) -> ServerSettings {
 }
 
 async fn stored(db: &impl ConnectionTrait) -> Result<Stored, DbErr> {
-    let row = server_setting::Entity::find_by_id(KEY.to_owned())
-        .one(db)
-        .await?;
-    Ok(row
-        .and_then(|r| serde_json::from_str(&r.value).ok())
-        .unwrap_or_default())
+    crate::moderation::store::setting(db, KEY).await
 }
 
 async fn save(db: &impl ConnectionTrait, stored: &Stored) -> Result<(), DbErr> {
-    let value = serde_json::to_string(stored).unwrap_or_default();
-    server_setting::Entity::insert(server_setting::ActiveModel {
-        key: Set(KEY.to_owned()),
-        value: Set(value),
-    })
-    .on_conflict(
-        OnConflict::column(server_setting::Column::Key)
-            .update_column(server_setting::Column::Value)
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
+    crate::moderation::store::save_setting(db, KEY, stored).await
 }
 
 /// The settings in force at start: the file's, with what admins changed over them.

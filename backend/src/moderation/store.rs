@@ -13,7 +13,19 @@ use std::collections::HashMap;
 const WORD_POLICIES: &str = "word_policies";
 
 pub async fn policies(db: &impl ConnectionTrait) -> Result<WordPolicies, DbErr> {
-    let stored = server_setting::Entity::find_by_id(WORD_POLICIES.to_owned())
+    setting(db, WORD_POLICIES).await
+}
+
+pub async fn save_policies(db: &impl ConnectionTrait, policies: WordPolicies) -> Result<(), DbErr> {
+    save_setting(db, WORD_POLICIES, &policies).await
+}
+
+/// One JSON value of `server_settings` (its default when absent or unreadable).
+pub async fn setting<T: serde::de::DeserializeOwned + Default>(
+    db: &impl ConnectionTrait,
+    key: &str,
+) -> Result<T, DbErr> {
+    let stored = server_setting::Entity::find_by_id(key.to_owned())
         .one(db)
         .await?;
     Ok(stored
@@ -21,10 +33,15 @@ pub async fn policies(db: &impl ConnectionTrait) -> Result<WordPolicies, DbErr> 
         .unwrap_or_default())
 }
 
-pub async fn save_policies(db: &impl ConnectionTrait, policies: WordPolicies) -> Result<(), DbErr> {
-    let value = serde_json::to_string(&policies).unwrap_or_default();
+/// Writes one JSON value of `server_settings`, replacing what was there.
+pub async fn save_setting(
+    db: &impl ConnectionTrait,
+    key: &str,
+    value: &impl serde::Serialize,
+) -> Result<(), DbErr> {
+    let value = serde_json::to_string(value).unwrap_or_default();
     server_setting::Entity::insert(server_setting::ActiveModel {
-        key: Set(WORD_POLICIES.to_owned()),
+        key: Set(key.to_owned()),
         value: Set(value),
     })
     .on_conflict(

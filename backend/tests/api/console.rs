@@ -35,6 +35,7 @@ async fn the_dashboard_counts_people_rooms_messages_and_sockets() {
     for text in ["one", "two", "three"] {
         app.say(&han, room.default_post, text).await;
     }
+    app.upload_ok(&han, "note.txt", b"hello world").await;
     let _ws = app.ws(&han, json!([])).await;
     app.get("/api/v1/admin/dashboard", None)
         .await
@@ -59,6 +60,8 @@ async fn the_dashboard_counts_people_rooms_messages_and_sockets() {
     assert_eq!(days[13]["count"].as_u64(), Some(messages));
     assert!(days[..13].iter().all(|d| d["count"] == 0), "{days:?}");
     assert_eq!(b["sockets_open"], 1);
+    // Storage is the sum of everyone's uploads (on PostgreSQL too, where SUM is NUMERIC).
+    assert_eq!(b["storage_bytes"].as_u64(), Some(11), "{b}");
     assert_eq!(b["open_reports"], 0);
     // Registration counts as being seen (a session used now).
     assert_eq!(b["active_day"], 3);
