@@ -11,6 +11,10 @@ const dataDir = process.env.TEAHOUSE_E2E_DATA_DIR ?? fs.mkdtempSync(path.join(os
 process.env.TEAHOUSE_E2E_DATA_DIR = dataDir;
 const bin = process.env.TEAHOUSE_BIN ?? path.resolve(__dirname, "../target/debug/teahouse");
 process.env.TEAHOUSE_BIN = bin;
+// A real SMTP receiver (aiosmtpd, from scripts/setup.sh) the server mails to; what it
+// receives lands in the data dir's `mail/` as JSON (support.ts `nextMail`).
+const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 18025);
+const python = process.env.TEAHOUSE_PYTHON ?? path.join(os.homedir(), ".cache/teahouse/py/bin/python");
 
 export default defineConfig({
   testDir: "tests",
@@ -39,7 +43,12 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
+  webServer: [{
+    command: `${python} ${path.resolve(__dirname, "../backend/tests/mail/smtp_sink.py")} ${path.join(dataDir, "mail")} ${smtpPort} --until-killed`,
+    port: smtpPort,
+    reuseExistingServer: false,
+    timeout: 30_000,
+  }, {
     command: `${bin} serve`,
     url: `http://127.0.0.1:${port}/api/v1/health`,
     reuseExistingServer: false,
@@ -54,7 +63,9 @@ export default defineConfig({
       // The whole suite registers its people from one address, more than the 40 a class
       // behind one address may at once; the registration limit has its own API test.
       TEAHOUSE_LIMITS__REGISTRATIONS__BURST: "1000",
+      TEAHOUSE_MAIL__SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      TEAHOUSE_MAIL__PUBLIC_URL: `http://127.0.0.1:${port}`,
       DATABASE_URL: "",
     },
-  },
+  }],
 });

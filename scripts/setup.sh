@@ -4,13 +4,15 @@
 #
 #   scripts/setup.sh            tools to build and run (wasm32 target, trunk, wasm-bindgen-cli,
 #                               npm packages incl. wasm-opt)
-#   scripts/setup.sh --browser  also Chromium, for the browser tests
+#   scripts/setup.sh --browser  also what the tests need: Chromium, and a Python with
+#                               aiosmtpd (the SMTP receiver mail tests send to)
 #
 # Source it (`. scripts/setup.sh`) to get wasm-opt on PATH in the calling shell.
 set -euo pipefail
 
 TEAHOUSE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION="0.21.14"
+AIOSMTPD_VERSION="1.4.6"
 
 say() { printf '\033[1;32m==>\033[0m %s\n' "$*" >&2; }
 
@@ -57,8 +59,21 @@ setup_browser() {
   fi
 }
 
+setup_python() {
+  # A real SMTP receiver for the tests (backend/tests/mail/smtp_sink.py): aiosmtpd in a
+  # virtualenv of our own, from PyPI.
+  local venv="$HOME/.cache/teahouse/py"
+  if ! "$venv/bin/python" -c 'import aiosmtpd' 2>/dev/null; then
+    say "installing the test mail receiver (aiosmtpd) into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+  fi
+  export TEAHOUSE_PYTHON="$venv/bin/python"
+}
+
 setup_rust
 setup_npm
 if [ "${1:-}" = "--browser" ]; then
   setup_browser
+  setup_python
 fi

@@ -211,6 +211,11 @@ pub struct ServerSettings {
     /// Uploads one person may make.
     pub upload_rate: RateLimit,
     pub default_language: Language,
+    /// New accounts confirm their e-mail address with a code before they can log in.
+    /// Needs `mail`.
+    pub require_email_verification: bool,
+    /// The server can send e-mail (`[mail] smtp_url` in `teahouse.toml`); read-only.
+    pub mail: bool,
 }
 
 /// `PATCH /admin/settings`: fields left out stay as they are.
@@ -239,6 +244,9 @@ pub struct EditServerSettings {
     pub upload_rate: Option<RateLimit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_language: Option<Language>,
+    /// Turning it on needs a mail server: 403 `mail_disabled` without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_email_verification: Option<bool>,
 }
 
 /// Why someone reports a message.

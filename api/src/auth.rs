@@ -101,3 +101,68 @@ pub struct PasswordVerdict {
     /// 0 (refused) to 4 (very strong): at most 1 when it would be refused.
     pub strength: u8,
 }
+
+/// `202` from `POST /auth/register` (when the server confirms addresses), `POST
+/// /auth/verify-email/resend` and `POST /me/email`: a code was sent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CodeSent {
+    /// Where it went.
+    pub email: String,
+    /// Seconds the code is good for.
+    pub expires_in: u64,
+    /// Seconds before another may be asked for.
+    pub resend_in: u64,
+}
+
+/// `POST /auth/verify-email`: the code sent at registration; logs in.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VerifyEmail {
+    /// Username or email address.
+    pub login: String,
+    /// The six digits from the mail.
+    #[cfg_attr(feature = "openapi", schema(example = "042817"))]
+    pub code: String,
+}
+
+/// `POST /auth/verify-email/resend`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResendCode {
+    /// Username or email address.
+    pub login: String,
+}
+
+/// `POST /auth/password-reset`: mail a reset link to this address, if an account has it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordResetRequest {
+    pub email: String,
+}
+
+/// `POST /auth/password-reset/confirm`: the token from the link, and the new password.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordResetConfirm {
+    pub token: String,
+    /// 8–128 characters, not a common password, not the username.
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
+    pub new_password: String,
+}
+
+/// `POST /me/email`: send a code to the new address (the password proves it is you).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangeEmail {
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
+    pub email: String,
+    pub password: String,
+}
+
+/// `POST /me/email/confirm`: the code sent to the new address.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConfirmEmail {
+    pub code: String,
+}

@@ -36,6 +36,9 @@ pub struct ErrorDetails {
     /// The listed words found (`content_blocked`): what to point at in the text.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub matches: Vec<crate::moderation::WordMatch>,
+    /// Tries left before the code is used up (`code_invalid`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts_left: Option<u32>,
 }
 
 /// Stable error codes. Each one always comes with the same HTTP status.
@@ -110,6 +113,21 @@ pub enum ErrorCode {
     InviteInvalid,
     /// 403: the account was deactivated by site staff; it cannot log in.
     AccountDeactivated,
+    /// 403: this server sends no e-mail (no SMTP configured), so this is not offered.
+    MailDisabled,
+    /// 403: the account's e-mail address is not confirmed yet; confirm it with the code
+    /// that was sent (`POST /auth/verify-email`; `…/resend` sends another). Said only with
+    /// the right password.
+    EmailUnverified,
+    /// 403: the code is wrong; `details.attempts_left` more tries before it is used up.
+    CodeInvalid,
+    /// 403: there is no live code: it expired, was used, or ran out of attempts. Ask for
+    /// a new one.
+    CodeExpired,
+    /// 403: the password-reset link is unknown, used or expired; ask for a new one.
+    ResetLinkInvalid,
+    /// 503: the mail server did not take the message; nothing was changed. Try again later.
+    MailUnavailable,
     /// 403: you are silenced in this room (禁言); `details.retry_after` seconds are left.
     Silenced,
     /// 403: you are banned from this room.
@@ -178,7 +196,12 @@ impl ErrorCode {
             | Self::BannedFromRoom
             | Self::RegistrationClosed
             | Self::InviteInvalid
-            | Self::AccountDeactivated => 403,
+            | Self::AccountDeactivated
+            | Self::MailDisabled
+            | Self::EmailUnverified
+            | Self::CodeInvalid
+            | Self::CodeExpired
+            | Self::ResetLinkInvalid => 403,
             Self::NotFound | Self::RouteNotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::UsernameTaken
@@ -206,7 +229,7 @@ impl ErrorCode {
             | Self::ContentBlocked => 422,
             Self::RateLimited | Self::SlowMode => 429,
             Self::Internal => 500,
-            Self::Unavailable => 503,
+            Self::Unavailable | Self::MailUnavailable => 503,
         }
     }
 
@@ -245,6 +268,12 @@ impl ErrorCode {
             Self::StaffProtected => "staff_protected",
             Self::ContentBlocked => "content_blocked",
             Self::Silenced => "silenced",
+            Self::MailDisabled => "mail_disabled",
+            Self::EmailUnverified => "email_unverified",
+            Self::CodeInvalid => "code_invalid",
+            Self::CodeExpired => "code_expired",
+            Self::ResetLinkInvalid => "reset_link_invalid",
+            Self::MailUnavailable => "mail_unavailable",
             Self::AccountDeactivated => "account_deactivated",
             Self::RegistrationClosed => "registration_closed",
             Self::InviteInvalid => "invite_invalid",

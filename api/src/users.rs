@@ -149,6 +149,9 @@ pub struct Me {
     pub direct_messages: DirectMessages,
     /// Send read receipts in private chats; off, I see none either.
     pub read_receipts: bool,
+    /// The address was proven to reach me (a code or a reset link sent to it was used).
+    #[serde(default)]
+    pub email_verified: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
@@ -241,6 +244,12 @@ pub struct ServerInfo {
     pub word_policies: crate::moderation::WordPolicies,
     /// The language the app starts in for someone who has not chosen one.
     pub default_language: crate::admin::Language,
+    /// The server sends e-mail: "forgot password" (`POST /auth/password-reset`) and
+    /// changing the address (`POST /me/email`) are offered. `false`: neither is.
+    pub mail: bool,
+    /// A new account must confirm its e-mail address with a code before it can log in
+    /// (`POST /auth/register` answers 202, then `POST /auth/verify-email`).
+    pub email_verification: bool,
 }
 
 /// How anyone may get an account.
@@ -283,6 +292,8 @@ pub struct RateLimits {
     pub registrations: RateLimit,
     /// Password checks (`POST /auth/password-check`), per client address.
     pub password_checks: RateLimit,
+    /// Requests that send mail (password reset, another code), per client address.
+    pub mail_requests: RateLimit,
     pub sockets_per_session: u32,
     pub sockets_per_person: u32,
 }

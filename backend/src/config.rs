@@ -48,6 +48,61 @@ pub struct Config {
     pub auth: AuthConfig,
     pub files: FilesConfig,
     pub limits: LimitsConfig,
+    pub mail: MailConfig,
+}
+
+/// Outgoing e-mail (SMTP): codes that confirm an address, password-reset links. Without
+/// `smtp_url` the server sends nothing and offers none of it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MailConfig {
+    /// `smtps://user:password@host` (TLS, port 465), `smtp://user:password@host:587?tls=required`
+    /// (STARTTLS), or `smtp://host:port` (no encryption: a relay on this machine only).
+    /// Unset or empty: no mail.
+    pub smtp_url: Option<Secret>,
+    /// The sender, e.g. `Teahouse <noreply@chat.example.com>`.
+    pub from: String,
+    /// The address people open the app at, for links in mail (password reset), e.g.
+    /// `https://chat.example.com`. Never taken from a request's `Host` (anyone can write
+    /// one, and a reset link must not point elsewhere). Unset: `http://` + `bind`.
+    pub public_url: Option<String>,
+    /// A send that takes longer than this fails (503 `mail_unavailable`).
+    pub timeout_secs: u64,
+    /// A code is good for this long …
+    pub code_ttl_secs: u64,
+    /// … and this many tries.
+    pub code_attempts: u32,
+    /// Another code or link for the same purpose no sooner than this …
+    pub resend_secs: u64,
+    /// … and at most this many an hour per person and purpose.
+    pub sends_per_hour: u32,
+    /// A password-reset link is good for this long (and once).
+    pub reset_ttl_secs: u64,
+}
+
+impl MailConfig {
+    /// An SMTP server is configured.
+    pub fn enabled(&self) -> bool {
+        self.smtp_url
+            .as_ref()
+            .is_some_and(|u| !u.0.trim().is_empty())
+    }
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            from: "Teahouse <noreply@localhost>".into(),
+            public_url: None,
+            timeout_secs: 15,
+            code_ttl_secs: 600,
+            code_attempts: 5,
+            resend_secs: 60,
+            sends_per_hour: 5,
+            reset_ttl_secs: 3600,
+        }
+    }
 }
 
 /// A rate: `burst` at once, then one more every `refill_ms` (a token bucket, GCRA).
@@ -78,6 +133,9 @@ pub struct LimitsConfig {
     /// Password checks for strength meters (`POST /auth/password-check`), per client
     /// address.
     pub password_checks: Rate,
+    /// Requests that send mail to an address not proven yours (password reset, another
+    /// code), per client address.
+    pub mail_requests: Rate,
     /// Sockets open at once for one session (tabs of one browser share a session).
     pub sockets_per_session: u32,
     /// Sockets open at once for one person, all sessions together.
@@ -167,6 +225,7 @@ impl Default for Config {
             auth: AuthConfig::default(),
             files: FilesConfig::default(),
             limits: LimitsConfig::default(),
+            mail: MailConfig::default(),
         }
     }
 }
@@ -218,6 +277,11 @@ impl Default for LimitsConfig {
             password_checks: Rate {
                 burst: 120,
                 refill_ms: 500,
+            },
+            // 10 at once, then one a minute.
+            mail_requests: Rate {
+                burst: 10,
+                refill_ms: 60_000,
             },
             sockets_per_session: 10,
             sockets_per_person: 30,

@@ -115,6 +115,9 @@ pub enum AppError {
         message: &'static str,
         retry_after: u64,
     },
+    /// 403 `code_invalid`, with the tries left.
+    #[error("wrong code; {attempts_left} tries left")]
+    CodeInvalid { attempts_left: u32 },
     /// 503 `unavailable`.
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -152,6 +155,7 @@ impl AppError {
             Self::UnsupportedCharacter(_) => ErrorCode::UnsupportedCharacter,
             Self::ContentBlocked { .. } => ErrorCode::ContentBlocked,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::CodeInvalid { .. } => ErrorCode::CodeInvalid,
             Self::Unavailable(_) => ErrorCode::Unavailable,
             Self::Internal(_) => ErrorCode::Internal,
         }
@@ -190,6 +194,13 @@ impl AppError {
                 Some(ErrorDetails {
                     fields: BTreeMap::from([((*field).to_owned(), FieldCode::Blocked)]),
                     matches: matches.clone(),
+                    ..Default::default()
+                }),
+            ),
+            Self::CodeInvalid { attempts_left } => (
+                self.to_string(),
+                Some(ErrorDetails {
+                    attempts_left: Some(*attempts_left),
                     ..Default::default()
                 }),
             ),

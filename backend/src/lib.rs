@@ -23,6 +23,8 @@ pub mod friends;
 pub mod http;
 /// Rate limits per person and per client address, and open sockets per session.
 pub mod limits;
+/// Outgoing e-mail (SMTP): codes that confirm an address, password-reset links.
+pub mod mail;
 /// Messages: send (idempotent), history, recall, read markers, unread counts.
 pub mod messages;
 /// Keeping the server clean: the sensitive-word filter, site roles, the audit log.

@@ -100,6 +100,7 @@ pub struct Limits {
     pub friend_requests: Limit<UserId>,
     pub uploads: Limit<UserId>,
     pub registrations: Limit<IpAddr>,
+    pub mail_requests: Limit<IpAddr>,
     pub password_checks: Limit<IpAddr>,
     sockets: Arc<Mutex<SocketCounts>>,
     sockets_per_session: u32,
@@ -147,6 +148,7 @@ impl Limits {
             friend_requests: Limit::new(config.friend_requests, on),
             uploads: Limit::new(config.uploads, on),
             registrations: Limit::new(config.registrations, on),
+            mail_requests: Limit::new(config.mail_requests, on),
             password_checks: Limit::new(config.password_checks, on),
             sockets: Arc::default(),
             sockets_per_session: config.sockets_per_session.max(1),
@@ -197,6 +199,7 @@ impl Limits {
         self.friend_requests.sweep();
         self.uploads.sweep();
         self.registrations.sweep();
+        self.mail_requests.sweep();
         self.password_checks.sweep();
     }
 }

@@ -93,6 +93,7 @@ impl Application {
             sessions: Arc::default(),
             limits: Arc::new(limits),
             settings: Arc::new(crate::admin::settings::Live::new(settings)),
+            mail: crate::mail::Mailer::from_config(&config)?.map(Arc::new),
             trusted_proxies: config
                 .trusted_proxies
                 .iter()

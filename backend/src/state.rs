@@ -31,6 +31,8 @@ pub struct AppState {
     pub settings: Arc<crate::admin::settings::Live>,
     /// The sensitive-word filter's lists and policies.
     pub moderation: Arc<crate::moderation::Moderation>,
+    /// Outgoing mail; `None` when no SMTP server is configured (then nothing mails).
+    pub mail: Option<Arc<crate::mail::Mailer>>,
     /// Proxies whose `X-Forwarded-For` is believed (`Config::trusted_proxies`).
     pub trusted_proxies: Arc<[crate::http::client::Trusted]>,
 }

@@ -107,3 +107,34 @@ export function admin(...args: string[]): string {
     encoding: "utf8",
   });
 }
+
+// Mail the server sent, as the test SMTP receiver wrote it down (playwright.config.ts).
+const mailSeen = new Set<string>();
+
+/** The next mail to `to` not returned before: `{ to, from, subject, text }`. */
+export async function nextMail(to: string): Promise<{ to: string[]; subject: string; text: string }> {
+  const fs = await import("node:fs");
+  const path = await import("node:path");
+  const dir = path.join(process.env.TEAHOUSE_E2E_DATA_DIR!, "mail");
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const names = fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.endsWith(".json")).sort() : [];
+    for (const name of names) {
+      if (mailSeen.has(name)) continue;
+      const mail = JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
+      if (mail.to.includes(to)) {
+        mailSeen.add(name);
+        return mail;
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no mail to ${to} arrived`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The six-digit code in a mail. */
+export function codeIn(mail: { text: string }): string {
+  const code = mail.text.match(/(?<!\d)\d{6}(?!\d)/);
+  if (!code) throw new Error(`no code in ${mail.text}`);
+  return code[0];
+}

@@ -92,6 +92,8 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/") view=Home/>
                     <Route path=path!("/login") view=|| view! { <GuestOnly><LoginPage/></GuestOnly> }/>
                     <Route path=path!("/register") view=|| view! { <GuestOnly><RegisterPage/></GuestOnly> }/>
+                    <Route path=path!("/forgot-password") view=|| view! { <GuestOnly><crate::pages::email::ForgotPage/></GuestOnly> }/>
+                    <Route path=path!("/reset-password") view=crate::pages::email::ResetPage/>
                     <Route path=path!("/rooms") view=|| view! { <RequireLogin><ChatPage/></RequireLogin> }/>
                     <Route path=path!("/rooms/:room_id/:post_id") view=|| view! { <RequireLogin><ChatPage/></RequireLogin> }/>
                     <Route path=path!("/friends") view=|| view! { <RequireLogin><FriendsPage/></RequireLogin> }/>

@@ -43,6 +43,12 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &ApiError) -> String {
         ErrorCode::AccountDeactivated => t_string!(i18n, errors.account_deactivated),
         ErrorCode::RegistrationClosed => t_string!(i18n, errors.registration_closed),
         ErrorCode::InviteInvalid => t_string!(i18n, errors.invite_invalid),
+        ErrorCode::MailDisabled => t_string!(i18n, errors.mail_disabled),
+        ErrorCode::EmailUnverified => t_string!(i18n, errors.email_unverified),
+        ErrorCode::CodeInvalid => t_string!(i18n, errors.code_invalid),
+        ErrorCode::CodeExpired => t_string!(i18n, errors.code_expired),
+        ErrorCode::ResetLinkInvalid => t_string!(i18n, errors.reset_link_invalid),
+        ErrorCode::MailUnavailable => t_string!(i18n, errors.mail_unavailable),
         ErrorCode::BannedFromRoom => t_string!(i18n, errors.banned_from_room),
         ErrorCode::SlowMode => t_string!(i18n, errors.slow_mode),
         ErrorCode::ContentBlocked => {

@@ -15,6 +15,7 @@ mod m20261202_000007_rich_messages;
 mod m20261202_000008_mentions_pins;
 mod m20261203_000009_moderation;
 mod m20261205_000010_reports;
+mod m20261205_000011_email;
 
 pub use m20261201_000005_audit::erased_payload_sql;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_mentions_pins::Migration),
             Box::new(m20261203_000009_moderation::Migration),
             Box::new(m20261205_000010_reports::Migration),
+            Box::new(m20261205_000011_email::Migration),
         ]
     }
 }

@@ -78,6 +78,8 @@ struct Stored {
     upload_rate: Option<RateLimit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     default_language: Option<Language>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    require_email_verification: Option<bool>,
 }
 
 fn rate(r: Rate) -> RateLimit {
@@ -122,6 +124,8 @@ fn merged(config: &Config, stored: &Stored) -> ServerSettings {
             .upload_rate
             .unwrap_or_else(|| rate(config.limits.uploads)),
         default_language: stored.default_language.unwrap_or_default(),
+        require_email_verification: stored.require_email_verification.unwrap_or(false),
+        mail: config.mail.enabled(),
     }
 }
 
@@ -213,6 +217,12 @@ pub async fn edit(
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
     }
+    if req.require_email_verification == Some(true) && state.mail.is_none() {
+        return Err(AppError::Rule {
+            code: api::ErrorCode::MailDisabled,
+            message: "confirming addresses needs a mail server ([mail] smtp_url)",
+        });
+    }
     let txn = crate::db::write_txn(&state.db).await?;
     let mut stored = stored(&txn).await?;
     let before = merged(&state.config, &stored);
@@ -229,6 +239,9 @@ pub async fn edit(
     stored.message_rate = req.message_rate.or(stored.message_rate);
     stored.upload_rate = req.upload_rate.or(stored.upload_rate);
     stored.default_language = req.default_language.or(stored.default_language);
+    stored.require_email_verification = req
+        .require_email_verification
+        .or(stored.require_email_verification);
     let after = merged(&state.config, &stored);
     if after.quota_bytes < after.max_upload_bytes {
         return Err(AppError::field("quota_bytes", FieldCode::OutOfRange));

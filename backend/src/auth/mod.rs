@@ -2,6 +2,7 @@
 //! change, and the `AuthUser` extractor that guards every other endpoint.
 
 pub mod cache;
+pub mod email;
 pub mod password;
 pub mod routes;
 pub mod service;

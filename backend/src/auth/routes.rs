@@ -6,19 +6,26 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 use api::{
     ErrorBody,
     auth::{
-        AuthSession, ChangePassword, Login, PasswordCheck, PasswordVerdict, RefreshToken, Register,
+        AuthSession, ChangeEmail, ChangePassword, CodeSent, ConfirmEmail, Login, PasswordCheck,
+        PasswordResetConfirm, PasswordResetRequest, PasswordVerdict, RefreshToken, Register,
+        ResendCode, VerifyEmail,
     },
+    users::Me,
 };
 
 /// Create an account and log in.
 ///
 /// The first account registered on a new server becomes its admin. Admins may close
-/// registration or require an invite code (`ServerInfo.registration`).
+/// registration or require an invite code (`ServerInfo.registration`). When the server
+/// confirms addresses (`ServerInfo.email_verification`) the answer is 202: a code was
+/// mailed, and `POST /auth/verify-email` with it logs in.
 #[utoipa::path(
     tag = "auth",
     request_body = Register,
     responses(
         (status = 201, description = "Account created; logged in", body = AuthSession),
+        (status = 202, description = "Account created; confirm the address with the code mailed to it", body = CodeSent),
+        (status = 503, description = "`mail_unavailable`: the code could not be mailed; no account was made", body = ErrorBody),
         (status = 400, description = "`malformed_json`", body = ErrorBody),
         (status = 403, description = "`registration_closed`, or `invite_invalid`: registration here needs the invite code", body = ErrorBody),
         (status = 409, description = "`username_taken`, `email_taken` or `phone_taken`", body = ErrorBody),
@@ -37,6 +44,10 @@ pub async fn register(
         state.limits.registrations.check(&ip)?;
     }
     crate::admin::settings::check_registration(&state, body.invite_code.as_deref())?;
+    if super::email::verification_required(&state) {
+        let sent = super::email::register_pending(&state, body.into_inner()).await?;
+        return Ok(HttpResponse::Accepted().json(sent));
+    }
     let session = service::register(&state, body.into_inner(), user_agent(&req)).await?;
     Ok(HttpResponse::Created().json(session))
 }
@@ -81,7 +92,7 @@ pub async fn password_check(
         (status = 200, description = "Logged in", body = AuthSession),
         (status = 400, description = "`malformed_json`", body = ErrorBody),
         (status = 401, description = "`invalid_credentials`", body = ErrorBody),
-        (status = 403, description = "`account_deactivated`: site staff deactivated the account (said only with the right password)", body = ErrorBody),
+        (status = 403, description = "`account_deactivated`: site staff deactivated the account; `email_unverified`: confirm the address first (both said only with the right password)", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
@@ -183,4 +194,153 @@ pub async fn change_password(
 ) -> AppResult<HttpResponse> {
     service::change_password(&state, &auth, body.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Confirm a new account's e-mail address with the code mailed at registration; logs in.
+///
+/// A code is good for `[mail] code_ttl_secs` and five tries; after that, ask for another.
+#[utoipa::path(
+    tag = "auth",
+    request_body = VerifyEmail,
+    responses(
+        (status = 200, description = "Confirmed; logged in", body = AuthSession),
+        (status = 400, description = "`malformed_json`", body = ErrorBody),
+        (status = 403, description = "`code_invalid` (`details.attempts_left`), `code_expired`, `mail_disabled` or `account_deactivated`", body = ErrorBody),
+    )
+)]
+#[post("/auth/verify-email")]
+pub async fn verify_email(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<VerifyEmail>,
+) -> AppResult<web::Json<AuthSession>> {
+    Ok(web::Json(
+        super::email::verify(&state, body.into_inner(), user_agent(&req)).await?,
+    ))
+}
+
+/// Mail another registration code. The answer is the same whether or not the account
+/// exists or still waits for a code (the address is shown masked).
+#[utoipa::path(
+    tag = "auth",
+    request_body = ResendCode,
+    responses(
+        (status = 202, description = "Sent, if the account waits for a code", body = CodeSent),
+        (status = 400, description = "`malformed_json`", body = ErrorBody),
+        (status = 403, description = "`mail_disabled`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: one a minute, five an hour", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "`mail_unavailable`", body = ErrorBody),
+    )
+)]
+#[post("/auth/verify-email/resend")]
+pub async fn resend_code(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<ResendCode>,
+) -> AppResult<HttpResponse> {
+    if let Some(ip) = state.client_ip(&req) {
+        state.limits.mail_requests.check(&ip)?;
+    }
+    let sent = super::email::resend(&state, &body.login).await?;
+    Ok(HttpResponse::Accepted().json(sent))
+}
+
+/// Forgot password: mail a single-use link to set a new one, if an account has this
+/// address. The answer is the same either way.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasswordResetRequest,
+    responses(
+        (status = 202, description = "A link was mailed, if an account has the address"),
+        (status = 400, description = "`malformed_json`", body = ErrorBody),
+        (status = 403, description = "`mail_disabled`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+#[post("/auth/password-reset")]
+pub async fn password_reset(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<PasswordResetRequest>,
+) -> AppResult<HttpResponse> {
+    if let Some(ip) = state.client_ip(&req) {
+        state.limits.mail_requests.check(&ip)?;
+    }
+    super::email::request_reset(&state, &body.email)?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Set a new password with the token from a reset link. The link works once; every
+/// session of the account ends.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasswordResetConfirm,
+    responses(
+        (status = 204, description = "Password set; log in with it"),
+        (status = 400, description = "`malformed_json`", body = ErrorBody),
+        (status = 403, description = "`reset_link_invalid` (unknown, used or expired) or `account_deactivated`", body = ErrorBody),
+        (status = 422, description = "`validation_failed` on `new_password`", body = ErrorBody),
+    )
+)]
+#[post("/auth/password-reset/confirm")]
+pub async fn password_reset_confirm(
+    state: web::Data<AppState>,
+    body: web::Json<PasswordResetConfirm>,
+) -> AppResult<HttpResponse> {
+    super::email::confirm_reset(&state, body.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Change my e-mail address: the password proves it is me, and a code goes to the new
+/// address (`POST /me/email/confirm`).
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    request_body = ChangeEmail,
+    responses(
+        (status = 202, description = "A code was mailed to the new address", body = CodeSent),
+        (status = 400, description = "`malformed_json`", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "`wrong_password` or `mail_disabled`", body = ErrorBody),
+        (status = 409, description = "`email_taken`", body = ErrorBody),
+        (status = 422, description = "`validation_failed` on `email`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: one a minute, five an hour", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "`mail_unavailable`", body = ErrorBody),
+    )
+)]
+#[post("/me/email")]
+pub async fn change_email(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    body: web::Json<ChangeEmail>,
+) -> AppResult<HttpResponse> {
+    let sent = super::email::start_change(&state, &auth, body.into_inner()).await?;
+    Ok(HttpResponse::Accepted().json(sent))
+}
+
+/// Confirm the new e-mail address with the code mailed to it. The old address is told.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    request_body = ConfirmEmail,
+    responses(
+        (status = 200, description = "The account, with its new address", body = Me),
+        (status = 400, description = "`malformed_json`", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "`code_invalid` (`details.attempts_left`) or `code_expired`", body = ErrorBody),
+        (status = 409, description = "`email_taken`: someone took the address meanwhile", body = ErrorBody),
+    )
+)]
+#[post("/me/email/confirm")]
+pub async fn confirm_email(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    body: web::Json<ConfirmEmail>,
+) -> AppResult<web::Json<Me>> {
+    Ok(web::Json(
+        super::email::confirm_change(&state, &auth, &body.code).await?,
+    ))
 }

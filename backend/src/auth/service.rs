@@ -125,7 +125,21 @@ pub async fn new_account(
     Ok((txn, inserted))
 }
 
-async fn ensure_available(
+/// 409 `email_taken` if an account has this address.
+pub(super) async fn ensure_available_email(
+    db: &impl ConnectionTrait,
+    email: &Email,
+) -> AppResult<()> {
+    if user_store::taken(db, user::Column::EmailKey, &email.key).await? {
+        return Err(AppError::Taken {
+            code: ErrorCode::EmailTaken,
+            field: "email",
+        });
+    }
+    Ok(())
+}
+
+pub(super) async fn ensure_available(
     db: &impl ConnectionTrait,
     username: &Username,
     email: &Email,
@@ -139,12 +153,7 @@ async fn ensure_available(
             field: "username",
         });
     }
-    if user_store::taken(db, user::Column::EmailKey, &email.key).await? {
-        return Err(AppError::Taken {
-            code: ErrorCode::EmailTaken,
-            field: "email",
-        });
-    }
+    ensure_available_email(db, email).await?;
     if let Some(phone) = phone
         && user_store::taken(db, user::Column::Phone, phone).await?
     {
@@ -192,6 +201,12 @@ pub async fn login(
             message: "this account was deactivated",
         });
     }
+    if user.email_pending && super::email::verification_required(state) {
+        return Err(AppError::Rule {
+            code: api::ErrorCode::EmailUnverified,
+            message: "confirm the e-mail address with the code that was sent to it first",
+        });
+    }
 
     let txn = crate::db::write_txn(&state.db).await?;
     let (session, replaced) = open_session(state, &txn, &user, user_agent).await?;
@@ -205,7 +220,7 @@ pub async fn login(
 /// Creates a session with its first refresh token, ending the account's other sessions
 /// first under the single-session policy (returned, to close their sockets after commit).
 /// Runs inside the caller's transaction.
-async fn open_session(
+pub(super) async fn open_session(
     state: &AppState,
     txn: &impl ConnectionTrait,
     user: &user::Model,

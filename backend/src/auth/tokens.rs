@@ -83,6 +83,21 @@ impl TokenKeys {
         (token, hash)
     }
 
+    /// HMAC-SHA256 of `value` under the server's key, in the given context: what is kept
+    /// of a secret too small to store with a plain hash (a six-digit code).
+    pub fn keyed_hash(&self, context: &str, value: &str) -> String {
+        use hmac::{Mac as _, SimpleHmac};
+        let Ok(mut mac) = SimpleHmac::<Sha256>::new_from_slice(&self.successor_key) else {
+            // HMAC takes keys of any length.
+            return hash_refresh_token(&format!("{context}\0{value}"));
+        };
+        mac.update(b"teahouse keyed\0");
+        mac.update(context.as_bytes());
+        mac.update(b"\0");
+        mac.update(value.as_bytes());
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+
     pub fn ttl_secs(&self) -> u64 {
         self.ttl_secs
     }

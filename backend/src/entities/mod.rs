@@ -3,6 +3,7 @@
 
 pub mod audit_entry;
 pub mod block;
+pub mod email_code;
 pub mod file;
 pub mod friend_request;
 pub mod friendship;

@@ -34,6 +34,10 @@ pub struct Model {
     pub storage_used: i64,
     /// Deactivated by site staff: cannot log in; every session was ended.
     pub deactivated_at: Option<OffsetDateTime>,
+    /// When the address was last proven to reach its owner (a code or a reset link).
+    pub email_verified_at: Option<OffsetDateTime>,
+    /// Registered while the server required a confirmed address, and not confirmed yet.
+    pub email_pending: bool,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }

@@ -80,6 +80,12 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
         .service(auth::routes::logout)
         .service(auth::routes::logout_session)
         .service(auth::routes::change_password)
+        .service(auth::routes::verify_email)
+        .service(auth::routes::resend_code)
+        .service(auth::routes::password_reset)
+        .service(auth::routes::password_reset_confirm)
+        .service(auth::routes::change_email)
+        .service(auth::routes::confirm_email)
         .service(users::routes::me)
         .service(users::routes::edit_me)
         .service(files::routes::set_my_avatar)
@@ -268,11 +274,14 @@ pub async fn server_info(state: web::Data<AppState>) -> web::Json<ServerInfo> {
             uploads: settings.upload_rate,
             registrations: rate(limits.registrations),
             password_checks: rate(limits.password_checks),
+            mail_requests: rate(limits.mail_requests),
             sockets_per_session: limits.sockets_per_session,
             sockets_per_person: limits.sockets_per_person,
         }),
         word_policies: state.moderation.policies(),
         default_language: settings.default_language,
+        mail: state.mail.is_some(),
+        email_verification: crate::auth::email::verification_required(&state),
     })
 }
 

@@ -45,6 +45,7 @@ pub fn to_me(user: &user::Model) -> Me {
         invisible: user.invisible,
         direct_messages: enum_from_str(&user.direct_messages),
         read_receipts: user.read_receipts,
+        email_verified: user.email_verified_at.is_some(),
         created_at: user.created_at,
     }
 }

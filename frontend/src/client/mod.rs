@@ -119,8 +119,90 @@ pub async fn server_info() -> Result<api::users::ServerInfo, ApiError> {
     decode(send(Verb::Get, "/server", None, None).await?).await
 }
 
-pub async fn register(body: &Register) -> Result<AuthSession, ApiError> {
-    decode(send(Verb::Post, "/auth/register", None, Some(&to_json(body)?)).await?).await
+/// What registering gave: a session, or (where addresses are confirmed) a code to enter.
+pub enum Registered {
+    Session(AuthSession),
+    Pending(api::auth::CodeSent),
+}
+
+pub async fn register(body: &Register) -> Result<Registered, ApiError> {
+    let response =
+        check(send(Verb::Post, "/auth/register", None, Some(&to_json(body)?)).await?).await?;
+    if response.status() == 202 {
+        Ok(Registered::Pending(
+            response.json().await.map_err(ApiError::unreachable)?,
+        ))
+    } else {
+        Ok(Registered::Session(
+            response.json().await.map_err(ApiError::unreachable)?,
+        ))
+    }
+}
+
+/// The code mailed at registration; logs in.
+pub async fn verify_email(body: &api::auth::VerifyEmail) -> Result<AuthSession, ApiError> {
+    decode(
+        send(
+            Verb::Post,
+            "/auth/verify-email",
+            None,
+            Some(&to_json(body)?),
+        )
+        .await?,
+    )
+    .await
+}
+
+/// Another registration code.
+pub async fn resend_code(login: &str) -> Result<api::auth::CodeSent, ApiError> {
+    let body = api::auth::ResendCode {
+        login: login.to_owned(),
+    };
+    decode(
+        send(
+            Verb::Post,
+            "/auth/verify-email/resend",
+            None,
+            Some(&to_json(&body)?),
+        )
+        .await?,
+    )
+    .await
+}
+
+/// Forgot password: a link goes to the address, if an account has it.
+pub async fn password_reset(email: &str) -> Result<(), ApiError> {
+    let body = api::auth::PasswordResetRequest {
+        email: email.to_owned(),
+    };
+    check(
+        send(
+            Verb::Post,
+            "/auth/password-reset",
+            None,
+            Some(&to_json(&body)?),
+        )
+        .await?,
+    )
+    .await
+    .map(drop)
+}
+
+/// A new password with the token from a reset link.
+pub async fn password_reset_confirm(
+    body: &api::auth::PasswordResetConfirm,
+) -> Result<(), ApiError> {
+    check(
+        send(
+            Verb::Post,
+            "/auth/password-reset/confirm",
+            None,
+            Some(&to_json(body)?),
+        )
+        .await?,
+    )
+    .await
+    .map(drop)
 }
 
 /// The server's verdict on a new password (for the strength meter).

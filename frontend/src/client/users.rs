@@ -20,6 +20,19 @@ pub async fn change_password(s: Session, body: &api::auth::ChangePassword) -> Re
     s.post_empty("/me/password", body).await
 }
 
+/// Sends a code to a new address (my password proves it is me).
+pub async fn change_email(
+    s: Session,
+    body: &api::auth::ChangeEmail,
+) -> Result<api::auth::CodeSent, ApiError> {
+    s.post_json("/me/email", body).await
+}
+
+/// The code from the new address moves my account to it.
+pub async fn confirm_email(s: Session, body: &api::auth::ConfirmEmail) -> Result<Me, ApiError> {
+    s.post_json("/me/email/confirm", body).await
+}
+
 pub async fn profile(s: Session, user: UserId) -> Result<PublicUser, ApiError> {
     s.get(&format!("/users/{user}")).await
 }

@@ -17,6 +17,9 @@ pub fn LoginPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
     let failure = RwSignal::new(None::<ApiError>);
+    // The account waits for its e-mail code: the code step replaces the form.
+    let needs_code = RwSignal::new(None::<String>);
+    let mail = super::email::mail_offered();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -32,6 +35,9 @@ pub fn LoginPage() -> impl IntoView {
         spawn_local(async move {
             match client::login(&body).await {
                 Ok(auth) => session.signed_in(auth),
+                Err(err) if err.code() == api::ErrorCode::EmailUnverified => {
+                    needs_code.set(Some(body.login))
+                }
                 Err(err) => failure.set(Some(err)),
             }
             pending.set(false);
@@ -63,19 +69,28 @@ pub fn LoginPage() -> impl IntoView {
             }
         });
     });
-    view! {
-        <section class="card narrow">
-            <h1>{t!(i18n, login.title)}</h1>
-            <p class="muted">{t!(i18n, app.tagline)}</p>
-            <form on:submit=submit novalidate>
-                <Notice text=Signal::derive(message)/>
-                <TextField id="login" label=tr(move || t_string!(i18n, login.login).to_string()) value=login
-                    autocomplete="username" required=true/>
-                <TextField id="password" kind="password" label=tr(move || t_string!(i18n, login.password).to_string())
-                    value=password autocomplete="current-password" required=true/>
-                <button type="submit" class="primary" disabled=move || pending.get()>{t!(i18n, login.submit)}</button>
-            </form>
-            <p class="aside">{t!(i18n, login.no_account)}" "<A href=crate::app::Page::Register.path()>{t!(i18n, login.create)}</A></p>
-        </section>
+    let form = move || {
+        view! {
+            <section class="card narrow">
+                <h1>{t!(i18n, login.title)}</h1>
+                <p class="muted">{t!(i18n, app.tagline)}</p>
+                <form on:submit=submit novalidate>
+                    <Notice text=Signal::derive(message)/>
+                    <TextField id="login" label=tr(move || t_string!(i18n, login.login).to_string()) value=login
+                        autocomplete="username" required=true/>
+                    <TextField id="password" kind="password" label=tr(move || t_string!(i18n, login.password).to_string())
+                        value=password autocomplete="current-password" required=true/>
+                    <button type="submit" class="primary" disabled=move || pending.get()>{t!(i18n, login.submit)}</button>
+                </form>
+                <Show when=move || mail.get() == Some(true)>
+                    <p class="aside"><A href="/forgot-password">{t!(i18n, login.forgot)}</A></p>
+                </Show>
+                <p class="aside">{t!(i18n, login.no_account)}" "<A href=crate::app::Page::Register.path()>{t!(i18n, login.create)}</A></p>
+            </section>
+        }
+    };
+    move || match needs_code.get() {
+        Some(login) => view! { <super::email::CodeStep login=login email=""/> }.into_any(),
+        None => form().into_any(),
     }
 }

@@ -3,6 +3,7 @@
 #[cfg(feature = "admin")]
 pub mod admin;
 pub mod chat;
+pub mod email;
 pub mod friends;
 pub mod login;
 pub mod password;

@@ -24,28 +24,17 @@ pub fn PasswordPage() -> impl IntoView {
             .user
             .with(|u| u.as_ref().map(|u| u.username.clone()).unwrap_or_default())
     };
-    let local_new = move || rules::password_problem(&new.get(), &username());
-    let new_error = Signal::derive(move || {
-        let server = result.with(|r| match r {
+    let server_problem = Signal::derive(move || {
+        result.with(|r| match r {
             Some(Err(e)) => e.field("new_password"),
             _ => None,
-        });
-        server
-            .or(if submitted.get() { local_new() } else { None })
-            .map(|c| field_text(i18n, c))
-    });
-    let confirm_error = Signal::derive(move || {
-        (submitted.get() && confirm.get() != new.get())
-            .then(|| t_string!(i18n, register.mismatch).to_string())
+        })
     });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         submitted.set(true);
-        if pending.get_untracked()
-            || local_new().is_some()
-            || confirm.get_untracked() != new.get_untracked()
-        {
+        if pending.get_untracked() || !new_password_ok(new, confirm, &username()) {
             return;
         }
         pending.set(true);
@@ -80,13 +69,48 @@ pub fn PasswordPage() -> impl IntoView {
                 })/>
                 <TextField id="current_password" kind="password" label=tr(move || t_string!(i18n, password.current).to_string())
                     value=current autocomplete="current-password" required=true/>
-                <TextField id="new_password" kind="password" label=tr(move || t_string!(i18n, password.new_password).to_string())
-                    value=new autocomplete="new-password" required=true error=new_error
-                    hint=tr(move || t_string!(i18n, register.password_hint).to_string())/>
-                <TextField id="confirm_password" kind="password" label=tr(move || t_string!(i18n, password.confirm).to_string())
-                    value=confirm autocomplete="new-password" required=true error=confirm_error/>
+                <NewPasswordFields new=new confirm=confirm submitted=submitted server=server_problem
+                    username=Signal::derive(username)/>
                 <button type="submit" class="primary" disabled=move || pending.get()>{t!(i18n, password.submit)}</button>
             </form>
         </section>
+        <super::email::EmailCard/>
+    }
+}
+
+/// A new password can be sent: it meets the policy and was typed the same twice.
+pub fn new_password_ok(new: RwSignal<String>, confirm: RwSignal<String>, username: &str) -> bool {
+    new.with_untracked(|n| rules::password_problem(n, username).is_none())
+        && confirm.get_untracked() == new.get_untracked()
+}
+
+/// The new password, typed twice: the policy's problem and a mismatch show once the form
+/// was submitted, the server's problem (`server`) at once.
+#[component]
+pub fn NewPasswordFields(
+    new: RwSignal<String>,
+    confirm: RwSignal<String>,
+    submitted: RwSignal<bool>,
+    #[prop(into)] server: Signal<Option<api::FieldCode>>,
+    #[prop(into)] username: Signal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let new_error = Signal::derive(move || {
+        let local = || rules::password_problem(&new.get(), &username.get());
+        server
+            .get()
+            .or(if submitted.get() { local() } else { None })
+            .map(|c| field_text(i18n, c))
+    });
+    let confirm_error = Signal::derive(move || {
+        (submitted.get() && confirm.get() != new.get())
+            .then(|| t_string!(i18n, register.mismatch).to_string())
+    });
+    view! {
+        <TextField id="new_password" kind="password" label=tr(move || t_string!(i18n, password.new_password).to_string())
+            value=new autocomplete="new-password" required=true error=new_error
+            hint=tr(move || t_string!(i18n, register.password_hint).to_string())/>
+        <TextField id="confirm_password" kind="password" label=tr(move || t_string!(i18n, password.confirm).to_string())
+            value=confirm autocomplete="new-password" required=true error=confirm_error/>
     }
 }

@@ -19,6 +19,8 @@ pub fn RegisterPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
+    // The server mailed a code (who, where): the code step replaces the form.
+    let code_sent = RwSignal::new(None::<(String, String)>);
     // How this server takes new people: open, by invite code (which a link may carry as
     // `?invite=`), or not at all.
     let query = leptos_router::hooks::use_query_map();
@@ -166,44 +168,55 @@ pub fn RegisterPage() -> impl IntoView {
         };
         spawn_local(async move {
             match client::register(&body).await {
-                Ok(auth) => session.signed_in(auth),
+                Ok(client::Registered::Session(auth)) => session.signed_in(auth),
+                Ok(client::Registered::Pending(sent)) => {
+                    code_sent.set(Some((body.username.clone(), sent.email)))
+                }
                 Err(err) => failure.set(Some((body, err))),
             }
             pending.set(false);
         });
     };
 
-    view! {
-        <section class="card narrow">
-            <h1>{t!(i18n, register.title)}</h1>
-            <Show when=closed>
-                <p class="notice" role="status">{t!(i18n, register.closed)}</p>
-            </Show>
-            <form on:submit=submit novalidate prop:hidden=closed>
-                <Show when=by_invite>
-                    <TextField id="invite" label=tr(move || t_string!(i18n, register.invite_code).to_string()) value=invite
-                        required=true hint=tr(move || t_string!(i18n, register.invite_hint).to_string())/>
+    let form = move || {
+        view! {
+            <section class="card narrow">
+                <h1>{t!(i18n, register.title)}</h1>
+                <Show when=closed>
+                    <p class="notice" role="status">{t!(i18n, register.closed)}</p>
                 </Show>
-                <Notice text=Signal::derive(move || failure.with(|f| f.as_ref().map(|(_, e)| error_text(i18n, e))))/>
-                <TextField id="username" label=tr(move || t_string!(i18n, register.username).to_string()) value=username
-                    autocomplete="username" required=true on_blur=touch("username")
-                    hint=tr(move || t_string!(i18n, register.username_hint).to_string()) error=username_error/>
-                <TextField id="email" kind="email" label=tr(move || t_string!(i18n, register.email).to_string()) value=email
-                    autocomplete="email" required=true on_blur=touch("email") error=email_error/>
-                <TextField id="phone" kind="tel" label=tr(move || t_string!(i18n, register.phone).to_string()) value=phone
-                    autocomplete="tel" error=phone_error/>
-                <TextField id="password" kind="password" label=tr(move || t_string!(i18n, register.password).to_string())
-                    value=password autocomplete="new-password" required=true on_blur=touch("password")
-                    hint=tr(move || t_string!(i18n, register.password_hint).to_string()) error=password_error/>
-                <div class="strength" aria-live="polite">
-                    <meter min="0" max="4" low="2" high="3" optimum="4" value=move || strength().to_string()></meter>
-                    <span>{t!(i18n, register.strength)}": "{strength_label}</span>
-                </div>
-                <TextField id="confirm" kind="password" label=tr(move || t_string!(i18n, register.confirm).to_string())
-                    value=confirm autocomplete="new-password" required=true on_blur=touch("confirm") error=confirm_error/>
-                <button type="submit" class="primary" disabled=move || pending.get()>{t!(i18n, register.submit)}</button>
-            </form>
-            <p class="aside">{t!(i18n, register.have_account)}" "<A href=crate::app::Page::Login.path()>{t!(i18n, nav.login)}</A></p>
-        </section>
+                <form on:submit=submit novalidate prop:hidden=closed>
+                    <Show when=by_invite>
+                        <TextField id="invite" label=tr(move || t_string!(i18n, register.invite_code).to_string()) value=invite
+                            required=true hint=tr(move || t_string!(i18n, register.invite_hint).to_string())/>
+                    </Show>
+                    <Notice text=Signal::derive(move || failure.with(|f| f.as_ref().map(|(_, e)| error_text(i18n, e))))/>
+                    <TextField id="username" label=tr(move || t_string!(i18n, register.username).to_string()) value=username
+                        autocomplete="username" required=true on_blur=touch("username")
+                        hint=tr(move || t_string!(i18n, register.username_hint).to_string()) error=username_error/>
+                    <TextField id="email" kind="email" label=tr(move || t_string!(i18n, register.email).to_string()) value=email
+                        autocomplete="email" required=true on_blur=touch("email") error=email_error/>
+                    <TextField id="phone" kind="tel" label=tr(move || t_string!(i18n, register.phone).to_string()) value=phone
+                        autocomplete="tel" error=phone_error/>
+                    <TextField id="password" kind="password" label=tr(move || t_string!(i18n, register.password).to_string())
+                        value=password autocomplete="new-password" required=true on_blur=touch("password")
+                        hint=tr(move || t_string!(i18n, register.password_hint).to_string()) error=password_error/>
+                    <div class="strength" aria-live="polite">
+                        <meter min="0" max="4" low="2" high="3" optimum="4" value=move || strength().to_string()></meter>
+                        <span>{t!(i18n, register.strength)}": "{strength_label}</span>
+                    </div>
+                    <TextField id="confirm" kind="password" label=tr(move || t_string!(i18n, register.confirm).to_string())
+                        value=confirm autocomplete="new-password" required=true on_blur=touch("confirm") error=confirm_error/>
+                    <button type="submit" class="primary" disabled=move || pending.get()>{t!(i18n, register.submit)}</button>
+                </form>
+                <p class="aside">{t!(i18n, register.have_account)}" "<A href=crate::app::Page::Login.path()>{t!(i18n, nav.login)}</A></p>
+            </section>
+        }
+    };
+    move || match code_sent.get() {
+        Some((login, email)) => {
+            view! { <super::email::CodeStep login=login email=email/> }.into_any()
+        }
+        None => form().into_any(),
     }
 }

@@ -117,6 +117,19 @@ pub struct Conversation {
     /// Reloads issued so far (posts, members): responses can arrive out of order, and
     /// only the newest request's answer may replace the list.
     reloads: StoredValue<[u64; 3]>,
+    /// A message sent before the room's word policy was known, held back because the
+    /// policy turned out to be `warn` and the text holds listed words: the composer takes
+    /// it back and warns (`send_when_policy_known`).
+    pub held: RwSignal<Option<Held>>,
+}
+
+/// See `Conversation::held`.
+#[derive(Clone, Debug)]
+pub struct Held {
+    pub post: PostId,
+    pub body: String,
+    pub matches: Vec<api::moderation::WordMatch>,
+    pub replying: Option<Message>,
 }
 
 impl Conversation {
@@ -141,6 +154,7 @@ impl Conversation {
             editing: RwSignal::new(None),
             view: TimelineView::new(),
             reloads: StoredValue::new([0; 3]),
+            held: RwSignal::new(None),
         };
         provide_context(conversation);
         conversation
@@ -550,8 +564,69 @@ impl Conversation {
         post: PostId,
         body: String,
         attachments: Vec<api::files::FileInfo>,
-        (mentions, mention_all): (Vec<UserId>, bool),
+        mentions: (Vec<UserId>, bool),
     ) {
+        let pending = self.queue(post, body, attachments, mentions);
+        spawn_local(async move { self.deliver(pending).await });
+    }
+
+    /// Like `send`, for a message written before the room list and the server's rules
+    /// had loaded, so before the room's word policy was known. `warn_here` answers once
+    /// it is (`Some(true)`: the policy is `warn`). The message shows as sending at once
+    /// and lives here, not in the composer, which may be rebuilt while the lists load;
+    /// where the policy is `warn` and the text holds listed words it is taken back
+    /// (`held`) for the composer to warn about, as if the policy had been known. A message
+    /// with files goes as it is (its files are not the composer's any more).
+    pub fn send_when_policy_known(
+        self,
+        room: RoomId,
+        post: PostId,
+        body: String,
+        attachments: Vec<api::files::FileInfo>,
+        mentions: (Vec<UserId>, bool),
+        warn_here: impl Fn() -> Option<bool> + 'static,
+    ) {
+        let replying = self.replying.get_untracked().filter(|m| m.post_id == post);
+        let pending = self.queue(post, body, attachments, mentions);
+        spawn_local(async move {
+            // The lists load within a second or two; after 15 s without them the message
+            // goes as the server's default says (the server records any hit anyway).
+            let mut warn = false;
+            for _ in 0..150 {
+                if let Some(known) = warn_here() {
+                    warn = known;
+                    break;
+                }
+                sleep_ms(100).await;
+            }
+            if warn
+                && pending.attachments.is_empty()
+                && let Ok(check) =
+                    messages::filter_check(self.session, room, pending.body.clone()).await
+                && !check.matches.is_empty()
+            {
+                self.pending
+                    .update(|p| p.retain(|m| m.client_id != pending.client_id));
+                self.held.set(Some(Held {
+                    post,
+                    body: pending.body,
+                    matches: check.matches,
+                    replying,
+                }));
+                return;
+            }
+            self.deliver(pending).await
+        });
+    }
+
+    /// A message added to the pending ones, to be delivered.
+    fn queue(
+        self,
+        post: PostId,
+        body: String,
+        attachments: Vec<api::files::FileInfo>,
+        (mentions, mention_all): (Vec<UserId>, bool),
+    ) -> Pending {
         let reply_to = self
             .replying
             .get_untracked()
@@ -573,7 +648,7 @@ impl Conversation {
             mention_all,
         };
         self.pending.update(|p| p.push(pending.clone()));
-        spawn_local(async move { self.deliver(pending).await });
+        pending
     }
 
     /// Sends every pending message again (after a reconnect).
@@ -808,4 +883,14 @@ fn new_client_id() -> String {
         &hex[16..20],
         &hex[20..32]
     )
+}
+
+/// Waits `ms` milliseconds (a browser timer).
+async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

@@ -107,6 +107,13 @@ impl Session {
         self.user.set(None);
     }
 
+    /// Forgets this browser's session without asking the server (which already ended it:
+    /// a password reset ends every session of the account).
+    pub fn forget(&self) {
+        clear_tokens();
+        self.user.set(None);
+    }
+
     /// The server says the session is over: forget it.
     fn end(&self) {
         clear_tokens();

@@ -32,7 +32,9 @@ pub fn Settings() -> impl IntoView {
     let msg_burst = RwSignal::new(String::new());
     let msg_per_min = RwSignal::new(String::new());
     let language = RwSignal::new(String::new());
+    let verify_email = RwSignal::new(false);
     let fill = move |s: &ServerSettings| {
+        verify_email.set(s.require_email_verification);
         registration.set(wire_name(&s.registration));
         recall_min.set((s.recall_window_secs / 60).to_string());
         edit_min.set((s.edit_window_secs / 60).to_string());
@@ -75,6 +77,10 @@ pub fn Settings() -> impl IntoView {
                 }),
             upload_rate: None,
             default_language: Some(from_wire_name::<Language>(&language.get_untracked())),
+            // Only sent when it can be on (a server without mail refuses `true`).
+            require_email_verification: settings
+                .with_untracked(|s| s.as_ref().is_some_and(|s| s.mail))
+                .then(|| verify_email.get_untracked()),
         };
         spawn_local(async move {
             match admin::edit_settings(session, &body).await {
@@ -144,6 +150,15 @@ pub fn Settings() -> impl IntoView {
                             <p class="small-text">{t!(i18n, admin.invite_code)}" "<code class="invite-code">{move || settings.with(|s| s.as_ref().map(|s| s.invite_code.clone()))}</code></p>
                             <p class="small-text">{t!(i18n, admin.invite_link)}" "<code class="invite-link">{invite_link}</code></p>
                             <button type="button" class="small" on:click=rotate>{t!(i18n, admin.new_invite_code)}</button>
+                        </Show>
+                        <label class="check">
+                            <input type="checkbox" id="require-email-verification" prop:checked=move || verify_email.get()
+                                disabled=move || !settings.with(|s| s.as_ref().is_some_and(|s| s.mail))
+                                on:change=move |ev| verify_email.set(event_target_checked(&ev))/>
+                            {t!(i18n, admin.require_email_verification)}
+                        </label>
+                        <Show when=move || !settings.with(|s| s.as_ref().is_some_and(|s| s.mail))>
+                            <p class="muted small-text">{t!(i18n, admin.no_mail)}</p>
                         </Show>
                     </fieldset>
                     <NumberRow id="recall" label=crate::text::tr(move || t_string!(i18n, admin.recall_window).to_string()) unit=crate::text::tr(move || t_string!(i18n, admin.minutes).to_string()) value=recall_min error=Signal::derive(problem("recall_window_secs"))/>

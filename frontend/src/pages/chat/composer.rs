@@ -189,6 +189,49 @@ pub fn Composer(post: PostId) -> impl IntoView {
         let left = ((next_send_ms.get() - now_ms()) / 1000.0).ceil();
         (left > 0.0).then_some(left as u64)
     };
+    // Whether the open room's word policy is `warn`; `None` until the room list and the
+    // server's rules have loaded. Reads only state that outlives this composer (it is
+    // also asked from the conversation's held send).
+    let warn_here = move || -> Option<bool> {
+        let room = convo.open_room.try_get_untracked()??;
+        if !chat.rooms_loaded.try_get_untracked()? {
+            return None;
+        }
+        let policies = chat
+            .server
+            .try_with_untracked(|s| s.as_ref().map(|s| s.word_policies))??;
+        let own = chat.rooms.try_with_untracked(|rooms| {
+            rooms
+                .iter()
+                .find(|r| r.room.id == room)
+                .and_then(|r| r.room.word_policy)
+        })?;
+        Some(policies.effective(own) == api::moderation::WordPolicy::Warn)
+    };
+    // A message the conversation held back (sent before the policy was known) comes
+    // back here with its warning.
+    Effect::new(move |_| {
+        let Some(held) = convo.held.get() else {
+            return;
+        };
+        if held.post != post {
+            return;
+        }
+        convo.held.set(None);
+        let typed = draft.get_untracked();
+        draft.set(if typed.trim().is_empty() {
+            held.body.clone()
+        } else {
+            format!("{}\n{typed}", held.body)
+        });
+        if held.replying.is_some() {
+            convo.replying.set(held.replying.clone());
+        }
+        warning.set(Some((
+            held.body,
+            crate::text::quoted_matches(&held.matches),
+        )));
+    });
     let deliver = move || {
         warning.set(None);
         if silenced_until().is_some() || slow_wait().is_some() {
@@ -227,7 +270,19 @@ pub fn Composer(post: PostId) -> impl IntoView {
         });
         picked.set_value(Vec::new());
         mention.set(None);
-        convo.send(post, text, files, (mentions, mention_all));
+        match convo.open_room.get_untracked() {
+            // The room's word policy is not known yet (the room list or the server's rules
+            // are still loading): the conversation holds the message until it is.
+            Some(room) if warn_here().is_none() => convo.send_when_policy_known(
+                room,
+                post,
+                text,
+                files,
+                (mentions, mention_all),
+                warn_here,
+            ),
+            _ => convo.send(post, text, files, (mentions, mention_all)),
+        }
         let slow = slow_secs();
         if slow > 0 {
             next_send_ms.set(now_ms() + f64::from(slow) * 1000.0);
@@ -241,19 +296,8 @@ pub fn Composer(post: PostId) -> impl IntoView {
     let send = move || {
         let text = draft.get_untracked();
         let room = convo.open_room.get_untracked();
-        let warn = room.is_some_and(|room| {
-            let own = chat.rooms.with_untracked(|rooms| {
-                rooms
-                    .iter()
-                    .find(|r| r.room.id == room)
-                    .and_then(|r| r.room.word_policy)
-            });
-            let policies = chat
-                .server
-                .with_untracked(|s| s.as_ref().map(|s| s.word_policies))
-                .unwrap_or_default();
-            policies.effective(own) == api::moderation::WordPolicy::Warn
-        });
+        // Unknown yet: `deliver` hands the message to the conversation, which waits.
+        let warn = warn_here().unwrap_or(false);
         let (Some(room), true, false) = (room, warn, text.trim().is_empty()) else {
             deliver();
             return;

@@ -840,7 +840,7 @@ fn ReportDialog(id: api::MessageId, close: Callback<()>) -> impl IntoView {
                     {move || error.get().map(|e| view! { <p class="error-text">{error_text(i18n, &e)}</p> })}
                     <div class="actions">
                         <button type="button" on:click=move |_| close.run(())>{t!(i18n, app.cancel)}</button>
-                        <button type="submit" class="primary danger" disabled=move || pending.get()>{t!(i18n, reports.send)}</button>
+                        <button type="submit" class="primary" disabled=move || pending.get()>{t!(i18n, reports.send)}</button>
                     </div>
                 </form>
             </Show>
