@@ -152,6 +152,10 @@ pub struct Me {
     /// The address was proven to reach me (a code or a reset link sent to it was used).
     #[serde(default)]
     pub email_verified: bool,
+    /// My password was made by site staff and handed to me: choose one of my own
+    /// (`POST /me/password`; the app asks at once).
+    #[serde(default)]
+    pub password_temporary: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { admin } from "./support";
 
 // Screenshots of each screen are kept as test artifacts (e2e/test-results, not committed).
 async function snap(page: Page, name: string) {
@@ -140,4 +141,29 @@ test("a login elsewhere logs this tab out at once, and says why", async ({ page,
     "You were logged out because this account logged in somewhere else.",
   );
   await snap(page, "06-replaced");
+});
+
+test("a password staff handed over is replaced at the next login", async ({ page }) => {
+  const name = `temp_${Date.now().toString(36)}`;
+  const out = admin("create-user", name, `${name}@example.com`);
+  const temporary = out.match(/temporary password: (\S+)/)?.[1];
+  expect(temporary, out).toBeTruthy();
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto("/login");
+  await page.getByLabel("Username or email").fill(name);
+  await page.getByLabel("Password").fill(temporary!);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/settings\/password$/);
+  await expect(page.getByRole("status").filter({ hasText: "a password the server's staff gave you" })).toBeVisible();
+  await snap(page, "temporary-password-phone");
+  // Nowhere else until it is replaced.
+  await page.goto("/rooms");
+  await expect(page).toHaveURL(/\/settings\/password$/);
+  await page.getByLabel("Current password").fill(temporary!);
+  await page.getByLabel("New password", { exact: true }).fill("my very own oolong");
+  await page.getByLabel("Repeat the new password").fill("my very own oolong");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("Password changed.")).toBeVisible();
+  await page.goto("/rooms");
+  await expect(page).toHaveURL(/\/rooms$/);
 });

@@ -1,5 +1,8 @@
-//! E-mail (issue 15): confirmed addresses, codes and password-reset links.
+//! E-mail (issue 15): confirmed addresses, codes and password-reset links; and passwords
+//! staff handed over.
 //!
+//! - `users.password_temporary`: the password was made by staff (a reset in the console
+//!   or on the command line); the app asks for a new one at the next login.
 //! - `users.email_verified_at`: when the address was last proven (a code or a reset link
 //!   reached it); `users.email_pending`: registered while the server required a confirmed
 //!   address and not confirmed yet (such an account cannot log in while that holds).
@@ -35,6 +38,19 @@ impl MigrationTrait for Migration {
                     .table(Users::Table)
                     .add_column(
                         ColumnDef::new(Users::EmailPending)
+                            .boolean()
+                            .not_null()
+                            .default(false),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Users::Table)
+                    .add_column(
+                        ColumnDef::new(Users::PasswordTemporary)
                             .boolean()
                             .not_null()
                             .default(false),
@@ -113,7 +129,11 @@ impl MigrationTrait for Migration {
         manager
             .drop_table(Table::drop().table(EmailCodes::Table).to_owned())
             .await?;
-        for column in [Users::EmailPending, Users::EmailVerifiedAt] {
+        for column in [
+            Users::PasswordTemporary,
+            Users::EmailPending,
+            Users::EmailVerifiedAt,
+        ] {
             manager
                 .alter_table(
                     Table::alter()
@@ -148,4 +168,5 @@ enum Users {
     Id,
     EmailVerifiedAt,
     EmailPending,
+    PasswordTemporary,
 }

@@ -67,6 +67,15 @@ pub async fn create_user(
     };
     let (txn, person) =
         crate::auth::service::new_account(db, &hasher(config)?, req, Some(role)).await?;
+    if made {
+        crate::entities::user::Entity::update(crate::entities::user::ActiveModel {
+            id: sea_orm::ActiveValue::Set(person.id),
+            password_temporary: sea_orm::ActiveValue::Set(true),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?;
+    }
     crate::moderation::audit::record(
         &txn,
         crate::moderation::audit::Entry {
@@ -107,6 +116,7 @@ pub async fn reset_password(
         None,
         UserId(person.id),
         password.clone(),
+        made,
     )
     .await?;
     let mut out = format!(

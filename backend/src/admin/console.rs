@@ -335,6 +335,7 @@ pub async fn reset_password(
         Some(auth.user_id),
         id,
         password.clone(),
+        true,
     )
     .await?;
     crate::auth::service::sessions_ended(state, ended, api::ws::EndReason::PasswordChanged).await;

@@ -491,6 +491,7 @@ pub async fn confirm_reset(state: &AppState, req: PasswordResetConfirm) -> AppRe
     user::Entity::update(user::ActiveModel {
         id: Set(user.id),
         password_hash: Set(password_hash),
+        password_temporary: Set(false),
         email_pending: Set(false),
         email_verified_at: Set(Some(now)),
         updated_at: Set(now),

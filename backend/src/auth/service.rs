@@ -400,6 +400,7 @@ pub async fn change_password(
     user::Entity::update(user::ActiveModel {
         id: Set(user.id),
         password_hash: Set(password_hash),
+        password_temporary: Set(false),
         updated_at: Set(OffsetDateTime::now_utc()),
         ..Default::default()
     })

@@ -38,6 +38,8 @@ pub struct Model {
     pub email_verified_at: Option<OffsetDateTime>,
     /// Registered while the server required a confirmed address, and not confirmed yet.
     pub email_pending: bool,
+    /// The password was made by staff and handed over: the app asks for a new one.
+    pub password_temporary: bool,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }

@@ -147,6 +147,7 @@ pub async fn set_password(
     actor: Option<UserId>,
     target: UserId,
     password: String,
+    temporary: bool,
 ) -> AppResult<Vec<uuid::Uuid>> {
     let person = crate::users::store::by_id(db, target.0)
         .await?
@@ -161,6 +162,7 @@ pub async fn set_password(
     user::Entity::update(user::ActiveModel {
         id: Set(target.0),
         password_hash: Set(hash),
+        password_temporary: Set(temporary),
         updated_at: Set(OffsetDateTime::now_utc()),
         ..Default::default()
     })

@@ -326,8 +326,55 @@ pub async fn resolve(
         }
         ResolveReport::Deactivate { .. } => ReportStatus::Deactivated,
     };
+    // One resolution at a time: the open reports on the message are claimed for this one
+    // before anything is done. Someone resolving it meanwhile claimed them first; this
+    // one then changes nothing and answers the report as it stands.
+    let claimed = report::Entity::update_many()
+        .col_expr(
+            report::Column::ResolvedBy,
+            sea_orm::sea_query::Expr::value(auth.user_id.0),
+        )
+        .filter(report::Column::MessageId.eq(r.message_id))
+        .filter(report::Column::Status.eq(ReportStatus::Open.as_str()))
+        .filter(report::Column::ResolvedBy.is_null())
+        .exec(&state.db)
+        .await?;
+    if claimed.rows_affected == 0 {
+        return one(state, id).await;
+    }
+    let acted = act(state, auth, &r, &reported, req, remove, status).await;
+    if acted.is_err() {
+        // Refused or failed: the reports are open again for anyone.
+        report::Entity::update_many()
+            .col_expr(
+                report::Column::ResolvedBy,
+                sea_orm::sea_query::Expr::value(Option::<i64>::None),
+            )
+            .filter(report::Column::MessageId.eq(r.message_id))
+            .filter(report::Column::Status.eq(ReportStatus::Open.as_str()))
+            .filter(report::Column::ResolvedBy.eq(auth.user_id.0))
+            .exec(&state.db)
+            .await?;
+    }
+    acted?;
+    one(state, id).await
+}
+
+/// What a resolution does, once its reports are claimed: the action on the message and
+/// its author, then every claimed report closed with the outcome and each reporter told.
+async fn act(
+    state: &AppState,
+    auth: &AuthUser,
+    r: &report::Model,
+    reported: &message::Model,
+    req: ResolveReport,
+    remove: bool,
+    status: ReportStatus,
+) -> AppResult<()> {
+    let id = r.id;
+    let author = UserId(r.author_id);
     if remove {
-        crate::messages::service::remove_as_staff(state, auth.user_id, &reported).await?;
+        crate::messages::service::remove_as_staff(state, auth.user_id, reported).await?;
         audit::record(
             &state.db,
             Entry {
@@ -369,6 +416,7 @@ pub async fn resolve(
     let closing = report::Entity::find()
         .filter(report::Column::MessageId.eq(r.message_id))
         .filter(report::Column::Status.eq(ReportStatus::Open.as_str()))
+        .filter(report::Column::ResolvedBy.eq(auth.user_id.0))
         .all(&txn)
         .await?;
     report::Entity::update_many()
@@ -386,6 +434,7 @@ pub async fn resolve(
         )
         .filter(report::Column::MessageId.eq(r.message_id))
         .filter(report::Column::Status.eq(ReportStatus::Open.as_str()))
+        .filter(report::Column::ResolvedBy.eq(auth.user_id.0))
         .exec(&txn)
         .await?;
     audit::record(
@@ -418,7 +467,7 @@ pub async fn resolve(
             )
             .await;
     }
-    one(state, id).await
+    Ok(())
 }
 
 async fn one(state: &AppState, id: i64) -> AppResult<Report> {

@@ -46,6 +46,7 @@ pub fn to_me(user: &user::Model) -> Me {
         direct_messages: enum_from_str(&user.direct_messages),
         read_receipts: user.read_receipts,
         email_verified: user.email_verified_at.is_some(),
+        password_temporary: user.password_temporary,
         created_at: user.created_at,
     }
 }

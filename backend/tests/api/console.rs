@@ -146,6 +146,18 @@ async fn staff_find_people_see_their_sessions_and_reset_a_password() {
         .assert(401, "invalid_credentials");
     let login = app.login("hanmeimei", &temporary).await;
     assert_eq!(login.status.as_u16(), 200, "{:?}", login.body);
+    // A password staff handed over is to be replaced: the app asks at once.
+    assert_eq!(login.body["user"]["password_temporary"], true);
+    let access = login.body["access_token"].as_str().unwrap().to_owned();
+    let changed = app
+        .post(
+            "/api/v1/me/password",
+            &json!({ "current_password": temporary, "new_password": "a pot of my own tea" }),
+            Some(&access),
+        )
+        .await;
+    assert_eq!(changed.status.as_u16(), 204, "{:?}", changed.body);
+    assert_eq!(app.me(&access).await.body["password_temporary"], false);
     let log = audit(&app, &li, "password_reset").await;
     assert_eq!(log[0]["actor"]["id"], li.id);
     assert_eq!(log[0]["target"]["id"], han.id);

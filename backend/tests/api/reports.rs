@@ -279,3 +279,59 @@ async fn dismissing_keeps_the_message_and_deactivating_follows_the_staff_rules()
         .await
         .assert(403, "account_deactivated");
 }
+
+/// Two moderators acting on one report at the same moment: one resolution wins and the
+/// other changes nothing. Before, both acted: a report could say "dismissed" over a
+/// message the other had removed.
+#[actix_web::test]
+async fn two_moderators_resolving_at_once_do_one_thing() {
+    let app = spawn_app().await;
+    let (li, han, room) = app.two_members().await;
+    let zhang = app.user("zhang").await;
+    let wang = app.user("wang").await;
+    app.join(&zhang, &room).await;
+    app.put(
+        &format!("/api/v1/admin/users/{}/role", wang.id),
+        &json!({ "role": "moderator" }),
+        Some(&li.access),
+    )
+    .await;
+    for round in 0..8 {
+        let bad = app
+            .say(&zhang, room.default_post, &format!("rude thing {round}"))
+            .await;
+        let made = report(
+            &app,
+            &han,
+            bad.body["id"].as_i64().unwrap(),
+            json!({ "reason": "abuse" }),
+        )
+        .await;
+        let resolve = format!("/api/v1/admin/reports/{}/resolve", made.body["id"]);
+        let remove = json!({ "action": "remove" });
+        let dismiss = json!({ "action": "dismiss" });
+        let (a, b) = tokio::join!(
+            app.post(&resolve, &remove, Some(&li.access)),
+            app.post(&resolve, &dismiss, Some(&wang.access)),
+        );
+        assert_eq!(a.status.as_u16(), 200, "{:?}", a.body);
+        assert_eq!(b.status.as_u16(), 200, "{:?}", b.body);
+        // As it stands now, whoever won.
+        let now = app.post(&resolve, &dismiss, Some(&wang.access)).await;
+        let status = now.body["status"].as_str().unwrap();
+        assert!(status == "removed" || status == "dismissed", "{status}");
+        assert_eq!(
+            status == "removed",
+            now.body["message"]["body"].is_null(),
+            "round {round}: {:?}",
+            now.body
+        );
+    }
+    let resolved = app
+        .get(
+            "/api/v1/admin/audit?action=report_resolved",
+            Some(&li.access),
+        )
+        .await;
+    assert_eq!(resolved.body["entries"].as_array().unwrap().len(), 8);
+}

@@ -37,15 +37,41 @@ pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
     let session = use_session();
     let i18n = use_i18n();
     let logged_in = session.logged_in();
-    move || {
-        if logged_in.get() {
-            children().into_any()
+    // A password staff handed over is replaced first (the settings' password page asks).
+    // What to show is a memo, so the page is built again only when that changes (not
+    // when the flag clears on the password page itself).
+    let location = leptos_router::hooks::use_location();
+    let password_page = Page::Settings(Some("password")).path();
+    let gate = Memo::new(move |_| {
+        let temporary = session
+            .user
+            .with(|u| u.as_ref().is_some_and(|u| u.password_temporary));
+        if logged_in.get() && temporary && location.pathname.get() != password_page {
+            Gate::NewPassword
+        } else if logged_in.get() {
+            Gate::Open
         } else if session.ready.get() {
-            view! { <Redirect path=Page::Login.path()/> }.into_any()
+            Gate::Login
         } else {
-            view! { <p class="muted">{t!(i18n, app.loading)}</p> }.into_any()
+            Gate::Loading
         }
+    });
+    move || match gate.get() {
+        Gate::NewPassword => {
+            view! { <Redirect path=Page::Settings(Some("password")).path()/> }.into_any()
+        }
+        Gate::Open => children().into_any(),
+        Gate::Login => view! { <Redirect path=Page::Login.path()/> }.into_any(),
+        Gate::Loading => view! { <p class="muted">{t!(i18n, app.loading)}</p> }.into_any(),
     }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Gate {
+    Loading,
+    Login,
+    NewPassword,
+    Open,
 }
 
 /// Sends a logged-in person away from the login and registration pages.

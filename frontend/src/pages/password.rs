@@ -46,6 +46,11 @@ pub fn PasswordPage() -> impl IntoView {
         spawn_local(async move {
             let outcome = crate::client::users::change_password(session, &body).await;
             if outcome.is_ok() {
+                session.user.update(|u| {
+                    if let Some(u) = u {
+                        u.password_temporary = false;
+                    }
+                });
                 current.set(String::new());
                 new.set(String::new());
                 confirm.set(String::new());
@@ -59,6 +64,9 @@ pub fn PasswordPage() -> impl IntoView {
     view! {
         <section class="card narrow">
             <h2>{t!(i18n, password.title)}</h2>
+            <Show when=move || session.user.with(|u| u.as_ref().is_some_and(|u| u.password_temporary))>
+                <p class="notice info" role="status">{t!(i18n, password.temporary)}</p>
+            </Show>
             <form on:submit=submit novalidate>
                 <Notice text=Signal::derive(move || result.with(|r| match r {
                     Some(Err(e)) if e.field("new_password").is_none() => Some(error_text(i18n, e)),
