@@ -26,6 +26,8 @@ pub mod posts;
 pub mod rooms;
 /// Input rules shared by server and client (lengths, allowed characters).
 pub mod rules;
+/// Search: messages found, with what matched.
+pub mod search;
 /// Profiles: my account, other people's public profile, edits.
 pub mod users;
 /// The WebSocket protocol: typed, versioned frames in both directions.

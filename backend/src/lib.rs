@@ -35,6 +35,8 @@ pub mod posts;
 pub mod realtime;
 /// Rooms: numbers, membership, roles, join requests.
 pub mod rooms;
+/// Search: the tokeniser both databases' indexes share.
+pub mod search;
 /// Building and running the server.
 pub mod startup;
 /// `AppState`, what handlers share.

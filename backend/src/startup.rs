@@ -58,6 +58,8 @@ impl Application {
             },
         );
         let writer_db = db::connect_writer(&config.database_url(), &db).await?;
+        // Messages from before the search index existed, indexed in the background.
+        tokio::spawn(crate::search::backfill::run(db.clone()));
         let files = crate::files::Files::open(&config.data_dir, config.files.clone())?;
         let moderation = crate::moderation::service::load(&db)
             .await

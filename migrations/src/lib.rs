@@ -16,6 +16,7 @@ mod m20261202_000008_mentions_pins;
 mod m20261203_000009_moderation;
 mod m20261205_000010_reports;
 mod m20261205_000011_email;
+mod m20261206_000012_search;
 
 pub use m20261201_000005_audit::erased_payload_sql;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_moderation::Migration),
             Box::new(m20261205_000010_reports::Migration),
             Box::new(m20261205_000011_email::Migration),
+            Box::new(m20261206_000012_search::Migration),
         ]
     }
 }

@@ -47,6 +47,7 @@ use utoipa_actix_web::{AppExt as _, scope, service_config::ServiceConfig};
         (name = "server", description = "Health and this server's rules"),
         (name = "moderation", description = "The sensitive-word filter as members meet it"),
         (name = "admin", description = "The console: word lists, policies, roles, the audit log (site staff)"),
+        (name = "search", description = "Finding messages, in Chinese as in English"),
     )
 )]
 struct ApiDoc;
@@ -80,6 +81,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
         .service(auth::routes::logout)
         .service(auth::routes::logout_session)
         .service(auth::routes::change_password)
+        .service(crate::search::routes::search_messages)
         .service(auth::routes::verify_email)
         .service(auth::routes::resend_code)
         .service(auth::routes::password_reset)

@@ -146,6 +146,8 @@ pub async fn send(
     };
     // Rendered here, on the request's own worker, not in the writer that serialises sends.
     let html = (!body.is_empty()).then(|| super::markdown::render(&body));
+    // Cut for the search index here too.
+    let index = crate::search::index::Prepared::of(&body);
     let (mut message, created) = state
         .writer
         .send(Draft {
@@ -159,6 +161,7 @@ pub async fn send(
             reply: reply.clone(),
             mentions,
             mention_all: req.mention_all,
+            index,
         })
         .await?;
     if !created && message.reply_to.is_none() {
@@ -215,7 +218,7 @@ async fn reply_quote(
 
 /// Rows as messages with their authors and files (one query each; none for no rows), in
 /// order; a row whose author is gone is left out.
-pub(super) async fn with_files(
+pub(crate) async fn with_files(
     db: &impl ConnectionTrait,
     rows: &[message::Model],
 ) -> AppResult<Vec<Message>> {
@@ -621,6 +624,8 @@ async fn erase(
     .exec(&txn)
     .await?;
     let message = to_message(&recalled, author);
+    // Nor through search.
+    crate::search::index::remove(&txn, &[existing.id]).await?;
     // Its text and files must not come back through a replay either.
     events::rewrite_message(&txn, &message).await?;
     requote_replies(&txn, &message).await?;
@@ -782,6 +787,13 @@ pub async fn edit(
     if updated.rows_affected != 1 {
         return Err(recalled_error());
     }
+    crate::search::index::replace(
+        &txn,
+        existing.id,
+        existing.room_id,
+        &crate::search::index::Prepared::of(&body),
+    )
+    .await?;
     message_edit::Entity::insert(message_edit::ActiveModel {
         message_id: Set(existing.id),
         body: Set(existing.body.clone().unwrap_or_default()),

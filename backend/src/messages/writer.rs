@@ -59,6 +59,8 @@ pub struct Draft {
     /// Checked members it mentions.
     pub mentions: Vec<UserId>,
     pub mention_all: bool,
+    /// `body` cut for the search index (on the request's worker, not the writer's).
+    pub index: crate::search::index::Prepared,
 }
 
 /// The message, and whether this send created it (`false`: a retry of an earlier send).
@@ -232,6 +234,12 @@ async fn write(
     let mut messages: HashMap<i64, Message> = HashMap::new();
     if !created.is_empty() {
         created.sort_by_key(|(m, _)| m.id);
+        // Searchable in the same transaction: found as soon as it is seen.
+        let indexed: Vec<(i64, i64, &crate::search::index::Prepared)> = created
+            .iter()
+            .map(|(m, d)| (m.id, m.room_id, &d.index))
+            .collect();
+        crate::search::index::add(&txn, &indexed).await?;
         let mut posts: Vec<i64> = created.iter().map(|(m, _)| m.post_id).collect();
         posts.sort_unstable();
         posts.dedup();

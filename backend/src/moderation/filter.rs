@@ -309,6 +309,12 @@ impl Normalised {
 const HAN_FIRST: u32 = 0x3400;
 const HAN_LAST: u32 = 0x9FFF;
 
+/// A character, simplified if it is a traditional Han one (the search index folds as the
+/// filter does).
+pub(crate) fn simplified(c: char) -> char {
+    han(c).unwrap_or(c)
+}
+
 /// A Han character, simplified; `None` for anything else.
 #[inline]
 fn han(c: char) -> Option<char> {

@@ -306,6 +306,7 @@ pub async fn delete(state: &AppState, auth: &AuthUser, post_id: PostId) -> AppRe
         });
     }
     let txn = crate::db::write_txn(&state.db).await?;
+    crate::search::index::remove_post(&txn, existing.id).await?;
     post::Entity::delete_by_id(existing.id).exec(&txn).await?;
     events::erase_post(&txn, RoomId(existing.room_id), post_id).await?;
     let published = events::record(

@@ -385,7 +385,10 @@ pub async fn delete(state: &AppState, auth: &AuthUser, id: RoomId) -> AppResult<
 
 /// Deletes the room; the caller checked that they may (its owner, or a site admin).
 pub async fn delete_unchecked(state: &AppState, id: RoomId) -> AppResult<()> {
-    room::Entity::delete_by_id(id.0).exec(&state.db).await?;
+    let txn = crate::db::write_txn(&state.db).await?;
+    crate::search::index::remove_room(&txn, id.0).await?;
+    room::Entity::delete_by_id(id.0).exec(&txn).await?;
+    txn.commit().await?;
     state.hub.room_deleted(id).await;
     tracing::info!(room_id = id.0, "room deleted");
     Ok(())

@@ -34,5 +34,6 @@ mod replies;
 mod reports;
 mod room_moderation;
 mod rooms;
+mod search;
 mod sessions;
 mod startup;

@@ -1,0 +1,27 @@
+//! Search (`GET /search/messages`).
+
+use crate::{MessageId, messages::Message};
+use serde::{Deserialize, Serialize};
+
+/// One message found.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SearchHit {
+    pub message: Message,
+    /// The room's name (a private chat: the other person's name).
+    pub room_name: String,
+    /// The topic's title.
+    pub post_title: String,
+    /// What matched: byte ranges `[start, end)` into `message.body`, in order.
+    pub highlights: Vec<[u32; 2]>,
+}
+
+/// A page of hits, newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SearchResults {
+    pub hits: Vec<SearchHit>,
+    /// Ask again with `before` set to this for older hits; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_before: Option<MessageId>,
+}

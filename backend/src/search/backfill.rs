@@ -1,0 +1,102 @@
+//! Indexing the messages written before the index existed (the migration that made it
+//! cannot: the tokeniser is the server's). Runs in the background from start, 1,000
+//! messages a transaction, with its progress kept in `server_settings` (key
+//! `search_index`) so a restart goes on where it stopped, and logged. New messages are
+//! indexed as they are written; a message this reaches twice is indexed once (its row
+//! is replaced), and a recalled one is skipped (and never shown: search reads only
+//! messages not recalled).
+
+use super::index::{self, Prepared};
+use crate::entities::message;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+
+const KEY: &str = "search_index";
+const BATCH: u64 = 1_000;
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Progress {
+    /// Every message up to this id is indexed.
+    through: i64,
+    /// The newest message when the backfill began: newer ones were indexed when written.
+    until: Option<i64>,
+    done: bool,
+}
+
+/// Runs the backfill to the end (or to an error, logged: the next start goes on).
+pub async fn run(db: DatabaseConnection) {
+    if let Err(e) = fill(&db).await {
+        tracing::warn!(error = %e, "search index backfill stopped; the next start goes on");
+    }
+}
+
+/// The backfill itself; `Ok` once every older message is indexed.
+pub async fn fill(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let mut progress: Progress = crate::moderation::store::setting(db, KEY).await?;
+    if progress.done {
+        return Ok(());
+    }
+    let until = match progress.until {
+        Some(until) => until,
+        None => {
+            let newest = message::Entity::find()
+                .order_by_desc(message::Column::Id)
+                .one(db)
+                .await?
+                .map(|m| m.id)
+                .unwrap_or(0);
+            progress.until = Some(newest);
+            newest
+        }
+    };
+    if progress.through < until {
+        tracing::info!(
+            through = progress.through,
+            until,
+            "search index: indexing older messages"
+        );
+    }
+    let mut indexed = 0u64;
+    while progress.through < until {
+        let txn = crate::db::write_txn(db).await?;
+        let mut select = message::Entity::find()
+            .filter(message::Column::Id.gt(progress.through))
+            .filter(message::Column::Id.lte(until))
+            .order_by_asc(message::Column::Id)
+            .limit(BATCH);
+        // A recall running meanwhile waits for this batch, then takes its row out.
+        if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+            select = select.lock_exclusive();
+        }
+        let rows = select.all(&txn).await?;
+        let Some(last) = rows.last().map(|m| m.id) else {
+            progress.through = until;
+            break;
+        };
+        let prepared: Vec<(i64, i64, Prepared)> = rows
+            .iter()
+            .filter(|m| m.recalled_at.is_none())
+            .filter_map(|m| Some((m.id, m.room_id, Prepared::of(m.body.as_deref()?))))
+            .collect();
+        let ids: Vec<i64> = prepared.iter().map(|(id, _, _)| *id).collect();
+        index::remove(&txn, &ids).await?;
+        let refs: Vec<(i64, i64, &Prepared)> = prepared
+            .iter()
+            .map(|(id, room, p)| (*id, *room, p))
+            .collect();
+        index::add(&txn, &refs).await?;
+        progress.through = last;
+        crate::moderation::store::save_setting(&txn, KEY, &progress).await?;
+        txn.commit().await?;
+        indexed += rows.len() as u64;
+        tracing::info!(through = last, until, indexed, "search index: batch done");
+    }
+    progress.done = true;
+    crate::moderation::store::save_setting(db, KEY, &progress).await?;
+    if indexed > 0 {
+        tracing::info!(indexed, "search index: every older message is indexed");
+    }
+    Ok(())
+}

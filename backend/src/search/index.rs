@@ -1,0 +1,325 @@
+//! The message index in either database (migration `m20261206_000012_search`): rows
+//! written, replaced and removed in the caller's transaction, and the query.
+
+use super::tokens::{self, Kind, Term};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
+use std::fmt::Write as _;
+
+/// A message's text, cut for the index (done before the write transaction).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Prepared {
+    grams: Vec<String>,
+    chars: Vec<String>,
+}
+
+impl Prepared {
+    pub fn of(text: &str) -> Self {
+        let mut out = Self::default();
+        for token in tokens::tokens(text) {
+            match token.kind {
+                Kind::Gram => out.grams.push(token.text),
+                Kind::Char => out.chars.push(token.text),
+            }
+        }
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.grams.is_empty() && self.chars.is_empty()
+    }
+}
+
+/// PostgreSQL positions stop at 16,383 (a longer message keeps its later words without
+/// a position of their own).
+const PG_POSITION_MAX: usize = 16_383;
+
+/// A lexeme in `tsvector` / `tsquery` input syntax. The tokeniser only makes letters,
+/// digits and CJK characters; quoting is there all the same.
+fn lexeme(out: &mut String, word: &str) {
+    out.push('\'');
+    for c in word.chars() {
+        match c {
+            '\'' => out.push_str("''"),
+            '\\' => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+}
+
+fn tsvector(words: &[String], positions: bool) -> String {
+    let mut out = String::new();
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        lexeme(&mut out, word);
+        if positions {
+            let _ = write!(out, ":{}", (i + 1).min(PG_POSITION_MAX));
+        }
+    }
+    out
+}
+
+/// Indexes messages: `(message id, room id, text cut)`. Messages with nothing to index
+/// (only files, only emoji) get no row.
+pub async fn add(db: &impl ConnectionTrait, rows: &[(i64, i64, &Prepared)]) -> Result<(), DbErr> {
+    let rows: Vec<_> = rows.iter().filter(|(_, _, p)| !p.is_empty()).collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let backend = db.get_database_backend();
+    let mut sql = String::new();
+    let mut values: Vec<Value> = Vec::with_capacity(rows.len() * 4);
+    match backend {
+        DbBackend::Postgres => {
+            sql.push_str("INSERT INTO message_index (message_id, room_id, grams, chars) VALUES ");
+            for (n, (id, room, prepared)) in rows.iter().enumerate() {
+                let b = n * 4;
+                if n > 0 {
+                    sql.push_str(", ");
+                }
+                let _ = write!(
+                    sql,
+                    "(${}, ${}, ${}::tsvector, ${}::tsvector)",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4
+                );
+                values.push((*id).into());
+                values.push((*room).into());
+                values.push(tsvector(&prepared.grams, true).into());
+                values.push(tsvector(&prepared.chars, false).into());
+            }
+        }
+        _ => {
+            sql.push_str("INSERT INTO message_index (rowid, room, grams, chars) VALUES ");
+            for (n, (id, room, prepared)) in rows.iter().enumerate() {
+                if n > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str("(?, ?, ?, ?)");
+                values.push((*id).into());
+                values.push(format!("r{room}").into());
+                values.push(prepared.grams.join(" ").into());
+                values.push(prepared.chars.join(" ").into());
+            }
+        }
+    }
+    db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    Ok(())
+}
+
+fn placeholders(backend: DbBackend, from: usize, n: usize) -> String {
+    (0..n)
+        .map(|i| match backend {
+            DbBackend::Postgres => format!("${}", from + i),
+            _ => "?".to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Takes messages out of the index (recalled, removed, or about to change).
+pub async fn remove(db: &impl ConnectionTrait, ids: &[i64]) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let backend = db.get_database_backend();
+    let column = match backend {
+        DbBackend::Postgres => "message_id",
+        _ => "rowid",
+    };
+    let sql = format!(
+        "DELETE FROM message_index WHERE {column} IN ({})",
+        placeholders(backend, 1, ids.len())
+    );
+    let values: Vec<Value> = ids.iter().map(|id| (*id).into()).collect();
+    db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    Ok(())
+}
+
+/// An edited message: its old text out, the new in.
+pub async fn replace(
+    db: &impl ConnectionTrait,
+    id: i64,
+    room: i64,
+    prepared: &Prepared,
+) -> Result<(), DbErr> {
+    remove(db, &[id]).await?;
+    add(db, &[(id, room, prepared)]).await
+}
+
+/// Everything of a room, before the room goes (PostgreSQL's rows go with their messages;
+/// SQLite's full-text table has no foreign keys).
+pub async fn remove_room(db: &impl ConnectionTrait, room: i64) -> Result<(), DbErr> {
+    remove_messages_where(db, "room_id", room).await
+}
+
+/// Everything of a topic, before it goes.
+pub async fn remove_post(db: &impl ConnectionTrait, post: i64) -> Result<(), DbErr> {
+    remove_messages_where(db, "post_id", post).await
+}
+
+/// SQLite: the rows of the messages whose `column` (a fixed name) is `id`.
+async fn remove_messages_where(
+    db: &impl ConnectionTrait,
+    column: &'static str,
+    id: i64,
+) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    if backend == DbBackend::Postgres {
+        return Ok(());
+    }
+    let sql = format!(
+        "DELETE FROM message_index WHERE rowid IN (SELECT id FROM messages WHERE {column} = ?)"
+    );
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [Value::from(id)],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Where to look and from where.
+pub struct Find<'a> {
+    /// The rooms searched (the caller's, or the one asked for); never empty.
+    pub rooms: &'a [i64],
+    pub terms: &'a [Term],
+    /// Only messages older than this one (the cursor).
+    pub before: Option<i64>,
+    pub limit: u64,
+}
+
+/// Ids of the matching messages, newest first. No positive term: nothing.
+pub async fn find(db: &impl ConnectionTrait, find: Find<'_>) -> Result<Vec<i64>, DbErr> {
+    let phrases: Vec<&Vec<String>> = find
+        .terms
+        .iter()
+        .filter_map(|t| match t {
+            Term::Phrase(p) => Some(p),
+            _ => None,
+        })
+        .collect();
+    let chars: Vec<&String> = find
+        .terms
+        .iter()
+        .filter_map(|t| match t {
+            Term::Char(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    let nots: Vec<&Vec<String>> = find
+        .terms
+        .iter()
+        .filter_map(|t| match t {
+            Term::Not(p) => Some(p),
+            _ => None,
+        })
+        .collect();
+    if (phrases.is_empty() && chars.is_empty()) || find.rooms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = db.get_database_backend();
+    let mut values: Vec<Value> = Vec::new();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            let mut sql = format!(
+                "SELECT message_id FROM message_index WHERE room_id IN ({})",
+                placeholders(backend, 1, find.rooms.len())
+            );
+            values.extend(find.rooms.iter().map(|r| Value::from(*r)));
+            let phrase = |words: &Vec<String>| {
+                let mut out = String::from("(");
+                for (i, w) in words.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(" <-> ");
+                    }
+                    lexeme(&mut out, w);
+                }
+                out.push(')');
+                out
+            };
+            let mut grams: Vec<String> = phrases.iter().map(|p| phrase(p)).collect();
+            grams.extend(nots.iter().map(|p| format!("!{}", phrase(p))));
+            if !grams.is_empty() {
+                values.push(grams.join(" & ").into());
+                let _ = write!(sql, " AND grams @@ ${}::tsquery", values.len());
+            }
+            if !chars.is_empty() {
+                let mut q = String::new();
+                for (i, c) in chars.iter().enumerate() {
+                    if i > 0 {
+                        q.push_str(" & ");
+                    }
+                    lexeme(&mut q, c);
+                }
+                values.push(q.into());
+                let _ = write!(sql, " AND chars @@ ${}::tsquery", values.len());
+            }
+            if let Some(before) = find.before {
+                values.push(before.into());
+                let _ = write!(sql, " AND message_id < ${}", values.len());
+            }
+            values.push((find.limit as i64).into());
+            let _ = write!(sql, " ORDER BY message_id DESC LIMIT ${}", values.len());
+            sql
+        }
+        _ => {
+            // Tokens are letters, digits and CJK characters only: inside double quotes
+            // they are strings to FTS5, never its syntax.
+            let quoted = |words: &Vec<String>| format!("\"{}\"", words.join(" "));
+            let rooms = find
+                .rooms
+                .iter()
+                .map(|r| format!("r{r}"))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            let mut expr = format!("room : ({rooms})");
+            for p in &phrases {
+                let _ = write!(expr, " AND grams : {}", quoted(p));
+            }
+            for c in &chars {
+                let _ = write!(expr, " AND chars : \"{c}\"");
+            }
+            for p in &nots {
+                expr = format!("({expr}) NOT grams : {}", quoted(p));
+            }
+            values.push(expr.into());
+            let mut sql = "SELECT rowid FROM message_index WHERE message_index MATCH ?".to_owned();
+            if let Some(before) = find.before {
+                values.push(before.into());
+                sql.push_str(" AND rowid < ?");
+            }
+            values.push((find.limit as i64).into());
+            sql.push_str(" ORDER BY rowid DESC LIMIT ?");
+            sql
+        }
+    };
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    rows.iter()
+        .map(|row| row.try_get_by_index::<i64>(0))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsvectors_quote_and_position() {
+        let p = Prepared::of("上海 it's");
+        assert_eq!(tsvector(&p.grams, true), "'上海':1 'it':2 's':3");
+        assert_eq!(tsvector(&p.chars, false), "'上' '海'");
+        let mut out = String::new();
+        lexeme(&mut out, "a'b\\c");
+        assert_eq!(out, "'a''b\\\\c'");
+    }
+}

@@ -1,0 +1,296 @@
+//! Message search on a fixed corpus, on both databases: Chinese of any length, English
+//! words and phrases, the usual forms folded, changes seen at once, and nobody finding
+//! what they may not read.
+
+use crate::helpers::{TestApp, TestUser};
+use serde_json::{Value, json};
+
+fn encoded(q: &str) -> String {
+    q.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+async fn search(app: &TestApp, who: &TestUser, query: &str) -> crate::helpers::Reply {
+    app.get(
+        &format!("/api/v1/search/messages?{query}"),
+        Some(&who.access),
+    )
+    .await
+}
+
+/// The bodies found for `q`, newest first.
+async fn found(app: &TestApp, who: &TestUser, q: &str) -> Vec<String> {
+    let reply = search(app, who, &format!("q={}", encoded(q))).await;
+    assert_eq!(reply.status.as_u16(), 200, "{q}: {:?}", reply.body);
+    reply.body["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["message"]["body"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+const CORPUS: &[&str] = &[
+    "我家在上海东边",
+    "明天去北京开会",
+    "上海的天气很好",
+    "臺灣的茶很好喝",
+    "我们用 Rust 写服务器",
+    "ＦＵＬＬ　ＷＩＤＴＨ letters",
+    "Meet at the tea house at five",
+    "the house is green, not the tea",
+    "e-mail me at noon",
+    "东",
+];
+
+#[actix_web::test]
+async fn finds_chinese_of_any_length_and_english_words() {
+    let app = crate::helpers::spawn_app().await;
+    let (li, han, room) = app.two_members().await;
+    for text in CORPUS {
+        let sent = app.say(&li, room.default_post, text).await;
+        assert_eq!(sent.status.as_u16(), 201, "{:?}", sent.body);
+    }
+    // Two characters inside a longer run, the case other products miss.
+    assert_eq!(
+        found(&app, &han, "上海").await,
+        ["上海的天气很好", "我家在上海东边"]
+    );
+    // One character: wherever it stands, alone or inside a run.
+    assert_eq!(found(&app, &han, "东").await, ["东", "我家在上海东边"]);
+    // Longer: the pairs in a row, not just the characters anywhere.
+    assert_eq!(found(&app, &han, "上海东边").await, ["我家在上海东边"]);
+    assert!(found(&app, &han, "上边").await.is_empty());
+    // Traditional finds simplified and the reverse.
+    assert_eq!(found(&app, &han, "台湾").await, ["臺灣的茶很好喝"]);
+    assert_eq!(found(&app, &han, "東邊").await, ["我家在上海东边"]);
+    // Mixed Chinese and English, case folded.
+    assert_eq!(found(&app, &han, "rust").await, ["我们用 Rust 写服务器"]);
+    assert_eq!(found(&app, &han, "用 RUST").await, ["我们用 Rust 写服务器"]);
+    // Full-width Latin is the same letters.
+    assert_eq!(
+        found(&app, &han, "full width").await,
+        ["ＦＵＬＬ　ＷＩＤＴＨ letters"]
+    );
+    assert_eq!(
+        found(&app, &han, "ｌｅｔｔｅｒｓ").await,
+        ["ＦＵＬＬ　ＷＩＤＴＨ letters"]
+    );
+    // Words anywhere, a quoted phrase in order, an exclusion.
+    assert_eq!(
+        found(&app, &han, "tea house").await,
+        [
+            "the house is green, not the tea",
+            "Meet at the tea house at five"
+        ]
+    );
+    assert_eq!(
+        found(&app, &han, "\"tea house\"").await,
+        ["Meet at the tea house at five"]
+    );
+    assert_eq!(
+        found(&app, &han, "tea -green").await,
+        ["Meet at the tea house at five"]
+    );
+    assert_eq!(found(&app, &han, "e-mail").await, ["e-mail me at noon"]);
+
+    // What matched, as byte ranges into the text.
+    let reply = search(&app, &han, &format!("q={}", encoded("上海"))).await;
+    let hit = &reply.body["hits"][1];
+    assert_eq!(hit["message"]["body"], "我家在上海东边");
+    assert_eq!(hit["highlights"], json!([[9, 15]]));
+    assert_eq!(hit["room_name"], "Tea club");
+    assert!(hit["post_title"].is_string());
+}
+
+#[actix_web::test]
+async fn pages_filters_and_changes_are_seen_at_once() {
+    let app = crate::helpers::spawn_app().await;
+    let (li, han, room) = app.two_members().await;
+    let other = app.create_room(&li, "Other room", "public").await;
+    let mut ids = Vec::new();
+    for n in 0..5 {
+        let sent = app
+            .say(&li, room.default_post, &format!("oolong number {n}"))
+            .await;
+        ids.push(sent.body["id"].as_i64().unwrap());
+    }
+    app.join(&han, &other).await;
+    app.say(&han, other.default_post, "oolong elsewhere").await;
+
+    // Pages, newest first.
+    let first = search(&app, &han, "q=oolong&limit=4").await;
+    assert_eq!(first.body["hits"].as_array().unwrap().len(), 4);
+    assert_eq!(first.body["hits"][0]["message"]["body"], "oolong elsewhere");
+    let next = first.body["next_before"].as_i64().unwrap();
+    let second = search(&app, &han, &format!("q=oolong&limit=4&before={next}")).await;
+    let bodies: Vec<&str> = second.body["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["message"]["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies, ["oolong number 1", "oolong number 0"]);
+    assert!(second.body.get("next_before").is_none());
+    // One room.
+    let one = search(&app, &han, &format!("q=oolong&room_id={}", other.id)).await;
+    assert_eq!(one.body["hits"].as_array().unwrap().len(), 1);
+
+    // An edit is found by its new text only; a recall is gone at once.
+    let edited = app
+        .patch(
+            &format!("/api/v1/messages/{}", ids[4]),
+            &json!({ "body": "now about pu-erh" }),
+            Some(&li.access),
+        )
+        .await;
+    assert_eq!(edited.status.as_u16(), 200, "{:?}", edited.body);
+    assert_eq!(found(&app, &han, "erh").await, ["now about pu-erh"]);
+    assert!(
+        !found(&app, &han, "oolong")
+            .await
+            .iter()
+            .any(|b| b.contains('4'))
+    );
+    let recalled = app
+        .post(
+            &format!("/api/v1/messages/{}/recall", ids[3]),
+            &json!({}),
+            Some(&li.access),
+        )
+        .await;
+    assert_eq!(recalled.status.as_u16(), 200, "{:?}", recalled.body);
+    assert_eq!(found(&app, &han, "oolong number").await.len(), 3);
+
+    // A deleted room takes its messages out of every search.
+    app.delete(&format!("/api/v1/rooms/{}", other.id), Some(&li.access))
+        .await;
+    assert!(
+        !found(&app, &han, "oolong")
+            .await
+            .contains(&"oolong elsewhere".to_owned())
+    );
+}
+
+#[actix_web::test]
+async fn nobody_finds_what_they_may_not_read() {
+    let app = crate::helpers::spawn_app().await;
+    let (li, han, room) = app.two_members().await;
+    let stranger = app.user("stranger").await;
+    app.say(&li, room.default_post, "the secret is jasmine")
+        .await;
+    assert!(found(&app, &stranger, "jasmine").await.is_empty());
+    search(&app, &stranger, &format!("q=jasmine&room_id={}", room.id))
+        .await
+        .assert(404, "not_found");
+    assert_eq!(found(&app, &han, "jasmine").await.len(), 1);
+    // Someone who left finds nothing of the room any more.
+    let left = app
+        .post(
+            &format!("/api/v1/rooms/{}/leave", room.id),
+            &json!({}),
+            Some(&han.access),
+        )
+        .await;
+    assert_eq!(left.status.as_u16(), 204, "{:?}", left.body);
+    assert!(found(&app, &han, "jasmine").await.is_empty());
+    app.get("/api/v1/search/messages?q=jasmine", None)
+        .await
+        .assert(401, "unauthenticated");
+}
+
+#[actix_web::test]
+async fn any_query_is_only_text() {
+    let app = crate::helpers::spawn_app().await;
+    let (li, _han, room) = app.two_members().await;
+    app.say(&li, room.default_post, "a near and far tea, 100% sure")
+        .await;
+    for q in [
+        "%",
+        "_",
+        "*",
+        "\"",
+        "\"\"",
+        "NEAR(tea far)",
+        "tea AND far",
+        "a & b | !c:*",
+        "^tea",
+        "tea:*",
+        "-",
+        "--tea",
+        "'",
+        "\\",
+        "(((",
+        "!!!",
+        "ｔｅａ)",
+        "100%",
+    ] {
+        let reply = search(&app, &li, &format!("q={}", encoded(q))).await;
+        assert_eq!(reply.status.as_u16(), 200, "{q}: {:?}", reply.body);
+    }
+    assert_eq!(found(&app, &li, "NEAR").await.len(), 1);
+    assert_eq!(found(&app, &li, "100%").await.len(), 1);
+    search(&app, &li, "q=")
+        .await
+        .assert(422, "validation_failed");
+    search(&app, &li, "q=%20%20")
+        .await
+        .assert(422, "validation_failed");
+    search(&app, &li, &format!("q={}", "a".repeat(201)))
+        .await
+        .assert(422, "validation_failed");
+    search(&app, &li, &format!("q={}", encoded(&"茶".repeat(200)))).await;
+    search(&app, &li, "q=tea&limit=abc")
+        .await
+        .assert(400, "bad_request");
+    let _: Value = search(&app, &li, "q=tea&limit=1000").await.body;
+}
+
+/// Messages from before the index existed are indexed from start, in batches, and the
+/// backfill goes on where it stopped.
+#[actix_web::test]
+async fn older_messages_are_indexed_by_the_backfill() {
+    use sea_orm::ConnectionTrait;
+    let app = crate::helpers::spawn_app().await;
+    let (li, han, room) = app.two_members().await;
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let sent = app
+            .say(&li, room.default_post, &format!("older 龙井 message {n}"))
+            .await;
+        ids.push(sent.body["id"].as_i64().unwrap());
+    }
+    let recalled = app
+        .post(
+            &format!("/api/v1/messages/{}/recall", ids[0]),
+            &json!({}),
+            Some(&li.access),
+        )
+        .await;
+    assert_eq!(recalled.status.as_u16(), 200);
+    // As if written before the index: no rows, no progress.
+    let db = sea_orm::Database::connect(app.config.database_url())
+        .await
+        .unwrap();
+    teahouse::search::index::remove(&db, &ids).await.unwrap();
+    db.execute_unprepared("DELETE FROM server_settings WHERE key = 'search_index'")
+        .await
+        .unwrap();
+    assert!(found(&app, &han, "龙井").await.is_empty());
+
+    teahouse::search::backfill::fill(&db).await.unwrap();
+    assert_eq!(
+        found(&app, &han, "龙井").await,
+        ["older 龙井 message 2", "older 龙井 message 1"]
+    );
+    // Done once: again changes nothing, and nothing is indexed twice.
+    teahouse::search::backfill::fill(&db).await.unwrap();
+    assert_eq!(found(&app, &han, "龙井").await.len(), 2);
+}
