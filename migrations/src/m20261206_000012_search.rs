@@ -10,6 +10,10 @@
 //!   gives (`'上海':4 …`, never through PostgreSQL's parser, which keeps a whole run of
 //!   Chinese as one word), GIN-indexed; goes with its message.
 //!
+//! - `users.name_sound`, `rooms.name_sound`: the pinyin of Chinese names, initials and
+//!   full (`ll lilei`), for the people and room searches; written by the server with the
+//!   name, filled for older rows at start.
+//!
 //! Existing messages are indexed by the server at start (`search::backfill`), in batches
 //! with progress in the log: the tokeniser is the server's, not this crate's.
 
@@ -21,6 +25,16 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in [Alias::new("users"), Alias::new("rooms")] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(table)
+                        .add_column(ColumnDef::new(Alias::new("name_sound")).text().null())
+                        .to_owned(),
+                )
+                .await?;
+        }
         let db = manager.get_connection();
         match manager.get_database_backend() {
             DbBackend::Postgres => {
@@ -63,6 +77,16 @@ impl MigrationTrait for Migration {
             .get_connection()
             .execute_unprepared("DROP TABLE IF EXISTS message_index")
             .await?;
+        for table in [Alias::new("users"), Alias::new("rooms")] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(table)
+                        .drop_column(Alias::new("name_sound"))
+                        .to_owned(),
+                )
+                .await?;
+        }
         Ok(())
     }
 }

@@ -91,6 +91,7 @@ pub async fn new_account(
     };
     let new_user = user::ActiveModel {
         username: Set(username.display.clone()),
+        name_sound: Set(Some(crate::rooms::pinyin::sound_of(&[&username.display]))),
         username_key: Set(username.key.clone()),
         username_skeleton: Set(Some(username.skeleton.clone())),
         email: Set(email.display.clone()),

@@ -31,6 +31,8 @@ pub struct Model {
     pub word_policy: Option<String>,
     /// Members send at most one message per this many seconds (0: no slow mode).
     pub slow_mode_secs: i32,
+    /// The pinyin of the name, for room search (`rooms::pinyin`).
+    pub name_sound: Option<String>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }

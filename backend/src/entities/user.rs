@@ -40,6 +40,8 @@ pub struct Model {
     pub email_pending: bool,
     /// The password was made by staff and handed over: the app asks for a new one.
     pub password_temporary: bool,
+    /// The pinyin of the display name and username, for people search (`rooms::pinyin`).
+    pub name_sound: Option<String>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }

@@ -21,7 +21,8 @@ pub struct SearchQuery {
     query: String,
 }
 
-/// Find people by username, display name or number. People who blocked me are left out.
+/// Find people by username, display name (also by the pinyin of a Chinese one, full or
+/// initials: 李雷 by `lilei` or `ll`) or number. People who blocked me are left out.
 #[utoipa::path(
     tag = "friends",
     security(("bearer" = [])),

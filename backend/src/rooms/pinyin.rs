@@ -43,9 +43,27 @@ impl NameKeys {
     }
 }
 
+/// What people and room searches match a name's sound against: each Chinese name's
+/// initials and full reading, space-separated (`"ll lilei"`); empty when none has a
+/// Chinese character (stored so: worked out).
+pub fn sound_of(names: &[&str]) -> String {
+    names
+        .iter()
+        .filter_map(|n| NameKeys::of(n))
+        .map(|k| format!("{} {}", k.initials, k.full))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::NameKeys;
+
+    #[test]
+    fn sounds() {
+        assert_eq!(super::sound_of(&["李雷", "lilei"]), "ll lilei");
+        assert_eq!(super::sound_of(&["alice"]), "");
+    }
 
     #[test]
     fn chinese_names_have_keys_others_do_not() {

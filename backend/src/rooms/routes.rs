@@ -51,7 +51,8 @@ pub async fn mine(state: web::Data<AppState>, auth: AuthUser) -> AppResult<web::
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DiscoverQuery {
-    /// A part of the name, or the room number.
+    /// A part of the name, its pinyin (`longjing`) or pinyin initials (`ljcs`), or the
+    /// room number.
     query: Option<String>,
 }
 

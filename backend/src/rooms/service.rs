@@ -112,6 +112,7 @@ pub async fn create(state: &AppState, auth: &AuthUser, req: CreateRoom) -> AppRe
         screen_default(state, auth.user_id, Field::RoomDescription, description).await?;
     let now = OffsetDateTime::now_utc();
     let room = room::ActiveModel {
+        name_sound: Set(Some(super::pinyin::sound_of(&[&name]))),
         name: Set(name),
         description: Set(description),
         visibility: Set(visibility_to_str(req.visibility).into()),
@@ -330,7 +331,9 @@ pub async fn edit(state: &AppState, auth: &AuthUser, id: RoomId, req: EditRoom) 
     if let Some(name) = &req.name
         && let Some(name) = parse_name(name, &mut problems)
     {
-        change.name = Set(screen_in_room(state, auth.user_id, id, Field::RoomName, name).await?);
+        let name = screen_in_room(state, auth.user_id, id, Field::RoomName, name).await?;
+        change.name_sound = Set(Some(super::pinyin::sound_of(&[&name])));
+        change.name = Set(name);
     }
     if let Some(description) = &req.description {
         let description = match parse_description(description, &mut problems) {

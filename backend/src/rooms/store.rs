@@ -150,7 +150,11 @@ pub async fn public_rooms(
     let query = query.trim();
     if !query.is_empty() {
         let mut any = sea_orm::Condition::any()
-            .add(Expr::col(room::Column::Name).like(crate::db::contains(query)));
+            .add(Expr::col(room::Column::Name).like(crate::db::contains(query)))
+            // 龙井茶社 by `longjing` or `ljcs`.
+            .add(
+                Expr::col(room::Column::NameSound).like(crate::db::contains(&query.to_lowercase())),
+            );
         if let Ok(number) = query.parse::<i64>() {
             any = any.add(room::Column::Number.eq(number));
         }

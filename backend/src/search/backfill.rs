@@ -27,9 +27,57 @@ struct Progress {
 
 /// Runs the backfill to the end (or to an error, logged: the next start goes on).
 pub async fn run(db: DatabaseConnection) {
+    if let Err(e) = sounds(&db).await {
+        tracing::warn!(error = %e, "name pinyin backfill stopped; the next start goes on");
+    }
     if let Err(e) = fill(&db).await {
         tracing::warn!(error = %e, "search index backfill stopped; the next start goes on");
     }
+}
+
+/// The pinyin of the names of people and rooms from before it was kept (`name_sound`).
+pub async fn sounds(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use crate::entities::{room, user};
+    use crate::rooms::pinyin::sound_of;
+    use sea_orm::ActiveValue::Set;
+    let people = user::Entity::find()
+        .filter(user::Column::NameSound.is_null())
+        .all(db)
+        .await?;
+    let rooms = room::Entity::find()
+        .filter(room::Column::NameSound.is_null())
+        .all(db)
+        .await?;
+    if people.is_empty() && rooms.is_empty() {
+        return Ok(());
+    }
+    let txn = crate::db::write_txn(db).await?;
+    for u in &people {
+        let sound = sound_of(&[u.display_name.as_deref().unwrap_or_default(), &u.username]);
+        user::Entity::update(user::ActiveModel {
+            id: Set(u.id),
+            name_sound: Set(Some(sound)),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?;
+    }
+    for r in &rooms {
+        room::Entity::update(room::ActiveModel {
+            id: Set(r.id),
+            name_sound: Set(Some(sound_of(&[&r.name]))),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    tracing::info!(
+        people = people.len(),
+        rooms = rooms.len(),
+        "name pinyin filled in"
+    );
+    Ok(())
 }
 
 /// The backfill itself; `Ok` once every older message is indexed.

@@ -121,7 +121,20 @@ pub async fn edit(state: &AppState, auth: &AuthUser, edit: EditProfile) -> AppRe
         updated_at: Set(OffsetDateTime::now_utc()),
         ..Default::default()
     };
-    let updated = user::Entity::update(change).exec(&state.db).await?;
+    let mut updated = user::Entity::update(change).exec(&state.db).await?;
+    let sound = crate::rooms::pinyin::sound_of(&[
+        updated.display_name.as_deref().unwrap_or_default(),
+        &updated.username,
+    ]);
+    if updated.name_sound.as_deref() != Some(sound.as_str()) {
+        updated = user::Entity::update(user::ActiveModel {
+            id: Set(updated.id),
+            name_sound: Set(Some(sound)),
+            ..Default::default()
+        })
+        .exec(&state.db)
+        .await?;
+    }
     if let Some(invisible) = edit.invisible {
         state.hub.invisible(auth.user_id, invisible).await;
     }

@@ -102,7 +102,9 @@ pub async fn search(
     let pattern = || crate::db::contains(&key);
     let mut any = Condition::any()
         .add(Expr::col(user::Column::UsernameKey).like(pattern()))
-        .add(Expr::expr(Func::lower(Expr::col(user::Column::DisplayName))).like(pattern()));
+        .add(Expr::expr(Func::lower(Expr::col(user::Column::DisplayName))).like(pattern()))
+        // 李雷 by `lilei` or `ll`.
+        .add(Expr::col(user::Column::NameSound).like(pattern()));
     if let Ok(number) = query.trim().parse::<i64>() {
         any = any.add(user::Column::Id.eq(number));
     }

@@ -294,3 +294,50 @@ async fn older_messages_are_indexed_by_the_backfill() {
     teahouse::search::backfill::fill(&db).await.unwrap();
     assert_eq!(found(&app, &han, "龙井").await.len(), 2);
 }
+
+/// People and rooms are found by the pinyin of their Chinese names, full or initials.
+#[actix_web::test]
+async fn people_and_rooms_are_found_by_pinyin() {
+    let app = crate::helpers::spawn_app().await;
+    let li = app.user("lilei").await;
+    let han = app.user("hanmeimei").await;
+    let named = app
+        .patch(
+            "/api/v1/me",
+            &json!({ "display_name": "韩梅梅" }),
+            Some(&han.access),
+        )
+        .await;
+    assert_eq!(named.status.as_u16(), 200, "{:?}", named.body);
+    let chinese = app.user("张三").await;
+    for q in ["hmm", "hanmei", "HanMeiMei"] {
+        let found = app
+            .get(&format!("/api/v1/users?query={q}"), Some(&li.access))
+            .await;
+        assert_eq!(found.status.as_u16(), 200, "{q}: {:?}", found.body);
+        let names: Vec<&str> = found
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["user"]["username"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["hanmeimei"], "{q}");
+    }
+    let found = app
+        .get("/api/v1/users?query=zhangsan", Some(&li.access))
+        .await;
+    assert_eq!(found.body[0]["user"]["id"], chinese.id);
+
+    let room = app.create_room(&li, "龙井茶社", "public").await;
+    for q in ["longjing", "ljcs", "龙井"] {
+        let found = app
+            .get(
+                &format!("/api/v1/rooms/discover?query={}", encoded(q)),
+                Some(&han.access),
+            )
+            .await;
+        assert_eq!(found.status.as_u16(), 200, "{q}: {:?}", found.body);
+        assert_eq!(found.body[0]["id"], room.id, "{q}: {:?}", found.body);
+    }
+}
