@@ -194,6 +194,62 @@ pub struct Find<'a> {
     /// Only messages older than this one (the cursor).
     pub before: Option<i64>,
     pub limit: u64,
+    /// Only this author's messages.
+    pub author: Option<i64>,
+    /// Sent at or after / before this moment.
+    pub from: Option<time::OffsetDateTime>,
+    pub to: Option<time::OffsetDateTime>,
+    /// Only messages with files (`Some(false)`) or with images (`Some(true)`).
+    pub with_files: Option<bool>,
+}
+
+impl Find<'_> {
+    fn filtered(&self) -> bool {
+        self.author.is_some()
+            || self.from.is_some()
+            || self.to.is_some()
+            || self.with_files.is_some()
+    }
+
+    /// The conditions on the message row (`m`), their values added to `values`.
+    fn message_conditions(&self, backend: DbBackend, values: &mut Vec<Value>) -> String {
+        let mut sql = String::new();
+        let mut push = |values: &mut Vec<Value>, condition: &str, value: Value| {
+            values.push(value);
+            let placeholder = match backend {
+                DbBackend::Postgres => format!("${}", values.len()),
+                _ => "?".to_owned(),
+            };
+            let _ = write!(sql, " AND {}", condition.replace('?', &placeholder));
+        };
+        if let Some(author) = self.author {
+            push(values, "m.author_id = ?", author.into());
+        }
+        if let Some(from) = self.from {
+            push(
+                values,
+                "m.created_at >= ?",
+                crate::db::stored_time(from).into(),
+            );
+        }
+        if let Some(to) = self.to {
+            push(
+                values,
+                "m.created_at < ?",
+                crate::db::stored_time(to).into(),
+            );
+        }
+        match self.with_files {
+            Some(true) => sql.push_str(
+                " AND EXISTS (SELECT 1 FROM files f WHERE f.message_id = m.id AND f.mime LIKE 'image/%')",
+            ),
+            Some(false) => {
+                sql.push_str(" AND EXISTS (SELECT 1 FROM files f WHERE f.message_id = m.id)")
+            }
+            None => {}
+        }
+        sql
+    }
 }
 
 /// Ids of the matching messages, newest first. No positive term: nothing.
@@ -229,11 +285,20 @@ pub async fn find(db: &impl ConnectionTrait, find: Find<'_>) -> Result<Vec<i64>,
     let mut values: Vec<Value> = Vec::new();
     let sql = match backend {
         DbBackend::Postgres => {
+            let join = if find.filtered() {
+                " JOIN messages m ON m.id = i.message_id"
+            } else {
+                ""
+            };
             let mut sql = format!(
-                "SELECT message_id FROM message_index WHERE room_id IN ({})",
+                "SELECT i.message_id FROM message_index i{join} WHERE i.room_id IN ({})",
                 placeholders(backend, 1, find.rooms.len())
             );
             values.extend(find.rooms.iter().map(|r| Value::from(*r)));
+            if find.filtered() {
+                let conditions = find.message_conditions(backend, &mut values);
+                sql.push_str(&conditions);
+            }
             let phrase = |words: &Vec<String>| {
                 let mut out = String::from("(");
                 for (i, w) in words.iter().enumerate() {
@@ -249,7 +314,7 @@ pub async fn find(db: &impl ConnectionTrait, find: Find<'_>) -> Result<Vec<i64>,
             grams.extend(nots.iter().map(|p| format!("!{}", phrase(p))));
             if !grams.is_empty() {
                 values.push(grams.join(" & ").into());
-                let _ = write!(sql, " AND grams @@ ${}::tsquery", values.len());
+                let _ = write!(sql, " AND i.grams @@ ${}::tsquery", values.len());
             }
             if !chars.is_empty() {
                 let mut q = String::new();
@@ -260,14 +325,14 @@ pub async fn find(db: &impl ConnectionTrait, find: Find<'_>) -> Result<Vec<i64>,
                     lexeme(&mut q, c);
                 }
                 values.push(q.into());
-                let _ = write!(sql, " AND chars @@ ${}::tsquery", values.len());
+                let _ = write!(sql, " AND i.chars @@ ${}::tsquery", values.len());
             }
             if let Some(before) = find.before {
                 values.push(before.into());
-                let _ = write!(sql, " AND message_id < ${}", values.len());
+                let _ = write!(sql, " AND i.message_id < ${}", values.len());
             }
             values.push((find.limit as i64).into());
-            let _ = write!(sql, " ORDER BY message_id DESC LIMIT ${}", values.len());
+            let _ = write!(sql, " ORDER BY i.message_id DESC LIMIT ${}", values.len());
             sql
         }
         _ => {
@@ -291,13 +356,24 @@ pub async fn find(db: &impl ConnectionTrait, find: Find<'_>) -> Result<Vec<i64>,
                 expr = format!("({expr}) NOT grams : {}", quoted(p));
             }
             values.push(expr.into());
-            let mut sql = "SELECT rowid FROM message_index WHERE message_index MATCH ?".to_owned();
+            let mut sql = if find.filtered() {
+                "SELECT message_index.rowid FROM message_index \
+                 JOIN messages m ON m.id = message_index.rowid WHERE message_index MATCH ?"
+                    .to_owned()
+            } else {
+                "SELECT message_index.rowid FROM message_index WHERE message_index MATCH ?"
+                    .to_owned()
+            };
+            if find.filtered() {
+                let conditions = find.message_conditions(backend, &mut values);
+                sql.push_str(&conditions);
+            }
             if let Some(before) = find.before {
                 values.push(before.into());
-                sql.push_str(" AND rowid < ?");
+                sql.push_str(" AND message_index.rowid < ?");
             }
             values.push((find.limit as i64).into());
-            sql.push_str(" ORDER BY rowid DESC LIMIT ?");
+            sql.push_str(" ORDER BY message_index.rowid DESC LIMIT ?");
             sql
         }
     };

@@ -36,6 +36,27 @@ pub struct SearchQuery {
     pub before: Option<i64>,
     /// Hits a page, 1–50 (default 20).
     pub limit: Option<u64>,
+    /// Only this person's messages.
+    pub author_id: Option<i64>,
+    /// Only messages sent at or after this moment (RFC 3339).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub from: Option<time::OffsetDateTime>,
+    /// Only messages sent before this moment (RFC 3339).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub to: Option<time::OffsetDateTime>,
+    /// Only messages with files (`file`) or with images (`image`).
+    #[param(inline)]
+    pub has: Option<Has>,
+}
+
+/// What a message found must carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Has {
+    File,
+    Image,
 }
 
 pub async fn messages(
@@ -66,6 +87,10 @@ pub async fn messages(
             terms: &terms,
             before: query.before,
             limit: limit + 1,
+            author: query.author_id,
+            from: query.from,
+            to: query.to,
+            with_files: query.has.map(|h| h == Has::Image),
         },
     )
     .await?;

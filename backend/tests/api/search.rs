@@ -341,3 +341,66 @@ async fn people_and_rooms_are_found_by_pinyin() {
         assert_eq!(found.body[0]["id"], room.id, "{q}: {:?}", found.body);
     }
 }
+
+/// Filters: the author, a time range, and messages with files or images.
+#[actix_web::test]
+async fn filters_by_author_time_and_files() {
+    let app = crate::helpers::spawn_app().await;
+    let (li, han, room) = app.two_members().await;
+    app.say(&li, room.default_post, "puer from li").await;
+    app.say(&han, room.default_post, "puer from han").await;
+    let note = app.upload_ok(&han, "notes.txt", b"tasting notes").await;
+    let photo = app
+        .upload_ok(&han, "cup.png", &crate::files::png(8, 8))
+        .await;
+    let sent = app
+        .send_files(&han, room.default_post, "puer notes attached", &[&note])
+        .await;
+    assert_eq!(sent.status.as_u16(), 201, "{:?}", sent.body);
+    let sent = app
+        .send_files(&han, room.default_post, "puer in my cup", &[&photo])
+        .await;
+    assert_eq!(sent.status.as_u16(), 201, "{:?}", sent.body);
+
+    let bodies = |reply: crate::helpers::Reply| -> Vec<String> {
+        assert_eq!(reply.status.as_u16(), 200, "{:?}", reply.body);
+        reply.body["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["message"]["body"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        bodies(search(&app, &li, &format!("q=puer&author_id={}", li.id)).await),
+        ["puer from li"]
+    );
+    assert_eq!(
+        bodies(search(&app, &li, "q=puer&has=file").await),
+        ["puer in my cup", "puer notes attached"]
+    );
+    assert_eq!(
+        bodies(search(&app, &li, "q=puer&has=image").await),
+        ["puer in my cup"]
+    );
+    assert_eq!(
+        bodies(
+            search(
+                &app,
+                &li,
+                "q=puer&from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z"
+            )
+            .await
+        )
+        .len(),
+        4
+    );
+    assert!(bodies(search(&app, &li, "q=puer&from=2100-01-01T00:00:00Z").await).is_empty());
+    assert!(bodies(search(&app, &li, "q=puer&to=2000-01-01T00:00:00Z").await).is_empty());
+    search(&app, &li, "q=puer&from=yesterday")
+        .await
+        .assert(400, "bad_request");
+    search(&app, &li, "q=puer&has=video")
+        .await
+        .assert(400, "bad_request");
+}
