@@ -14,6 +14,9 @@
 //!   full (`ll lilei`), for the people and room searches; written by the server with the
 //!   name, filled for older rows at start.
 //!
+//! - `files.name_terms`: a file's name cut by the same tokeniser (` 上海 海东 report | 上 海 `),
+//!   matched with `LIKE` for the file search; filled at start for older rows.
+//!
 //! Existing messages are indexed by the server at start (`search::backfill`), in batches
 //! with progress in the log: the tokeniser is the server's, not this crate's.
 
@@ -35,6 +38,14 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Alias::new("files"))
+                    .add_column(ColumnDef::new(Alias::new("name_terms")).text().null())
+                    .to_owned(),
+            )
+            .await?;
         let db = manager.get_connection();
         match manager.get_database_backend() {
             DbBackend::Postgres => {
@@ -76,6 +87,14 @@ impl MigrationTrait for Migration {
         manager
             .get_connection()
             .execute_unprepared("DROP TABLE IF EXISTS message_index")
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Alias::new("files"))
+                    .drop_column(Alias::new("name_terms"))
+                    .to_owned(),
+            )
             .await?;
         for table in [Alias::new("users"), Alias::new("rooms")] {
             manager

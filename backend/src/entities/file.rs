@@ -22,9 +22,25 @@ pub struct Model {
     pub thumb_width: Option<i32>,
     pub thumb_height: Option<i32>,
     pub created_at: OffsetDateTime,
+    /// The name cut for the file search (`search::tokens::name_terms`).
+    pub name_terms: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// The message that carries it (for the file search).
+    #[sea_orm(
+        belongs_to = "super::message::Entity",
+        from = "Column::MessageId",
+        to = "super::message::Column::Id"
+    )]
+    Message,
+}
+
+impl Related<super::message::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Message.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

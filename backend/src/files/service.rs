@@ -70,6 +70,7 @@ pub async fn upload(
         owner_id: Set(auth.user_id.0),
         message_id: Set(None),
         position: Set(0),
+        name_terms: Set(Some(crate::search::tokens::name_terms(&name))),
         name: Set(name),
         mime: Set(sniff_mime(&received.head).into()),
         size: Set(received.size as i64),

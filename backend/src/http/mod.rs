@@ -82,6 +82,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
         .service(auth::routes::logout_session)
         .service(auth::routes::change_password)
         .service(crate::search::routes::search_messages)
+        .service(crate::search::routes::search_files)
         .service(auth::routes::verify_email)
         .service(auth::routes::resend_code)
         .service(auth::routes::password_reset)

@@ -35,7 +35,8 @@ pub async fn run(db: DatabaseConnection) {
     }
 }
 
-/// The pinyin of the names of people and rooms from before it was kept (`name_sound`).
+/// The pinyin of the names of people and rooms from before it was kept (`name_sound`),
+/// and the cut names of files (`name_terms`).
 pub async fn sounds(db: &DatabaseConnection) -> Result<(), DbErr> {
     use crate::entities::{room, user};
     use crate::rooms::pinyin::sound_of;
@@ -48,7 +49,11 @@ pub async fn sounds(db: &DatabaseConnection) -> Result<(), DbErr> {
         .filter(room::Column::NameSound.is_null())
         .all(db)
         .await?;
-    if people.is_empty() && rooms.is_empty() {
+    let files = crate::entities::file::Entity::find()
+        .filter(crate::entities::file::Column::NameTerms.is_null())
+        .all(db)
+        .await?;
+    if people.is_empty() && rooms.is_empty() && files.is_empty() {
         return Ok(());
     }
     let txn = crate::db::write_txn(db).await?;

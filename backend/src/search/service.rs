@@ -174,3 +174,125 @@ async fn room_names(
         })
         .collect())
 }
+
+/// What `GET /search/files` takes.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FileQuery {
+    /// Words or Chinese of the file's name, as in message search (the last word may be
+    /// the start of a longer one: `rep` finds `report.pdf`). At most 200 characters.
+    pub q: String,
+    /// Only files of this room or private chat (one of yours).
+    pub room_id: Option<i64>,
+    /// Only images (`image`) or only other files (`file`).
+    #[param(inline)]
+    pub kind: Option<api::files::FileKind>,
+    /// Only files sent before this message (the previous page's `next_before`).
+    pub before: Option<i64>,
+    /// Files a page, 1–50 (default 20); a message's files stay on one page.
+    pub limit: Option<u64>,
+}
+
+/// `GET /search/files`: files sent in my rooms and private chats, by name, newest first.
+pub async fn files(
+    state: &AppState,
+    auth: &AuthUser,
+    query: FileQuery,
+) -> AppResult<api::search::FileResults> {
+    use crate::entities::file;
+    use sea_orm::{
+        QueryOrder, QuerySelect,
+        sea_query::{Expr, ExprTrait as _},
+    };
+    let q = query.q.trim();
+    if q.is_empty() {
+        return Err(AppError::field("q", FieldCode::Required));
+    }
+    if q.chars().count() > QUERY_MAX_CHARS {
+        return Err(AppError::field("q", FieldCode::Length));
+    }
+    let limit = query.limit.unwrap_or(PAGE_DEFAULT).clamp(1, PAGE_MAX);
+    let mine = room_store::my_rooms(&state.db, auth.user_id).await?;
+    let rooms: Vec<i64> = match query.room_id {
+        Some(room) if mine.iter().any(|(_, r)| r.id == room) => vec![room],
+        Some(_) => return Err(AppError::NotFound),
+        None => mine.iter().map(|(_, r)| r.id).collect(),
+    };
+    let terms = tokens::query(q);
+    let mut positive = false;
+    let mut select = file::Entity::find()
+        .inner_join(message::Entity)
+        .filter(message::Column::RoomId.is_in(rooms))
+        .filter(message::Column::RecalledAt.is_null());
+    for term in &terms {
+        let (pattern, negated) = match term {
+            tokens::Term::Phrase(words) => (format!("% {}%", words.join(" ")), false),
+            tokens::Term::Char(c) => (format!("% {c} %"), false),
+            tokens::Term::Not(words) => (format!("% {} %", words.join(" ")), true),
+        };
+        let like = Expr::col((file::Entity, file::Column::NameTerms)).like(pattern);
+        select = if negated {
+            select.filter(sea_orm::Condition::all().not().add(like))
+        } else {
+            positive = true;
+            select.filter(like)
+        };
+    }
+    if !positive {
+        return Ok(api::search::FileResults {
+            files: Vec::new(),
+            next_before: None,
+        });
+    }
+    select = match query.kind {
+        Some(api::files::FileKind::Image) => select.filter(file::Column::Width.is_not_null()),
+        Some(api::files::FileKind::File) => select.filter(file::Column::Width.is_null()),
+        None => select,
+    };
+    if let Some(before) = query.before {
+        select = select.filter(message::Column::Id.lt(before));
+    }
+    let rows = select
+        .select_also(message::Entity)
+        .order_by_desc(message::Column::Id)
+        .order_by_asc(file::Column::Position)
+        .limit(limit + api::files::ATTACHMENTS_MAX as u64)
+        .all(&state.db)
+        .await?;
+    // Whole messages only: a message's files never split across pages.
+    let mut page: Vec<(file::Model, message::Model)> = Vec::new();
+    let mut rest = rows
+        .into_iter()
+        .filter_map(|(f, m)| Some((f, m?)))
+        .peekable();
+    let mut more = false;
+    while let Some((_, m)) = rest.peek() {
+        let id = m.id;
+        let group: Vec<_> = std::iter::from_fn(|| rest.next_if(|(_, m)| m.id == id)).collect();
+        if !page.is_empty() && (page.len() + group.len()) as u64 > limit {
+            more = true;
+            break;
+        }
+        page.extend(group);
+    }
+    let next_before = more
+        .then(|| page.last().map(|(_, m)| MessageId(m.id)))
+        .flatten();
+    let senders = room_store::users(&state.db, page.iter().map(|(_, m)| m.author_id)).await?;
+    let names = room_names(state, auth, &mine).await?;
+    let files = page
+        .iter()
+        .filter_map(|(f, m)| {
+            Some(api::search::FileHit {
+                file: crate::files::to_info(f),
+                message_id: MessageId(m.id),
+                room_id: api::RoomId(m.room_id),
+                post_id: api::PostId(m.post_id),
+                room_name: names.get(&m.room_id).cloned().unwrap_or_default(),
+                sender: crate::rooms::summary(senders.get(&m.author_id)?),
+                sent_at: m.created_at,
+            })
+        })
+        .collect();
+    Ok(api::search::FileResults { files, next_before })
+}

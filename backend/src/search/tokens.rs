@@ -152,6 +152,22 @@ pub fn tokens(text: &str) -> Vec<Token> {
     out
 }
 
+/// A file name as the file search matches it: its grams in order, then its single CJK
+/// characters, each side of ` | `, with spaces at both ends (` 上海 海东 pdf | 上 海 `), so a
+/// phrase is a `LIKE` on ` g1 g2` and a character on ` c `. Only letters, digits and CJK
+/// characters, never `%` or `_`.
+pub fn name_terms(name: &str) -> String {
+    let all = tokens(name);
+    let part = |kind: Kind| {
+        all.iter()
+            .filter(|t| t.kind == kind)
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    format!(" {} | {} ", part(Kind::Gram), part(Kind::Char))
+}
+
 /// One part of a query, every part must match (an exclusion must not).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Term {

@@ -404,3 +404,95 @@ async fn filters_by_author_time_and_files() {
         .await
         .assert(400, "bad_request");
 }
+
+/// Files by name, with the same tokeniser: Chinese inside a name, the start of a word,
+/// images or other files; never from a room one is not in, nor of a recalled message.
+#[actix_web::test]
+async fn files_are_found_by_name() {
+    let app = crate::helpers::spawn_app().await;
+    let (li, han, room) = app.two_members().await;
+    let stranger = app.user("stranger").await;
+    let report = app
+        .upload_ok(&han, "上海会议纪要2026.txt", b"minutes")
+        .await;
+    let photo = app
+        .upload_ok(&han, "上海外滩.png", &crate::files::png(8, 8))
+        .await;
+    let other = app.upload_ok(&han, "budget-report.txt", b"numbers").await;
+    app.send_files(&han, room.default_post, "files", &[&report, &photo])
+        .await;
+    let sent = app
+        .send_files(&han, room.default_post, "more", &[&other])
+        .await;
+    let names = |reply: crate::helpers::Reply| -> Vec<String> {
+        assert_eq!(reply.status.as_u16(), 200, "{:?}", reply.body);
+        reply.body["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["file"]["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let files = |q: &str| format!("/api/v1/search/files?q={}", encoded(q));
+    assert_eq!(
+        names(app.get(&files("上海"), Some(&li.access)).await),
+        ["上海会议纪要2026.txt", "上海外滩.png"]
+    );
+    assert_eq!(
+        names(app.get(&files("会议"), Some(&li.access)).await),
+        ["上海会议纪要2026.txt"]
+    );
+    assert_eq!(
+        names(app.get(&files("rep"), Some(&li.access)).await),
+        ["budget-report.txt"]
+    );
+    assert_eq!(
+        names(
+            app.get(&format!("{}&kind=image", files("上海")), Some(&li.access))
+                .await
+        ),
+        ["上海外滩.png"]
+    );
+    assert_eq!(
+        names(app.get(&files("上海 -外滩"), Some(&li.access)).await),
+        ["上海会议纪要2026.txt"]
+    );
+    // Paging keeps a message's files together.
+    let first = app
+        .get(&format!("{}&limit=1", files("txt")), Some(&li.access))
+        .await;
+    assert_eq!(
+        names(
+            app.get(&format!("{}&limit=1", files("txt")), Some(&li.access))
+                .await
+        ),
+        ["budget-report.txt"]
+    );
+    let before = first.body["next_before"].as_i64().unwrap();
+    assert_eq!(
+        names(
+            app.get(
+                &format!("{}&limit=1&before={before}", files("txt")),
+                Some(&li.access)
+            )
+            .await
+        ),
+        ["上海会议纪要2026.txt"]
+    );
+    assert!(names(app.get(&files("上海"), Some(&stranger.access)).await).is_empty());
+    // A recalled message takes its files out of the search.
+    app.post(
+        &format!("/api/v1/messages/{}/recall", sent.body["id"]),
+        &json!({}),
+        Some(&han.access),
+    )
+    .await;
+    assert!(names(app.get(&files("budget"), Some(&li.access)).await).is_empty());
+    app.get(&files(""), Some(&li.access))
+        .await
+        .assert(422, "validation_failed");
+    for q in ["%", "_", "\\", "100%"] {
+        let reply = app.get(&files(q), Some(&li.access)).await;
+        assert_eq!(reply.status.as_u16(), 200, "{q}: {:?}", reply.body);
+    }
+}
