@@ -10,7 +10,7 @@ pub struct SearchHit {
     pub message: Message,
     /// The room's name (a private chat: the other person's name).
     pub room_name: String,
-    /// The topic's title.
+    /// The topic's title; empty for a room's default topic (named by the app, "Chat").
     pub post_title: String,
     /// What matched: byte ranges `[start, end)` into `message.body`, in order.
     pub highlights: Vec<[u32; 2]>,

@@ -41,12 +41,12 @@ test("the app's files are served precompressed, brotli first", async ({ request 
   // A budget against growth: 540 KB since issue 14's formatting, editing, replies,
   // reactions, mentions, pins and the announcement (489 KB before it), 552 KB with issue
   // 15's filter warning and room moderation, 565 KB with reporting a message,
-  // registering by invite and the owner's word-filter choice, 580 KB with e-mail (the
+  // registering by invite and the owner's word-filter choice, 580 KB with e-mail, 589 KB with message search (the
   // code step, forgot and reset password, changing the address; the admin console is a
   // bundle of its own under /admin, not in this one; docs/BENCHMARKS.md); the target
   // (issue 13) is 400 KB.
   expect(served).toBeGreaterThan(100_000);
-  expect(served).toBeLessThanOrEqual(567 * 1024);
+  expect(served).toBeLessThanOrEqual(576 * 1024);
   const gz = await request.fetch(wasm!, { headers: { "accept-encoding": "gzip" } });
   expect(gz.headers()["content-encoding"]).toBe("gzip");
 });

@@ -109,7 +109,8 @@ pub async fn messages(
         .all(&state.db)
         .await?
         .into_iter()
-        .map(|p| (p.id, p.title))
+        // The default topic has no title of its own (apps name it in their language).
+        .map(|p| (p.id, if p.is_default { String::new() } else { p.title }))
         .collect();
     let names = room_names(state, auth, &mine).await?;
     let messages = crate::messages::service::with_files(&state.db, &rows).await?;

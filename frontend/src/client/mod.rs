@@ -251,6 +251,7 @@ pub mod files;
 pub mod friends;
 pub mod messages;
 pub mod rooms;
+pub mod search;
 pub mod users;
 
 /// `{}` for endpoints that take no body.

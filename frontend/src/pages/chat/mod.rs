@@ -7,6 +7,7 @@ mod edits;
 mod members;
 mod pins;
 mod reactions;
+mod search;
 mod sidebar;
 mod switcher;
 mod timeline;
@@ -97,13 +98,17 @@ pub fn ChatPage() -> impl IntoView {
     let close_rooms = Callback::new(move |_| show_rooms.set(false));
     let switcher = RwSignal::new(false);
     switcher::install(switcher);
+    let searching = RwSignal::new(false);
     view! {
         <div class="chat" class:show-rooms=move || show_rooms.get()>
             <ConnectionBanner/>
             <ReportOutcomes/>
-            <RoomsSidebar dialog switcher on_pick=close_rooms close=close_rooms/>
+            <RoomsSidebar dialog switcher searching on_pick=close_rooms close=close_rooms/>
             <Show when=move || switcher.get()>
                 <switcher::QuickSwitcher close=Callback::new(move |_| switcher.set(false))/>
+            </Show>
+            <Show when=move || searching.get()>
+                <search::MessageSearch close=Callback::new(move |_| searching.set(false))/>
             </Show>
             <Show when=move || show_rooms.get()>
                 <div class="scrim rooms-scrim" on:click=move |_| show_rooms.set(false)></div>

@@ -17,6 +17,7 @@ use leptos_router::components::A;
 pub fn RoomsSidebar(
     dialog: RwSignal<Option<&'static str>>,
     switcher: RwSignal<bool>,
+    searching: RwSignal<bool>,
     on_pick: Callback<()>,
     close: Callback<()>,
 ) -> impl IntoView {
@@ -38,6 +39,9 @@ pub fn RoomsSidebar(
             <button type="button" class="jump" on:click=move |_| switcher.set(true)>
                 <span>{t!(i18n, chat.jump)}</span>
                 <kbd>"Ctrl K"</kbd>
+            </button>
+            <button type="button" class="jump" on:click=move |_| { close.run(()); searching.set(true) }>
+                <span>{t!(i18n, search.open)}</span>
             </button>
             <div class="tabs" role="tablist">
                 <button type="button" role="tab" id="tab-chats" aria-selected=move || show_chats.get().to_string()
