@@ -201,6 +201,8 @@ pub struct Find<'a> {
     pub to: Option<time::OffsetDateTime>,
     /// Only messages with files (`Some(false)`) or with images (`Some(true)`).
     pub with_files: Option<bool>,
+    /// Best match first (BM25 on SQLite, `ts_rank` on PostgreSQL) instead of newest.
+    pub relevance: bool,
 }
 
 impl Find<'_> {
@@ -312,9 +314,11 @@ pub async fn find(db: &impl ConnectionTrait, find: Find<'_>) -> Result<Vec<i64>,
             };
             let mut grams: Vec<String> = phrases.iter().map(|p| phrase(p)).collect();
             grams.extend(nots.iter().map(|p| format!("!{}", phrase(p))));
+            let mut rank = None;
             if !grams.is_empty() {
                 values.push(grams.join(" & ").into());
                 let _ = write!(sql, " AND i.grams @@ ${}::tsquery", values.len());
+                rank = Some(format!("ts_rank(i.grams, ${}::tsquery)", values.len()));
             }
             if !chars.is_empty() {
                 let mut q = String::new();
@@ -326,13 +330,25 @@ pub async fn find(db: &impl ConnectionTrait, find: Find<'_>) -> Result<Vec<i64>,
                 }
                 values.push(q.into());
                 let _ = write!(sql, " AND i.chars @@ ${}::tsquery", values.len());
+                rank.get_or_insert_with(|| format!("ts_rank(i.chars, ${}::tsquery)", values.len()));
             }
             if let Some(before) = find.before {
                 values.push(before.into());
                 let _ = write!(sql, " AND i.message_id < ${}", values.len());
             }
             values.push((find.limit as i64).into());
-            let _ = write!(sql, " ORDER BY i.message_id DESC LIMIT ${}", values.len());
+            match rank.filter(|_| find.relevance) {
+                Some(rank) => {
+                    let _ = write!(
+                        sql,
+                        " ORDER BY {rank} DESC, i.message_id DESC LIMIT ${}",
+                        values.len()
+                    );
+                }
+                None => {
+                    let _ = write!(sql, " ORDER BY i.message_id DESC LIMIT ${}", values.len());
+                }
+            }
             sql
         }
         _ => {
@@ -373,7 +389,11 @@ pub async fn find(db: &impl ConnectionTrait, find: Find<'_>) -> Result<Vec<i64>,
                 sql.push_str(" AND message_index.rowid < ?");
             }
             values.push((find.limit as i64).into());
-            sql.push_str(" ORDER BY message_index.rowid DESC LIMIT ?");
+            if find.relevance {
+                sql.push_str(" ORDER BY bm25(message_index), message_index.rowid DESC LIMIT ?");
+            } else {
+                sql.push_str(" ORDER BY message_index.rowid DESC LIMIT ?");
+            }
             sql
         }
     };

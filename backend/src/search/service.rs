@@ -49,6 +49,18 @@ pub struct SearchQuery {
     /// Only messages with files (`file`) or with images (`image`).
     #[param(inline)]
     pub has: Option<Has>,
+    /// `newest` (the default: newest first, in pages) or `relevance` (best match first:
+    /// the best `limit` hits, without further pages; `before` still applies).
+    #[param(inline)]
+    pub order: Option<Order>,
+}
+
+/// How hits are ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Order {
+    Newest,
+    Relevance,
 }
 
 /// What a message found must carry.
@@ -91,19 +103,26 @@ pub async fn messages(
             from: query.from,
             to: query.to,
             with_files: query.has.map(|h| h == Has::Image),
+            relevance: query.order == Some(Order::Relevance),
         },
     )
     .await?;
     let more = ids.len() as u64 > limit;
     let ids: Vec<i64> = ids.into_iter().take(limit as usize).collect();
-    let next_before = more.then(|| ids.last().copied()).flatten().map(MessageId);
+    let relevance = query.order == Some(Order::Relevance);
+    let next_before = (more && !relevance)
+        .then(|| ids.last().copied())
+        .flatten()
+        .map(MessageId);
 
     let mut rows = message::Entity::find()
         .filter(message::Column::Id.is_in(ids.clone()))
         .filter(message::Column::RecalledAt.is_null())
         .all(&state.db)
         .await?;
-    rows.sort_by_key(|m| std::cmp::Reverse(m.id));
+    // In the index's order (newest, or best match).
+    let place: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    rows.sort_by_key(|m| place.get(&m.id).copied().unwrap_or(usize::MAX));
     let posts: HashMap<i64, String> = post::Entity::find()
         .filter(post::Column::Id.is_in(rows.iter().map(|m| m.post_id)))
         .all(&state.db)

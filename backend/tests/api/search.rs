@@ -496,3 +496,31 @@ async fn files_are_found_by_name() {
         assert_eq!(reply.status.as_u16(), 200, "{q}: {:?}", reply.body);
     }
 }
+
+/// Best match first, on request: the message that says it most comes first.
+#[actix_web::test]
+async fn best_match_first_on_request() {
+    let app = crate::helpers::spawn_app().await;
+    let (li, han, room) = app.two_members().await;
+    app.say(&li, room.default_post, "oolong oolong oolong, all oolong")
+        .await;
+    app.say(&li, room.default_post, "a long day, then oolong")
+        .await;
+    assert_eq!(
+        found(&app, &han, "oolong").await,
+        [
+            "a long day, then oolong",
+            "oolong oolong oolong, all oolong"
+        ]
+    );
+    let best = search(&app, &han, "q=oolong&order=relevance&limit=1").await;
+    assert_eq!(best.status.as_u16(), 200, "{:?}", best.body);
+    assert_eq!(
+        best.body["hits"][0]["message"]["body"],
+        "oolong oolong oolong, all oolong"
+    );
+    assert!(best.body.get("next_before").is_none());
+    search(&app, &han, "q=oolong&order=random")
+        .await
+        .assert(400, "bad_request");
+}
