@@ -76,22 +76,12 @@ pub async fn messages(
     auth: &AuthUser,
     query: SearchQuery,
 ) -> AppResult<SearchResults> {
-    let q = query.q.trim();
-    if q.is_empty() {
-        return Err(AppError::field("q", FieldCode::Required));
-    }
-    if q.chars().count() > QUERY_MAX_CHARS {
-        return Err(AppError::field("q", FieldCode::Length));
-    }
-    let limit = query.limit.unwrap_or(PAGE_DEFAULT).clamp(1, PAGE_MAX);
-    let mine = room_store::my_rooms(&state.db, auth.user_id).await?;
-    let rooms: Vec<i64> = match query.room_id {
-        Some(room) if mine.iter().any(|(_, r)| r.id == room) => vec![room],
-        // Not one of mine: as if it did not exist.
-        Some(_) => return Err(AppError::NotFound),
-        None => mine.iter().map(|(_, r)| r.id).collect(),
-    };
-    let terms = tokens::query(q);
+    let Scope {
+        terms,
+        limit,
+        mine,
+        rooms,
+    } = scope(state, auth, &query.q, query.room_id, query.limit).await?;
     let ids = index::find(
         &state.db,
         Find {
@@ -153,6 +143,45 @@ pub async fn messages(
         })
         .collect();
     Ok(SearchResults { hits, next_before })
+}
+
+/// What both searches start from: the query's terms, the page size, my rooms, and the
+/// rooms searched.
+struct Scope {
+    terms: Vec<tokens::Term>,
+    limit: u64,
+    mine: Vec<(room_member::Model, crate::entities::room::Model)>,
+    rooms: Vec<i64>,
+}
+
+/// Checks the query (422 when blank or over 200 characters) and the room asked for (404
+/// when it is not one of mine: as if it did not exist).
+async fn scope(
+    state: &AppState,
+    auth: &AuthUser,
+    q: &str,
+    room: Option<i64>,
+    limit: Option<u64>,
+) -> AppResult<Scope> {
+    let q = q.trim();
+    if q.is_empty() {
+        return Err(AppError::field("q", FieldCode::Required));
+    }
+    if q.chars().count() > QUERY_MAX_CHARS {
+        return Err(AppError::field("q", FieldCode::Length));
+    }
+    let mine = room_store::my_rooms(&state.db, auth.user_id).await?;
+    let rooms = match room {
+        Some(room) if mine.iter().any(|(_, r)| r.id == room) => vec![room],
+        Some(_) => return Err(AppError::NotFound),
+        None => mine.iter().map(|(_, r)| r.id).collect(),
+    };
+    Ok(Scope {
+        terms: tokens::query(q),
+        limit: limit.unwrap_or(PAGE_DEFAULT).clamp(1, PAGE_MAX),
+        mine,
+        rooms,
+    })
 }
 
 /// What each of my rooms is called for me: its name, or for a private chat the other
@@ -224,21 +253,12 @@ pub async fn files(
         QueryOrder, QuerySelect,
         sea_query::{Expr, ExprTrait as _},
     };
-    let q = query.q.trim();
-    if q.is_empty() {
-        return Err(AppError::field("q", FieldCode::Required));
-    }
-    if q.chars().count() > QUERY_MAX_CHARS {
-        return Err(AppError::field("q", FieldCode::Length));
-    }
-    let limit = query.limit.unwrap_or(PAGE_DEFAULT).clamp(1, PAGE_MAX);
-    let mine = room_store::my_rooms(&state.db, auth.user_id).await?;
-    let rooms: Vec<i64> = match query.room_id {
-        Some(room) if mine.iter().any(|(_, r)| r.id == room) => vec![room],
-        Some(_) => return Err(AppError::NotFound),
-        None => mine.iter().map(|(_, r)| r.id).collect(),
-    };
-    let terms = tokens::query(q);
+    let Scope {
+        terms,
+        limit,
+        mine,
+        rooms,
+    } = scope(state, auth, &query.q, query.room_id, query.limit).await?;
     let mut positive = false;
     let mut select = file::Entity::find()
         .inner_join(message::Entity)
