@@ -103,6 +103,26 @@ struct NewSecret<'a> {
     attempts: u32,
 }
 
+impl<'a> NewSecret<'a> {
+    /// A six-digit code for `purpose`, with the configured lifetime and tries.
+    fn code(
+        state: &AppState,
+        user_id: i64,
+        purpose: &'a str,
+        code: &str,
+        new_email: Option<String>,
+    ) -> Self {
+        Self {
+            user_id,
+            purpose,
+            secret_hash: code_hash(state, user_id, purpose, code),
+            new_email,
+            ttl_secs: state.config.mail.code_ttl_secs,
+            attempts: state.config.mail.code_attempts,
+        }
+    }
+}
+
 /// Stores a new secret for (person, purpose) in place of any earlier one, pacing sends:
 /// 429 `rate_limited` (with the wait) when the last went out too recently or the hour's
 /// sends are used up.
@@ -243,14 +263,7 @@ pub async fn register_pending(state: &AppState, req: Register) -> AppResult<Code
     store_secret(
         state,
         &txn,
-        NewSecret {
-            user_id: inserted.id,
-            purpose: VERIFY,
-            secret_hash: code_hash(state, inserted.id, VERIFY, &code),
-            new_email: None,
-            ttl_secs: mail.code_ttl_secs,
-            attempts: mail.code_attempts,
-        },
+        NewSecret::code(state, inserted.id, VERIFY, &code, None),
     )
     .await?;
     txn.commit().await?;
@@ -349,14 +362,7 @@ pub async fn resend(state: &AppState, login: &str) -> AppResult<CodeSent> {
     store_secret(
         state,
         &txn,
-        NewSecret {
-            user_id: user.id,
-            purpose: VERIFY,
-            secret_hash: code_hash(state, user.id, VERIFY, &code),
-            new_email: None,
-            ttl_secs: mail.code_ttl_secs,
-            attempts: mail.code_attempts,
-        },
+        NewSecret::code(state, user.id, VERIFY, &code, None),
     )
     .await?;
     txn.commit().await?;
@@ -532,14 +538,7 @@ pub async fn start_change(
     store_secret(
         state,
         &txn,
-        NewSecret {
-            user_id: user.id,
-            purpose: CHANGE,
-            secret_hash: code_hash(state, user.id, CHANGE, &code),
-            new_email: Some(email.display.clone()),
-            ttl_secs: mail.code_ttl_secs,
-            attempts: mail.code_attempts,
-        },
+        NewSecret::code(state, user.id, CHANGE, &code, Some(email.display.clone())),
     )
     .await?;
     txn.commit().await?;
