@@ -70,6 +70,9 @@ enum AdminCommand {
     },
     /// Every account: id, username, e-mail, role, created, active.
     ListUsers,
+    /// Build the message search index again from every message (searches find less
+    /// until it is done); prints the time taken and the index's size.
+    Reindex,
     /// Copy the database and the uploaded files into DIR (new or empty), while the server
     /// runs: SQLite with VACUUM INTO, PostgreSQL with pg_dump.
     Backup { dir: std::path::PathBuf },
@@ -205,6 +208,9 @@ async fn admin(
         AdminCommand::Deactivate { login } => cli::set_active(&db, &login, false).await,
         AdminCommand::Reactivate { login } => cli::set_active(&db, &login, true).await,
         AdminCommand::ListUsers => cli::list_users(&db).await,
+        AdminCommand::Reindex => teahouse::search::backfill::rebuild(&db)
+            .await
+            .map_err(Into::into),
         AdminCommand::Backup { .. } | AdminCommand::Restore { .. } => return Ok(()),
     };
     let text = done.map_err(|e| match e {

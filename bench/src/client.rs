@@ -4,6 +4,7 @@ use api::{
     auth::AuthSession,
     messages::{Message, MessagePage},
     rooms::{JoinResult, MyRoom},
+    search::SearchResults,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -121,6 +122,27 @@ impl Client {
         if let Some(before) = before {
             url.push_str(&format!("&before={before}"));
         }
+        self.call(self.http.get(url).bearer_auth(token)).await
+    }
+
+    /// The rooms I am in.
+    pub async fn my_rooms(&self, token: &str) -> Result<Vec<MyRoom>, Error> {
+        self.call(self.http.get(format!("{}/rooms", self.base)).bearer_auth(token))
+            .await
+    }
+
+    /// `GET /search/messages`, newest first, one page.
+    pub async fn search(
+        &self,
+        token: &str,
+        q: &str,
+        room: Option<i64>,
+    ) -> Result<SearchResults, Error> {
+        let mut query = vec![("q", q.to_owned())];
+        if let Some(room) = room {
+            query.push(("room_id", room.to_string()));
+        }
+        let url = reqwest::Url::parse_with_params(&format!("{}/search/messages", self.base), &query)?;
         self.call(self.http.get(url).bearer_auth(token)).await
     }
 

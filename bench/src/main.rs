@@ -7,10 +7,11 @@
 mod client;
 mod fanout;
 mod measure;
+mod search;
 mod socket;
 
 use clap::{Parser, Subcommand};
-use client::{Client, Error};
+use client::{Account, Client, Error};
 use measure::Server;
 use rand::Rng as _;
 use std::{
@@ -105,6 +106,24 @@ enum Scenario {
         seconds: f64,
         #[arg(long, default_value_t = 4)]
         concurrency: usize,
+    },
+    /// Message search on a generated corpus of mixed Chinese and English: seeding, then
+    /// latency per kind of query at a fixed rate, with and without a room filter.
+    Search {
+        /// Messages to seed first (0: search the corpus an earlier run seeded, `--account`).
+        #[arg(long, default_value_t = 1_000_000)]
+        messages: usize,
+        /// Rooms the corpus is spread over.
+        #[arg(long, default_value_t = 20)]
+        rooms: usize,
+        /// The account an earlier run seeded with (its rooms are searched).
+        #[arg(long)]
+        account: Option<String>,
+        #[arg(long, default_value_t = 50.0)]
+        rate: f64,
+        /// Seconds per kind of query.
+        #[arg(long, default_value_t = 20.0)]
+        seconds: f64,
     },
     /// A short fan-out and ingress run that fails only on loss, repeats or errors (CI).
     Smoke,
@@ -225,6 +244,13 @@ async fn run(cli: Cli) -> Result<bool, Error> {
             seconds,
             concurrency,
         } => login(&client, addr, server, seconds, concurrency).await,
+        Scenario::Search {
+            messages,
+            rooms,
+            account,
+            rate,
+            seconds,
+        } => search::run(&client, messages, rooms, account, rate, seconds).await,
         Scenario::Smoke => {
             let setup = fanout::setup(&client, &prefix(), 2, 10).await?;
             let outcome = fanout::run(
@@ -261,9 +287,27 @@ fn server_addr(url: &str) -> Result<SocketAddr, Error> {
         .ok_or_else(|| "no IPv4 address for the server".into())
 }
 
+/// Where pipelined sends go: message `i` into `posts[i % posts.len()]` with `body(i)`.
+pub struct Load {
+    pub posts: Vec<i64>,
+    pub token: String,
+    /// Logs in again with this when the access token runs out.
+    pub account: Option<Account>,
+    pub body: Arc<dyn Fn(usize) -> String + Send + Sync>,
+}
+
+/// What a pipelined run did.
+pub struct Sent {
+    pub errors: u64,
+    pub latency: hdrhistogram::Histogram<u64>,
+    pub seconds: f64,
+    /// The smallest and largest message ids written.
+    pub range: (i64, i64),
+    /// The access token at the end (it may have been renewed).
+    pub token: String,
+}
+
 /// Pipelined sends into one post. Returns (no errors, post id, token, (min id, max id)).
-/// Long runs outlive an access token (15 minutes): on a 401 the sender logs in again and
-/// retries, as a real client would.
 async fn ingress(
     client: &Client,
     target: Option<(i64, String)>,
@@ -283,18 +327,45 @@ async fn ingress(
             )
         }
     };
-    let token = Arc::new(tokio::sync::RwLock::new(token));
-    let account = Arc::new(account);
+    let load = Load {
+        posts: vec![post],
+        token,
+        account,
+        body: Arc::new(|i| format!("ingress message {i}")),
+    };
+    let sent = send_pipelined(client, load, count, concurrency).await?;
+    if report {
+        println!(
+            "ingress: {count} messages, {concurrency} in flight, {:.1} s = {:.0} persisted msgs/s; errors {}",
+            sent.seconds,
+            count as f64 / sent.seconds,
+            sent.errors
+        );
+        println!("ingress: ack latency {}", measure::summary(&sent.latency));
+    }
+    Ok((sent.errors == 0, post, sent.token, sent.range))
+}
+
+/// `count` sends, `concurrency` in flight. Long runs outlive an access token (15
+/// minutes): on a 401 the sender logs in again and retries, as a real client would.
+pub async fn send_pipelined(
+    client: &Client,
+    load: Load,
+    count: usize,
+    concurrency: usize,
+) -> Result<Sent, Error> {
+    let token = Arc::new(tokio::sync::RwLock::new(load.token.clone()));
+    let load = Arc::new(load);
     let next = Arc::new(AtomicUsize::new(0));
     let errors = Arc::new(AtomicU64::new(0));
     let ids = Arc::new((AtomicU64::new(u64::MAX), AtomicU64::new(0)));
     let start = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..concurrency.max(1) {
-        let (client, token, account, next, errors, ids) = (
+        let (client, token, load, next, errors, ids) = (
             client.clone(),
             token.clone(),
-            account.clone(),
+            load.clone(),
             next.clone(),
             errors.clone(),
             ids.clone(),
@@ -307,10 +378,11 @@ async fn ingress(
                     break;
                 }
                 let sent_at = Instant::now();
-                let body = format!("ingress message {i}");
+                let body = (load.body)(i);
+                let post = load.posts[i % load.posts.len()];
                 let current = token.read().await.clone();
                 let mut result = client.send(&current, post, &body).await;
-                if let (Err(e), Some(account)) = (&result, account.as_ref())
+                if let (Err(e), Some(account)) = (&result, load.account.as_ref())
                     && e.to_string().contains("401")
                 {
                     let mut guard = token.write().await;
@@ -346,22 +418,17 @@ async fn ingress(
     for worker in workers {
         latency.add(worker.await?).map_err(|e| e.to_string())?;
     }
-    let elapsed = start.elapsed().as_secs_f64();
-    let errors = errors.load(Ordering::Relaxed);
-    if report {
-        println!(
-            "ingress: {count} messages, {concurrency} in flight, {:.1} s = {:.0} persisted msgs/s; errors {errors}",
-            elapsed,
-            count as f64 / elapsed
-        );
-        println!("ingress: ack latency {}", measure::summary(&latency));
-    }
-    let range = (
-        ids.0.load(Ordering::Relaxed) as i64,
-        ids.1.load(Ordering::Relaxed) as i64,
-    );
     let token = token.read().await.clone();
-    Ok((errors == 0, post, token, range))
+    Ok(Sent {
+        errors: errors.load(Ordering::Relaxed),
+        latency,
+        seconds: start.elapsed().as_secs_f64(),
+        range: (
+            ids.0.load(Ordering::Relaxed) as i64,
+            ids.1.load(Ordering::Relaxed) as i64,
+        ),
+        token,
+    })
 }
 
 async fn idle(
@@ -453,20 +520,11 @@ async fn history(
         }
     };
     let start = Instant::now();
-    let end = start + Duration::from_secs_f64(seconds);
-    let interval = Duration::from_secs_f64(1.0 / rate);
     let errors = Arc::new(AtomicU64::new(0));
-    let mut tasks = Vec::new();
-    let mut i: u32 = 0;
-    loop {
-        let scheduled = start + interval * i;
-        if scheduled >= end {
-            break;
-        }
-        tokio::time::sleep_until(scheduled.into()).await;
+    let tasks = measure::open_loop(rate, seconds, |scheduled| {
         let before = rand::rng().random_range(min..=max);
         let (client, token, errors) = (client.clone(), token.clone(), errors.clone());
-        tasks.push(tokio::spawn(async move {
+        async move {
             match client.history(&token, post, Some(before), 50).await {
                 Ok(_) => Some(
                     Instant::now()
@@ -478,9 +536,9 @@ async fn history(
                     None
                 }
             }
-        }));
-        i += 1;
-    }
+        }
+    })
+    .await;
     let mut latency = measure::histogram();
     for task in tasks {
         if let Some(micros) = task.await? {

@@ -104,3 +104,32 @@ impl Server {
 fn clock_ticks() -> u64 {
     100
 }
+
+/// Open loop: `start_one(scheduled)` is spawned at each scheduled time, `rate` a second for
+/// `seconds`, whether or not earlier ones have finished (so a slow server cannot slow the
+/// offered load); latency is then counted from `scheduled`. Returns the spawned tasks.
+pub async fn open_loop<T, F>(
+    rate: f64,
+    seconds: f64,
+    mut start_one: impl FnMut(std::time::Instant) -> F,
+) -> Vec<tokio::task::JoinHandle<T>>
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = T> + Send + 'static,
+{
+    let start = std::time::Instant::now();
+    let end = start + std::time::Duration::from_secs_f64(seconds);
+    let interval = std::time::Duration::from_secs_f64(1.0 / rate);
+    let mut tasks = Vec::new();
+    let mut i: u32 = 0;
+    loop {
+        let scheduled = start + interval * i;
+        if scheduled >= end {
+            break;
+        }
+        tokio::time::sleep_until(scheduled.into()).await;
+        tasks.push(tokio::spawn(start_one(scheduled)));
+        i += 1;
+    }
+    tasks
+}

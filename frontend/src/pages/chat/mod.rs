@@ -97,8 +97,8 @@ pub fn ChatPage() -> impl IntoView {
     close_on_escape(show_rooms);
     let close_rooms = Callback::new(move |_| show_rooms.set(false));
     let switcher = RwSignal::new(false);
-    switcher::install(switcher);
     let searching = RwSignal::new(false);
+    switcher::install(switcher, searching);
     view! {
         <div class="chat" class:show-rooms=move || show_rooms.get()>
             <ConnectionBanner/>

@@ -42,6 +42,7 @@ pub fn RoomsSidebar(
             </button>
             <button type="button" class="jump" on:click=move |_| { close.run(()); searching.set(true) }>
                 <span>{t!(i18n, search.open)}</span>
+                <kbd>"Ctrl ⇧ F"</kbd>
             </button>
             <div class="tabs" role="tablist">
                 <button type="button" role="tab" id="tab-chats" aria-selected=move || show_chats.get().to_string()

@@ -62,8 +62,20 @@ fn go(t: &Target) {
     crate::app::go(Page::Conversation(t.room, t.post));
 }
 
-/// Installs the shortcuts while the chat page is open; returns whether the switcher shows.
-pub fn install(open: RwSignal<bool>) {
+/// Whether the keyboard is typing into something (a key there is text, not a shortcut).
+fn typing(ev: &ev::KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast as _;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.is_content_editable()
+        })
+}
+
+/// Installs the shortcuts while the chat page is open: Ctrl/⌘ K the quick switcher
+/// (`open`), Ctrl/⌘ Shift F or `/` (outside a text field) message search (`search`),
+/// Alt ↑/↓ the conversation above or below.
+pub fn install(open: RwSignal<bool>, search: RwSignal<bool>) {
     let chat = use_chat();
     let convo = use_conversation();
     let handle = window_event_listener(ev::keydown, move |ev| {
@@ -71,6 +83,15 @@ pub fn install(open: RwSignal<bool>) {
         if (ev.ctrl_key() || ev.meta_key()) && !ev.alt_key() && key.eq_ignore_ascii_case("k") {
             ev.prevent_default();
             open.update(|o| *o = !*o);
+        } else if ((ev.ctrl_key() || ev.meta_key())
+            && ev.shift_key()
+            && !ev.alt_key()
+            && key.eq_ignore_ascii_case("f"))
+            || (key == "/" && !ev.ctrl_key() && !ev.meta_key() && !ev.alt_key() && !typing(&ev))
+        {
+            ev.prevent_default();
+            open.set(false);
+            search.set(true);
         } else if ev.alt_key() && (key == "ArrowUp" || key == "ArrowDown") {
             ev.prevent_default();
             let list = chat.friends.conversations.get_untracked();

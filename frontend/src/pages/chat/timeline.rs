@@ -467,6 +467,12 @@ fn clock(at: time::OffsetDateTime) -> String {
     format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
 }
 
+/// A short date ("Dec 5", "12月5日") in the reader's own time zone and language.
+pub(super) fn short_date(i18n: leptos_i18n::I18nContext<Locale>, at: time::OffsetDateTime) -> String {
+    let ms = (at.unix_timestamp_nanos() / 1_000_000) as f64;
+    local_date(i18n, ms, &[("month", "short"), ("day", "numeric")])
+}
+
 /// Date and time in full, for hovering or long-pressing a time.
 pub(super) fn full_time(
     i18n: leptos_i18n::I18nContext<Locale>,
