@@ -68,6 +68,9 @@ test("a forgotten password is reset by the mailed link", async ({ browser, reque
 
   const page = await (await browser.newContext()).newPage();
   await page.setViewportSize({ width: 1366, height: 800 });
+  // Dark, on a desktop (the other screens here are light or on a phone).
+  await page.goto("/login");
+  await page.evaluate(() => localStorage.setItem("teahouse.theme", "dark"));
   await page.goto("/login");
   await page.getByRole("link", { name: "Forgot your password?" }).click();
   await page.getByLabel("E-mail").fill(`${name}@example.com`);
@@ -83,6 +86,9 @@ test("a forgotten password is reset by the mailed link", async ({ browser, reque
   await page.getByLabel("Repeat the new password").fill("a fresh pot of oolong");
   await page.getByRole("button", { name: "Set the password" }).click();
   await expect(page.getByText("Your password is set")).toBeVisible();
+  // Done: the form goes, the way to log in stays.
+  await expect(page.getByRole("button", { name: "Set the password" })).toBeHidden();
+  await expect(page.getByRole("link", { name: "Log in" }).last()).toBeVisible();
   await snap(page, "04-reset-done");
 
   // The link works once.

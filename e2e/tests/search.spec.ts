@@ -91,4 +91,15 @@ test("search finds 上海 inside a sentence and opens it in context", async ({ b
   await expect(zh.locator(".search-hit")).toHaveCount(1);
   await expect(zh.locator("mark")).toHaveText("天气");
   await snap(han, "04-results-zh-dark-phone");
+
+  // Chinese, light, on a desktop: the files tab.
+  await han.evaluate(() => localStorage.setItem("teahouse.theme", "light"));
+  await han.setViewportSize({ width: 1366, height: 800 });
+  await han.goto(`/rooms/${room.id}/${room.default_post_id}`);
+  await expect(han.getByRole("log").locator(".message").last()).toContainText("上海的天气很好");
+  await han.keyboard.press("Control+Shift+F");
+  await zh.getByRole("tab", { name: "文件" }).click();
+  await zh.getByRole("combobox", { name: "搜索" }).fill("周会");
+  await expect(zh.locator(".search-hit")).toHaveCount(1);
+  await snap(han, "05-files-zh-light-desktop");
 });
