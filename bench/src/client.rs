@@ -127,8 +127,12 @@ impl Client {
 
     /// The rooms I am in.
     pub async fn my_rooms(&self, token: &str) -> Result<Vec<MyRoom>, Error> {
-        self.call(self.http.get(format!("{}/rooms", self.base)).bearer_auth(token))
-            .await
+        self.call(
+            self.http
+                .get(format!("{}/rooms", self.base))
+                .bearer_auth(token),
+        )
+        .await
     }
 
     /// `GET /search/messages`, newest first, one page.
@@ -142,7 +146,8 @@ impl Client {
         if let Some(room) = room {
             query.push(("room_id", room.to_string()));
         }
-        let url = reqwest::Url::parse_with_params(&format!("{}/search/messages", self.base), &query)?;
+        let url =
+            reqwest::Url::parse_with_params(&format!("{}/search/messages", self.base), &query)?;
         self.call(self.http.get(url).bearer_auth(token)).await
     }
 

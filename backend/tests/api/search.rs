@@ -318,7 +318,9 @@ async fn reindex_builds_the_index_again() {
         .await
         .unwrap();
     // An index that lost a row (as after a tokeniser change, or damage).
-    teahouse::search::index::remove(&db, &ids[..1]).await.unwrap();
+    teahouse::search::index::remove(&db, &ids[..1])
+        .await
+        .unwrap();
     assert_eq!(found(&app, &han, "普洱").await, ["普洱 kept"]);
 
     let said = teahouse::search::backfill::rebuild(&db).await.unwrap();

@@ -82,7 +82,10 @@ impl Found {
     fn target(&self, i: usize) -> Option<(api::RoomId, api::PostId, api::MessageId)> {
         match self.hits.get(i) {
             Some(hit) => Some((hit.message.room_id, hit.message.post_id, hit.message.id)),
-            None => self.files.get(i).map(|f| (f.room_id, f.post_id, f.message_id)),
+            None => self
+                .files
+                .get(i)
+                .map(|f| (f.room_id, f.post_id, f.message_id)),
         }
     }
 }
@@ -243,17 +246,22 @@ pub fn MessageSearch(close: Callback<()>) -> impl IntoView {
     };
     let message_rows = move || {
         let hits = found.with(|f| f.hits.clone());
-        grouped(&hits, t_string!(i18n, chat.default_post)).into_iter().map(|(label, group)| view! {
-            <li class="search-group" role="presentation"><bdi>{label}</bdi></li>
-            {group.into_iter().map(|(i, hit)| {
-                let body = hit.message.body.clone().unwrap_or_default();
-                let author = hit.message.author.name().to_owned();
-                option(i, view! {
-                    <span class="search-author"><bdi>{author}</bdi></span>
-                    <span class="search-text">{marked(&body, &hit.highlights)}</span>
-                }.into_any())
-            }).collect_view()}
-        }).collect_view()
+        grouped(&hits, t_string!(i18n, chat.default_post))
+            .into_iter()
+            .map(|(label, group)| {
+                view! {
+                    <li class="search-group" role="presentation"><bdi>{label}</bdi></li>
+                    {group.into_iter().map(|(i, hit)| {
+                        let body = hit.message.body.clone().unwrap_or_default();
+                        let author = hit.message.author.name().to_owned();
+                        option(i, view! {
+                            <span class="search-author"><bdi>{author}</bdi></span>
+                            <span class="search-text">{marked(&body, &hit.highlights)}</span>
+                        }.into_any())
+                    }).collect_view()}
+                }
+            })
+            .collect_view()
     };
     let file_rows = move || {
         found.with(|f| f.files.clone()).into_iter().enumerate().map(|(i, hit)| {

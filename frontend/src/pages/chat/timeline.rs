@@ -468,7 +468,10 @@ fn clock(at: time::OffsetDateTime) -> String {
 }
 
 /// A short date ("Dec 5", "12月5日") in the reader's own time zone and language.
-pub(super) fn short_date(i18n: leptos_i18n::I18nContext<Locale>, at: time::OffsetDateTime) -> String {
+pub(super) fn short_date(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    at: time::OffsetDateTime,
+) -> String {
     let ms = (at.unix_timestamp_nanos() / 1_000_000) as f64;
     local_date(i18n, ms, &[("month", "short"), ("day", "numeric")])
 }
