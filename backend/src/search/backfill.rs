@@ -37,52 +37,74 @@ pub async fn run(db: DatabaseConnection) {
 }
 
 /// The pinyin of the names of people and rooms from before it was kept (`name_sound`),
-/// and the cut names of files (`name_terms`).
+/// and the cut names of files (`name_terms`): `BATCH` of each a transaction, until none
+/// is left (every row written gets a value, so each round takes rows out of the next).
 pub async fn sounds(db: &DatabaseConnection) -> Result<(), DbErr> {
-    use crate::entities::{room, user};
+    use crate::entities::{file, room, user};
     use crate::rooms::pinyin::sound_of;
     use sea_orm::ActiveValue::Set;
-    let people = user::Entity::find()
-        .filter(user::Column::NameSound.is_null())
-        .all(db)
-        .await?;
-    let rooms = room::Entity::find()
-        .filter(room::Column::NameSound.is_null())
-        .all(db)
-        .await?;
-    let files = crate::entities::file::Entity::find()
-        .filter(crate::entities::file::Column::NameTerms.is_null())
-        .all(db)
-        .await?;
-    if people.is_empty() && rooms.is_empty() && files.is_empty() {
-        return Ok(());
+    let mut filled = [0usize; 3];
+    loop {
+        let people = user::Entity::find()
+            .filter(user::Column::NameSound.is_null())
+            .limit(BATCH)
+            .all(db)
+            .await?;
+        let rooms = room::Entity::find()
+            .filter(room::Column::NameSound.is_null())
+            .limit(BATCH)
+            .all(db)
+            .await?;
+        let files = file::Entity::find()
+            .filter(file::Column::NameTerms.is_null())
+            .limit(BATCH)
+            .all(db)
+            .await?;
+        if people.is_empty() && rooms.is_empty() && files.is_empty() {
+            break;
+        }
+        let txn = crate::db::write_txn(db).await?;
+        for u in &people {
+            let sound = sound_of(&[u.display_name.as_deref().unwrap_or_default(), &u.username]);
+            user::Entity::update(user::ActiveModel {
+                id: Set(u.id),
+                name_sound: Set(Some(sound)),
+                ..Default::default()
+            })
+            .exec(&txn)
+            .await?;
+        }
+        for r in &rooms {
+            room::Entity::update(room::ActiveModel {
+                id: Set(r.id),
+                name_sound: Set(Some(sound_of(&[&r.name]))),
+                ..Default::default()
+            })
+            .exec(&txn)
+            .await?;
+        }
+        for f in &files {
+            file::Entity::update(file::ActiveModel {
+                id: Set(f.id),
+                name_terms: Set(Some(super::tokens::name_terms(&f.name))),
+                ..Default::default()
+            })
+            .exec(&txn)
+            .await?;
+        }
+        txn.commit().await?;
+        filled[0] += people.len();
+        filled[1] += rooms.len();
+        filled[2] += files.len();
     }
-    let txn = crate::db::write_txn(db).await?;
-    for u in &people {
-        let sound = sound_of(&[u.display_name.as_deref().unwrap_or_default(), &u.username]);
-        user::Entity::update(user::ActiveModel {
-            id: Set(u.id),
-            name_sound: Set(Some(sound)),
-            ..Default::default()
-        })
-        .exec(&txn)
-        .await?;
+    if filled.iter().any(|n| *n > 0) {
+        tracing::info!(
+            people = filled[0],
+            rooms = filled[1],
+            files = filled[2],
+            "name pinyin and file names filled in"
+        );
     }
-    for r in &rooms {
-        room::Entity::update(room::ActiveModel {
-            id: Set(r.id),
-            name_sound: Set(Some(sound_of(&[&r.name]))),
-            ..Default::default()
-        })
-        .exec(&txn)
-        .await?;
-    }
-    txn.commit().await?;
-    tracing::info!(
-        people = people.len(),
-        rooms = rooms.len(),
-        "name pinyin filled in"
-    );
     Ok(())
 }
 

@@ -338,6 +338,31 @@ async fn reindex_builds_the_index_again() {
     assert_eq!(found(&app, &han, "普洱").await.len(), 3);
 }
 
+/// Files sent before file search existed get their names cut at start, as people's and
+/// rooms' pinyin does (the backfill read them and wrote nothing).
+#[actix_web::test]
+async fn older_files_are_found_after_the_backfill() {
+    use sea_orm::ConnectionTrait;
+    let app = crate::helpers::spawn_app().await;
+    let (li, han, room) = app.two_members().await;
+    let notes = app.upload_ok(&han, "龙井采购清单.txt", b"list").await;
+    app.send_files(&han, room.default_post, "files", &[&notes])
+        .await;
+    // As if uploaded before the column existed.
+    let db = sea_orm::Database::connect(app.config.database_url())
+        .await
+        .unwrap();
+    db.execute_unprepared("UPDATE files SET name_terms = NULL")
+        .await
+        .unwrap();
+    let url = format!("/api/v1/search/files?q={}", encoded("采购"));
+    let count = |reply: crate::helpers::Reply| reply.body["files"].as_array().unwrap().len();
+    assert_eq!(count(app.get(&url, Some(&li.access)).await), 0);
+
+    teahouse::search::backfill::sounds(&db).await.unwrap();
+    assert_eq!(count(app.get(&url, Some(&li.access)).await), 1);
+}
+
 /// People and rooms are found by the pinyin of their Chinese names, full or initials.
 #[actix_web::test]
 async fn people_and_rooms_are_found_by_pinyin() {
