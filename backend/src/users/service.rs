@@ -121,7 +121,10 @@ pub async fn edit(state: &AppState, auth: &AuthUser, edit: EditProfile) -> AppRe
         updated_at: Set(OffsetDateTime::now_utc()),
         ..Default::default()
     };
-    let mut updated = user::Entity::update(change).exec(&state.db).await?;
+    // The name's pinyin follows the name in the same transaction (a second write only
+    // when the display name changed it).
+    let txn = crate::db::write_txn(&state.db).await?;
+    let mut updated = user::Entity::update(change).exec(&txn).await?;
     let sound = crate::rooms::pinyin::sound_of(&[
         updated.display_name.as_deref().unwrap_or_default(),
         &updated.username,
@@ -132,9 +135,10 @@ pub async fn edit(state: &AppState, auth: &AuthUser, edit: EditProfile) -> AppRe
             name_sound: Set(Some(sound)),
             ..Default::default()
         })
-        .exec(&state.db)
+        .exec(&txn)
         .await?;
     }
+    txn.commit().await?;
     if let Some(invisible) = edit.invisible {
         state.hub.invisible(auth.user_id, invisible).await;
     }
