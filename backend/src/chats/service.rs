@@ -24,7 +24,7 @@ use api::{
 };
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     sea_query::{Expr, ExprTrait as _, Query},
 };
 use std::collections::HashMap;
@@ -198,22 +198,15 @@ pub async fn conversations(state: &AppState, auth: &AuthUser) -> AppResult<Vec<C
         .into_iter()
         .map(|m| (m.post_id, m))
         .collect();
-    let direct: Vec<i64> = rooms
-        .values()
-        .filter(|r| r.kind == KIND_DIRECT)
-        .map(|r| r.id)
-        .collect();
-    let peers: HashMap<i64, i64> = room_member::Entity::find()
-        .select_only()
-        .column(room_member::Column::RoomId)
-        .column(room_member::Column::UserId)
-        .filter(room_member::Column::RoomId.is_in(direct))
-        .filter(room_member::Column::UserId.ne(auth.user_id.0))
-        .into_tuple::<(i64, i64)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let peers = room_store::peers(
+        db,
+        auth.user_id,
+        rooms
+            .values()
+            .filter(|r| r.kind == KIND_DIRECT)
+            .map(|r| r.id),
+    )
+    .await?;
     let people = room_store::users(
         db,
         last.values()

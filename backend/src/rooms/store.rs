@@ -99,6 +99,30 @@ pub async fn users(
         .collect())
 }
 
+/// The other person of each of `me`'s private chats among `rooms` (room id → their id):
+/// a private chat is named after them (the contact list, search hits).
+pub async fn peers(
+    db: &impl ConnectionTrait,
+    me: UserId,
+    rooms: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, i64>, DbErr> {
+    let rooms: Vec<i64> = rooms.into_iter().collect();
+    if rooms.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(room_member::Entity::find()
+        .select_only()
+        .column(room_member::Column::RoomId)
+        .column(room_member::Column::UserId)
+        .filter(room_member::Column::RoomId.is_in(rooms))
+        .filter(room_member::Column::UserId.ne(me.0))
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 /// Members of a room with their accounts, oldest membership first.
 pub async fn members(
     db: &impl ConnectionTrait,

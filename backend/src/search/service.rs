@@ -191,22 +191,14 @@ async fn room_names(
     auth: &AuthUser,
     mine: &[(room_member::Model, crate::entities::room::Model)],
 ) -> AppResult<HashMap<i64, String>> {
-    let direct: Vec<i64> = mine
-        .iter()
-        .filter(|(_, r)| r.kind == crate::rooms::KIND_DIRECT)
-        .map(|(_, r)| r.id)
-        .collect();
-    let mut others: HashMap<i64, i64> = HashMap::new();
-    if !direct.is_empty() {
-        for m in room_member::Entity::find()
-            .filter(room_member::Column::RoomId.is_in(direct))
-            .filter(room_member::Column::UserId.ne(auth.user_id.0))
-            .all(&state.db)
-            .await?
-        {
-            others.insert(m.room_id, m.user_id);
-        }
-    }
+    let others = room_store::peers(
+        &state.db,
+        auth.user_id,
+        mine.iter()
+            .filter(|(_, r)| r.kind == crate::rooms::KIND_DIRECT)
+            .map(|(_, r)| r.id),
+    )
+    .await?;
     let people: HashMap<i64, String> = room_store::users(&state.db, others.values().copied())
         .await?
         .into_iter()
