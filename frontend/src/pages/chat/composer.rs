@@ -18,6 +18,10 @@ use api::{PostId, UserId, files::ATTACHMENTS_MAX, rooms::Member};
 use leptos::{ev, prelude::*};
 
 thread_local! {
+    /// A composer that had the keyboard when it was replaced (a private chat opened before
+    /// the contact list loaded shows as a room first, then as the chat, and the composer is
+    /// made again): the new one takes the focus, so what is typed next is not lost.
+    static REFOCUS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// The open composer's post and text, for recalled text to go back into.
     static PUT_BACK: std::cell::RefCell<Option<(PostId, RwSignal<String>)>> = const { std::cell::RefCell::new(None) };
 }
@@ -129,6 +133,27 @@ pub fn Composer(post: PostId) -> impl IntoView {
         out
     });
     let textarea = NodeRef::<leptos::html::Textarea>::new();
+    // Had the old composer the focus, this one takes it as soon as it is on the page.
+    let element = StoredValue::new_local(None::<web_sys::HtmlTextAreaElement>);
+    Effect::new(move |_| {
+        let Some(ta) = textarea.get() else { return };
+        element.set_value(Some(ta.clone()));
+        if REFOCUS.with(|r| r.replace(false)) {
+            let _ = ta.focus();
+        }
+    });
+    let had_focus = move || {
+        let active = document().active_element();
+        element
+            .try_get_value()
+            .flatten()
+            .is_some_and(|ta| active.is_some_and(|a| &a == AsRef::<web_sys::Element>::as_ref(&ta)))
+    };
+    on_cleanup(move || {
+        if had_focus() {
+            REFOCUS.with(|r| r.set(true));
+        }
+    });
     // Where the caret is, what is typed before it: is an @ being completed?
     let track_mention = move || {
         let Some(ta) = textarea.get_untracked() else {
