@@ -226,3 +226,27 @@ test("back after a long absence, only what is on screen is read, from the new-me
   await li.locator(".timeline").evaluate((el) => { el.scrollTop = el.scrollHeight; });
   await expect.poll(() => serverUnread(request, li, room.id)).toBe(0);
 });
+
+test("a message sent after the conversation loaded but before the socket was ready is shown", async ({ browser, request }) => {
+  // The socket starts from its own moment: what was sent between the page and it must be
+  // read from the server (it was lost when the socket connected late).
+  const suffix = Date.now().toString(36);
+  const li = await loggedInPage(browser, request, `li_${suffix}`);
+  const han = await apiUser(request, `han_${suffix}`);
+  const room = await createRoom(request, await token(li), "Late socket");
+  await join(request, han, room.number);
+  await send(request, han, room.default_post_id, "before the page");
+  let connect = false;
+  await li.routeWebSocket(/\/ws$/, (ws) => {
+    if (connect) ws.connectToServer();
+    else ws.close();
+  });
+  await li.goto(`/rooms/${room.id}/${room.default_post_id}`);
+  await expect(li.getByRole("log").getByText("before the page", { exact: true })).toBeVisible();
+  await send(request, han, room.default_post_id, "between the page and the socket");
+  connect = true;
+  await expect(li.getByRole("log").getByText("between the page and the socket", { exact: true })).toBeVisible({ timeout: 20_000 });
+  await send(request, han, room.default_post_id, "over the socket");
+  await expect(li.getByRole("log").getByText("over the socket", { exact: true })).toBeVisible();
+  await expect(li.getByRole("log").getByText("between the page and the socket", { exact: true })).toHaveCount(1);
+});

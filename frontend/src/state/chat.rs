@@ -78,7 +78,7 @@ impl Chat {
             attention,
             session,
             friends: Friends::new(session, presence, unread, mutes),
-            conversation: Conversation::provide(session, unread),
+            conversation: Conversation::provide(session, unread, attention.looking),
             rooms: RwSignal::new(Vec::new()),
             rooms_loaded: RwSignal::new(false),
             connection: RwSignal::new(Connection::Connecting),
@@ -228,6 +228,7 @@ impl Chat {
                 });
                 self.reload_rooms();
                 self.conversation.retry_pending();
+                self.conversation.socket_ready();
             }
             ServerFrame::Event {
                 room_id,

@@ -121,6 +121,15 @@ pub struct Conversation {
     /// policy turned out to be `warn` and the text holds listed words: the composer takes
     /// it back and warns (`send_when_policy_known`).
     pub held: RwSignal<Option<Held>>,
+    /// The person looks at this tab (`Attention::looking`).
+    looking: RwSignal<bool>,
+    /// Sockets that became ready so far. A page asked for before the socket that now
+    /// delivers was ready may lack what was sent in between (the socket starts from its
+    /// own moment): it is caught up from the server (`catch_up`).
+    socket_epoch: StoredValue<u64>,
+    /// The open page's first page arrived (`None`: still on its way), and under which
+    /// socket epoch it was asked for.
+    page_epoch: StoredValue<Option<u64>>,
 }
 
 /// See `Conversation::held`.
@@ -133,7 +142,7 @@ pub struct Held {
 }
 
 impl Conversation {
-    pub fn provide(session: Session, unread: Unread) -> Self {
+    pub fn provide(session: Session, unread: Unread, looking: RwSignal<bool>) -> Self {
         let conversation = Self {
             session,
             unread,
@@ -155,6 +164,9 @@ impl Conversation {
             view: TimelineView::new(),
             reloads: StoredValue::new([0; 3]),
             held: RwSignal::new(None),
+            looking,
+            socket_epoch: StoredValue::new(0),
+            page_epoch: StoredValue::new(None),
         };
         provide_context(conversation);
         conversation
@@ -287,6 +299,8 @@ impl Conversation {
         self.view.at_bottom.set(true);
         // Nothing is marked read until the page is here and the reader has seen it.
         self.view.marked.set_value((None, 0));
+        self.page_epoch.set_value(None);
+        let asked_in = self.socket_epoch.get_value();
         spawn_local(async move {
             if let Ok(page) = messages::history(self.session, post, None, OPEN_PAGE).await
                 && self.shows(post)
@@ -304,6 +318,12 @@ impl Conversation {
                 // Messages that came over the socket while the page travelled, and that
                 // the page (made before them) lacks, stay.
                 let newest = page.messages.last().map(|m| m.id);
+                // A line the live ones placed stays, unless the page has an earlier one.
+                let live_divider = self
+                    .view
+                    .divider
+                    .get_untracked()
+                    .filter(|d| newest.is_none_or(|n| *d > n));
                 self.timeline.update(|t| {
                     let live: Vec<Message> = t
                         .drain(..)
@@ -312,8 +332,12 @@ impl Conversation {
                     *t = page.messages;
                     t.extend(live);
                 });
-                self.view.divider.set(first_unread);
+                self.view.divider.set(first_unread.or(live_divider));
                 self.view.opened.update(|o| *o += 1);
+                self.page_epoch.set_value(Some(asked_in));
+                if self.socket_epoch.get_value() != asked_in {
+                    self.catch_up(post).await;
+                }
                 let jump = self.jump_after_open.get_value();
                 self.jump_after_open.set_value(None);
                 if let Some((jump_post, id)) = jump
@@ -323,6 +347,44 @@ impl Conversation {
                 }
             }
         });
+    }
+
+    /// A socket is ready. The open conversation's page, if it was asked for before, may
+    /// lack what was sent before the socket started: that is read now (or when the page
+    /// on its way arrives).
+    pub fn socket_ready(self) {
+        self.socket_epoch.update_value(|e| *e += 1);
+        if let (Some(post), Some(_)) = (self.open_post.get_untracked(), self.page_epoch.get_value())
+        {
+            spawn_local(self.catch_up(post));
+        }
+    }
+
+    /// Adds what came after the newest shown message of `post`, as if it had just
+    /// arrived (the line, following, read marks). Not while an earlier part is shown.
+    async fn catch_up(self, post: PostId) {
+        let Some(newest) = self.timeline.with_untracked(|t| t.last().map(|m| m.id)) else {
+            return;
+        };
+        if self.has_newer.get_untracked() {
+            return;
+        }
+        let Ok(page) = messages::after(self.session, post, newest, OPEN_PAGE).await else {
+            return;
+        };
+        if !self.shows(post) || self.has_newer.get_untracked() {
+            return;
+        }
+        let me = self.me();
+        let looking = self.looking.get_untracked();
+        for message in page.messages {
+            let from_other = me.is_some_and(|me| message.is_unread_for(me));
+            self.arrived(message, from_other, looking);
+        }
+        if page.has_more {
+            // More than a page was missed: it waits below, as after a jump.
+            self.has_newer.set(true);
+        }
     }
 
     /// Brings a message into view in its topic: here when that topic is open, else once
