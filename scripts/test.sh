@@ -4,6 +4,8 @@
 #   TEST_DATABASE_URL  a PostgreSQL server to create test databases on
 #                      (default postgres://postgres@127.0.0.1:5432/postgres if it answers;
 #                      set it to "" to skip the PostgreSQL run)
+#   TEST_REDIS_URL     a Redis for the several-instances tests (default redis://127.0.0.1:6379/
+#                      if it answers; they also start redis-server themselves to restart it)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -31,8 +33,13 @@ default_pg="postgres://postgres@127.0.0.1:5432/postgres"
 if [ -z "${TEST_DATABASE_URL+set}" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then
   export TEST_DATABASE_URL="$default_pg"
 fi
+# Several instances on one PostgreSQL and one Redis (tests/api/cluster.rs, in the run below).
+if [ -z "${TEST_REDIS_URL+set}" ] && command -v redis-cli >/dev/null \
+  && redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  export TEST_REDIS_URL="redis://127.0.0.1:6379/"
+fi
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
-  step "Rust API tests on PostgreSQL"
+  step "Rust API tests on PostgreSQL (and several instances with Redis)"
   # Each test makes its own database; drop what earlier runs left behind.
   if command -v psql >/dev/null; then
     psql "$TEST_DATABASE_URL" -qAt -c "SELECT datname FROM pg_database WHERE datname LIKE 'teahouse_test_%'" \

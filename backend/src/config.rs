@@ -45,6 +45,15 @@ pub struct Config {
     /// `["127.0.0.1", "10.0.0.0/8"]`). Empty: the client's address is the socket's peer,
     /// and forwarded headers are ignored (anyone can write them).
     pub trusted_proxies: Vec<String>,
+    /// `redis://host:port/` (also `REDIS_URL`): run as one of several instances on one
+    /// PostgreSQL database, which tell each other over Redis (docs/DEPLOYMENT.md). Unset:
+    /// one instance, nothing shared.
+    pub redis_url: Option<Secret>,
+    /// Instances with the same prefix (and Redis) form one server.
+    pub redis_prefix: String,
+    /// With Redis: how often each instance checks that its sockets have every room's
+    /// newest event (pub/sub may lose a message; the database never does).
+    pub catch_up_ms: u64,
     pub auth: AuthConfig,
     pub files: FilesConfig,
     pub limits: LimitsConfig,
@@ -222,6 +231,9 @@ impl Default for Config {
             presence_offline_grace_ms: 10_000,
             friend_request_cap: 50,
             trusted_proxies: Vec::new(),
+            redis_url: None,
+            redis_prefix: "teahouse".into(),
+            catch_up_ms: 2000,
             auth: AuthConfig::default(),
             files: FilesConfig::default(),
             limits: LimitsConfig::default(),
@@ -315,9 +327,17 @@ impl Config {
         Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(file))
             .merge(Env::prefixed("TEAHOUSE_").ignore(&["config"]).split("__"))
-            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .merge(Env::raw().only(&["DATABASE_URL", "REDIS_URL"]))
             .extract()
             .map_err(Box::new)
+    }
+
+    /// Redis, when configured (several instances).
+    pub fn redis_url(&self) -> Option<&str> {
+        self.redis_url
+            .as_ref()
+            .map(|u| u.0.trim())
+            .filter(|u| !u.is_empty())
     }
 
     /// The database to use: the configured URL, else a SQLite file in the data dir.

@@ -7,7 +7,7 @@ use crate::{
     error::{json_config, json_error_fallback, path_config, query_config},
     http::{self, OpenApiJson},
     messages::writer::Writer,
-    realtime::{Hub, PresenceTiming, socket},
+    realtime::{self, Hub, PresenceTiming, socket},
     state::AppState,
 };
 use actix_web::{
@@ -50,12 +50,34 @@ impl Application {
         let db = db::connect(&config.database_url()).await?;
         crate::users::store::fill_skeletons(&db).await?;
         let auth = &config.auth;
+        let bus = match config.redis_url() {
+            None => None,
+            Some(url) => {
+                if !config.database_url().starts_with("postgres") {
+                    return Err("redis_url is set, but the database is SQLite: several \
+                        instances need one PostgreSQL database they all reach (SQLite is one \
+                        process's file). Set DATABASE_URL to PostgreSQL, or unset REDIS_URL \
+                        to run one instance."
+                        .into());
+                }
+                let bus = realtime::bus::Bus::connect(realtime::bus::BusConfig {
+                    url: url.to_owned(),
+                    prefix: config.redis_prefix.clone(),
+                    catch_up: Duration::from_millis(config.catch_up_ms),
+                })
+                .await
+                .map_err(|e| format!("cannot reach Redis at redis_url: {e}"))?;
+                tracing::info!(instance = %bus.instance, "one of several instances (Redis)");
+                Some(bus)
+            }
+        };
         let hub = Hub::start(
             config.socket_queue,
             PresenceTiming {
                 interval: Duration::from_millis(config.presence_interval_ms),
                 offline_grace: Duration::from_millis(config.presence_offline_grace_ms),
             },
+            bus.as_ref().map(|b| b.outbox.clone()),
         );
         let writer_db = db::connect_writer(&config.database_url(), &db).await?;
         // Messages from before the search index existed, indexed in the background.
@@ -104,6 +126,19 @@ impl Application {
                 .into(),
             config: Arc::new(config),
         };
+
+        if let Some(bus) = bus {
+            let reloading = state.clone();
+            bus.run(realtime::bus::Receivers {
+                db: state.db.clone(),
+                hub: state.hub.clone(),
+                sessions: state.sessions.clone(),
+                reload: Arc::new(move |what| {
+                    let state = reloading.clone();
+                    tokio::spawn(async move { reload(&state, what).await });
+                }),
+            });
+        }
 
         let listener = TcpListener::bind(&state.config.bind)?;
         let port = listener.local_addr()?.port();
@@ -265,4 +300,21 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     let mut file = options.open(path)?;
     file.write_all(contents.as_bytes())?;
     file.sync_all()
+}
+
+/// Another instance changed settings or word lists: read them again.
+async fn reload(state: &AppState, what: realtime::bus::Reload) {
+    let done = match what {
+        realtime::bus::Reload::Settings => crate::admin::settings::reload_from_database(state)
+            .await
+            .map_err(|e| e.to_string()),
+        realtime::bus::Reload::Moderation => {
+            crate::moderation::service::reload_from_database(state)
+                .await
+                .map_err(|e| e.to_string())
+        }
+    };
+    if let Err(err) = done {
+        tracing::error!(error = %err, ?what, "could not reload after another instance's change");
+    }
 }

@@ -145,6 +145,17 @@ pub async fn load(db: &impl ConnectionTrait, config: &Config) -> Result<ServerSe
 /// Puts settings in force: the rate limits are rebuilt; everything else is read where it
 /// is used.
 fn apply(state: &AppState, settings: ServerSettings) {
+    put_in_force(state, settings);
+    state.hub.reload(crate::realtime::bus::Reload::Settings);
+}
+
+/// Another instance changed the settings: they are read again.
+pub async fn reload_from_database(state: &AppState) -> Result<(), DbErr> {
+    put_in_force(state, load(&state.db, &state.config).await?);
+    Ok(())
+}
+
+fn put_in_force(state: &AppState, settings: ServerSettings) {
     state
         .limits
         .messages

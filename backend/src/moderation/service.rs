@@ -292,6 +292,18 @@ pub async fn store_room_policy(
 async fn reload(state: &AppState) -> AppResult<()> {
     let lists = store::load_lists(&state.db).await?;
     state.moderation.set_lists(lists);
+    state.hub.reload(crate::realtime::bus::Reload::Moderation);
+    Ok(())
+}
+
+/// Another instance changed the lists or policies: both are read again.
+pub async fn reload_from_database(state: &AppState) -> AppResult<()> {
+    state
+        .moderation
+        .set_policies(store::policies(&state.db).await?);
+    state
+        .moderation
+        .set_lists(store::load_lists(&state.db).await?);
     Ok(())
 }
 
@@ -332,6 +344,7 @@ pub async fn set_policies(
     )
     .await?;
     state.moderation.set_policies(policies);
+    state.hub.reload(crate::realtime::bus::Reload::Moderation);
     Ok(policies)
 }
 

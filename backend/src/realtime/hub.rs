@@ -10,6 +10,11 @@
 //! (`presence_interval_ms`), one frame per recipient per interval however many people
 //! changed, and a person whose last socket closed is announced offline only after a grace
 //! (`presence_offline_grace_ms`), so a reload or a reconnect storm announces nothing.
+//!
+//! With several instances (`bus.rs`), every cluster-wide call on the handle is also put
+//! on the bus, and what the other instances say comes back in as `Command::Remote`: their
+//! room events and frames go to the sockets here as if published here, and a person's
+//! status is the combination of their sockets here and what each other instance reports.
 
 use api::{
     RoomId, UserId,
@@ -28,6 +33,8 @@ use std::{
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
+
+use super::bus::{self, Outbox, Signal};
 
 /// Commands waiting for the hub; senders wait (briefly) when it is full.
 const COMMAND_QUEUE: usize = 8192;
@@ -51,6 +58,9 @@ pub enum Outbound {
     Unsubscribed { room_id: RoomId },
     /// The session ended: say so and close.
     SessionEnded(EndReason),
+    /// The room's newest event is `seq` (the periodic catch-up): anything missed up to
+    /// it is read from the database.
+    Nudge { room_id: RoomId, seq: i64 },
 }
 
 enum Command {
@@ -122,6 +132,21 @@ enum Command {
         session_ids: Vec<Uuid>,
         reason: EndReason,
     },
+    /// What another instance said (`bus.rs`).
+    Remote {
+        from: Uuid,
+        signal: Signal,
+    },
+    /// The rooms with sockets here, and the newest `seq` the hub handed out in each.
+    RoomSeqs {
+        reply: oneshot::Sender<Vec<(RoomId, i64)>>,
+    },
+    /// These rooms' newest events (from the database): sockets behind catch up.
+    Nudge {
+        rooms: Vec<(RoomId, i64)>,
+    },
+    /// The bus (re)subscribed: tell the others again who is connected here.
+    BusJoined,
 }
 
 /// What the hub needs to know about a person's presence when their socket connects.
@@ -151,18 +176,55 @@ pub struct Hub {
     /// behind is disconnected and resumes from the database, which is cheaper than
     /// buffering without bound.
     socket_queue: usize,
+    /// The other instances, when there are any (`bus.rs`).
+    bus: Option<Outbox>,
 }
 
 impl Hub {
-    /// Starts the hub task on the current runtime.
-    pub fn start(socket_queue: usize, timing: PresenceTiming) -> Self {
+    /// Starts the hub task on the current runtime; with `bus`, as one of several instances.
+    pub fn start(socket_queue: usize, timing: PresenceTiming, bus: Option<Outbox>) -> Self {
         let (commands, rx) = mpsc::channel(COMMAND_QUEUE);
-        tokio::spawn(State::new(timing).run(rx));
+        tokio::spawn(State::new(timing, bus.clone()).run(rx));
         Self {
             commands,
             next_conn: Arc::new(AtomicU64::new(1)),
             socket_queue: socket_queue.max(1),
+            bus,
         }
+    }
+
+    /// Tells the other instances, if there are any.
+    fn tell(&self, signal: impl FnOnce() -> Signal) {
+        if let Some(bus) = &self.bus {
+            bus.send(signal());
+        }
+    }
+
+    /// What another instance said.
+    pub async fn remote(&self, from: Uuid, signal: Signal) {
+        self.send(Command::Remote { from, signal }).await;
+    }
+
+    /// The rooms with sockets here and the newest `seq` handed out in each (the catch-up).
+    pub async fn room_seqs(&self) -> Vec<(RoomId, i64)> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Command::RoomSeqs { reply }).await;
+        answer.await.unwrap_or_default()
+    }
+
+    /// These rooms' newest events are at these `seq`s: sockets behind read the rest.
+    pub async fn nudge(&self, rooms: Vec<(RoomId, i64)>) {
+        self.send(Command::Nudge { rooms }).await;
+    }
+
+    /// Settings or word lists changed here: the other instances read them again.
+    pub fn reload(&self, what: bus::Reload) {
+        self.tell(|| Signal::Reload(what));
+    }
+
+    /// The bus is (again) subscribed.
+    pub async fn bus_joined(&self) {
+        self.send(Command::BusJoined).await;
     }
 
     async fn send(&self, command: Command) {
@@ -200,11 +262,13 @@ impl Hub {
 
     /// The user turned invisible mode on or off.
     pub async fn invisible(&self, user_id: UserId, invisible: bool) {
+        self.tell(|| Signal::Invisible { user_id, invisible });
         self.send(Command::Invisible { user_id, invisible }).await;
     }
 
     /// `a` and `b` became friends (`true`) or stopped being friends: presence follows.
     pub async fn friends(&self, a: UserId, b: UserId, friends: bool) {
+        self.tell(|| Signal::Friends { a, b, friends });
         self.send(Command::Friends { a, b, friends }).await;
     }
 
@@ -212,6 +276,11 @@ impl Hub {
     /// no block is left between them (`false`). While blocked, the chat carries neither
     /// presence nor typing; a block does not touch what they share in group rooms.
     pub async fn blocked(&self, room_id: RoomId, people: [UserId; 2], blocked: bool) {
+        self.tell(|| Signal::Blocked {
+            room_id,
+            people,
+            blocked,
+        });
         self.send(Command::Blocked {
             room_id,
             people,
@@ -240,6 +309,11 @@ impl Hub {
     /// Delivers committed room events to the sockets in their rooms.
     pub async fn publish(&self, published: Vec<super::Published>) {
         for event in published {
+            self.tell(|| Signal::Event {
+                room_id: event.room_id,
+                seq: event.seq,
+                frame: event.frame.to_string(),
+            });
             self.send(Command::Event {
                 room_id: event.room_id,
                 seq: event.seq,
@@ -252,6 +326,10 @@ impl Hub {
     /// A frame for everyone in a room (typing), optionally not back to its sender.
     pub async fn to_room(&self, room_id: RoomId, frame: &ServerFrame, except: Option<ConnId>) {
         if let Some(frame) = serialise(frame) {
+            self.tell(|| Signal::ToRoom {
+                room_id,
+                frame: frame.to_string(),
+            });
             self.send(Command::ToRoom {
                 room_id,
                 frame,
@@ -264,12 +342,21 @@ impl Hub {
     /// A frame for every socket of one user (unread counts, so a second tab updates too).
     pub async fn to_user(&self, user_id: UserId, frame: &ServerFrame) {
         if let Some(frame) = serialise(frame) {
+            self.tell(|| Signal::ToUser {
+                user_id,
+                frame: frame.to_string(),
+            });
             self.send(Command::ToUser { user_id, frame }).await;
         }
     }
 
     /// `user_id` joined `room_id` with event `seq`: their sockets follow the room from there.
     pub async fn member_added(&self, room_id: RoomId, user_id: UserId, seq: i64) {
+        self.tell(|| Signal::MemberAdded {
+            room_id,
+            user_id,
+            seq,
+        });
         self.send(Command::MemberAdded {
             room_id,
             user_id,
@@ -280,16 +367,22 @@ impl Hub {
 
     /// `user_id` left or was removed: their sockets stop receiving the room at once.
     pub async fn member_removed(&self, room_id: RoomId, user_id: UserId) {
+        self.tell(|| Signal::MemberRemoved { room_id, user_id });
         self.send(Command::MemberRemoved { room_id, user_id }).await;
     }
 
     pub async fn room_deleted(&self, room_id: RoomId) {
+        self.tell(|| Signal::RoomDeleted { room_id });
         self.send(Command::RoomDeleted { room_id }).await;
     }
 
     /// Tells the sockets of these sessions that they ended, and closes them.
     pub async fn end_sessions(&self, session_ids: Vec<Uuid>, reason: EndReason) {
         if !session_ids.is_empty() {
+            self.tell(|| Signal::EndSessions {
+                session_ids: session_ids.clone(),
+                reason,
+            });
             self.send(Command::EndSessions {
                 session_ids,
                 reason,
@@ -329,6 +422,36 @@ struct Person {
     left_at: Option<Instant>,
     /// What the others were last told.
     announced: Presence,
+    /// Their status on each other instance where they have sockets.
+    remote: HashMap<Uuid, Presence>,
+    /// Their status here as the other instances were last told it.
+    published: Presence,
+}
+
+impl Person {
+    fn new(
+        rooms: HashSet<RoomId>,
+        friends: HashSet<UserId>,
+        invisible: bool,
+        last_seen: Option<OffsetDateTime>,
+    ) -> Self {
+        Self {
+            conns: HashSet::new(),
+            rooms,
+            friends,
+            invisible,
+            last_seen,
+            left_at: None,
+            announced: Presence::Offline,
+            remote: HashMap::new(),
+            published: Presence::Offline,
+        }
+    }
+
+    /// Has a socket here or on another instance.
+    fn connected(&self) -> bool {
+        !self.conns.is_empty() || !self.remote.is_empty()
+    }
 }
 
 struct State {
@@ -343,10 +466,18 @@ struct State {
     /// do not pass through them.
     blocked_chats: HashSet<RoomId>,
     timing: PresenceTiming,
+    /// The other instances, when there are any.
+    bus: Option<Outbox>,
+    /// Other instances, and when each was last heard.
+    instances: HashMap<Uuid, Instant>,
+    /// When this instance last said it is alive.
+    alive_sent: Option<Instant>,
+    /// The newest `seq` handed to the sockets of each room (the catch-up compares it).
+    room_seq: HashMap<RoomId, i64>,
 }
 
 impl State {
-    fn new(timing: PresenceTiming) -> Self {
+    fn new(timing: PresenceTiming, bus: Option<Outbox>) -> Self {
         Self {
             conns: HashMap::new(),
             rooms: HashMap::new(),
@@ -355,6 +486,10 @@ impl State {
             in_grace: HashSet::new(),
             blocked_chats: HashSet::new(),
             timing,
+            bus,
+            instances: HashMap::new(),
+            alive_sent: None,
+            room_seq: HashMap::new(),
         }
     }
 
@@ -368,7 +503,7 @@ impl State {
                     Some(command) => self.handle(command),
                     None => break,
                 },
-                _ = presence.tick() => self.announce_presence(),
+                _ = presence.tick() => self.tick(),
             }
         }
     }
@@ -393,14 +528,13 @@ impl State {
                         away: false,
                     },
                 );
-                let person = self.people.entry(user_id).or_insert_with(|| Person {
-                    conns: HashSet::new(),
-                    rooms: HashSet::new(),
-                    friends: HashSet::new(),
-                    invisible: presence.invisible,
-                    last_seen: presence.last_seen,
-                    left_at: None,
-                    announced: Presence::Offline,
+                let person = self.people.entry(user_id).or_insert_with(|| {
+                    Person::new(
+                        HashSet::new(),
+                        HashSet::new(),
+                        presence.invisible,
+                        presence.last_seen,
+                    )
                 });
                 person.conns.insert(conn);
                 person.left_at = None;
@@ -475,6 +609,8 @@ impl State {
                 seq,
                 frame,
             } => {
+                let newest = self.room_seq.entry(room_id).or_insert(seq);
+                *newest = (*newest).max(seq);
                 for conn in self.members(room_id) {
                     self.deliver(
                         conn,
@@ -520,7 +656,13 @@ impl State {
                         self.deliver(conn, Outbound::Subscribed { room_id, seq });
                     }
                 }
-                if joined {
+                // Also someone with sockets only on other instances: the sockets here
+                // in the room learn their presence now.
+                let elsewhere = self
+                    .people
+                    .get(&user_id)
+                    .is_some_and(|p| !p.remote.is_empty());
+                if joined || elsewhere {
                     self.met_in_room(user_id, room_id);
                 }
             }
@@ -563,6 +705,241 @@ impl State {
                     self.drop_conn(conn);
                 }
             }
+            Command::Remote { from, signal } => self.remote(from, signal),
+            Command::RoomSeqs { reply } => {
+                let rooms = self
+                    .rooms
+                    .keys()
+                    .map(|r| (*r, self.room_seq.get(r).copied().unwrap_or(0)))
+                    .collect();
+                let _ = reply.send(rooms);
+            }
+            Command::Nudge { rooms } => {
+                for (room_id, seq) in rooms {
+                    let newest = self.room_seq.entry(room_id).or_insert(seq);
+                    *newest = (*newest).max(seq);
+                    for conn in self.members(room_id) {
+                        self.deliver(conn, Outbound::Nudge { room_id, seq });
+                    }
+                }
+            }
+            Command::BusJoined => self.publish_everyone(),
+        }
+    }
+
+    /// What another instance said: its events and frames go to the sockets here as if
+    /// they were published here; its people's statuses combine with theirs here.
+    fn remote(&mut self, from: Uuid, signal: Signal) {
+        if self.instances.insert(from, Instant::now()).is_none() {
+            // A new instance (or one back after it was taken as gone): it learns who is here.
+            self.publish_everyone();
+        }
+        let command = match signal {
+            Signal::Event {
+                room_id,
+                seq,
+                frame,
+            } => Command::Event {
+                room_id,
+                seq,
+                frame: frame.into(),
+            },
+            Signal::ToRoom { room_id, frame } => Command::ToRoom {
+                room_id,
+                frame: frame.into(),
+                except: None,
+            },
+            Signal::ToUser { user_id, frame } => Command::ToUser {
+                user_id,
+                frame: frame.into(),
+            },
+            Signal::MemberAdded {
+                room_id,
+                user_id,
+                seq,
+            } => Command::MemberAdded {
+                room_id,
+                user_id,
+                seq,
+            },
+            Signal::MemberRemoved { room_id, user_id } => {
+                Command::MemberRemoved { room_id, user_id }
+            }
+            Signal::RoomDeleted { room_id } => Command::RoomDeleted { room_id },
+            Signal::EndSessions {
+                session_ids,
+                reason,
+            } => Command::EndSessions {
+                session_ids,
+                reason,
+            },
+            Signal::Friends { a, b, friends } => Command::Friends { a, b, friends },
+            Signal::Blocked {
+                room_id,
+                people,
+                blocked,
+            } => Command::Blocked {
+                room_id,
+                people,
+                blocked,
+            },
+            Signal::Invisible { user_id, invisible } => Command::Invisible { user_id, invisible },
+            Signal::Presence {
+                user_id,
+                status,
+                rooms,
+                friends,
+                last_seen,
+            } => {
+                self.remote_presence(from, user_id, status, rooms, friends, last_seen);
+                return;
+            }
+            Signal::Alive | Signal::Reload(_) => return,
+        };
+        self.handle(command);
+    }
+
+    /// `user_id`'s status on instance `from`.
+    fn remote_presence(
+        &mut self,
+        from: Uuid,
+        user_id: UserId,
+        status: Presence,
+        rooms: Vec<RoomId>,
+        friends: Vec<UserId>,
+        last_seen: Option<OffsetDateTime>,
+    ) {
+        let person = self
+            .people
+            .entry(user_id)
+            .or_insert_with(|| Person::new(HashSet::new(), HashSet::new(), false, last_seen));
+        if person.conns.is_empty() && status != Presence::Offline {
+            // Nobody here knows them better: whom to tell is what their instance says
+            // (kept when they leave, to tell the same people).
+            person.rooms = rooms.into_iter().collect();
+            person.friends = friends.into_iter().collect();
+        }
+        if last_seen > person.last_seen {
+            person.last_seen = last_seen;
+        }
+        let was = person.connected();
+        if status == Presence::Offline {
+            person.remote.remove(&from);
+        } else {
+            person.remote.insert(from, status);
+            person.left_at = None;
+            self.in_grace.remove(&user_id);
+        }
+        if was && !person.connected() {
+            person.left_at = Some(Instant::now());
+            if !person.invisible {
+                // Gone from their last instance (or it from us): seen until now.
+                person.last_seen = Some(OffsetDateTime::now_utc());
+            }
+            if person.announced != Presence::Offline {
+                self.in_grace.insert(user_id);
+            }
+        }
+        self.dirty.insert(user_id);
+    }
+
+    /// Every presence interval: the heartbeat, instances gone silent, announcements.
+    fn tick(&mut self) {
+        if self.bus.is_some() {
+            let now = Instant::now();
+            if self
+                .alive_sent
+                .is_none_or(|at| now.duration_since(at) >= bus::HEARTBEAT)
+            {
+                self.alive_sent = Some(now);
+                self.tell(Signal::Alive);
+            }
+            let gone: Vec<Uuid> = self
+                .instances
+                .iter()
+                .filter(|(_, heard)| now.duration_since(**heard) > bus::INSTANCE_TIMEOUT)
+                .map(|(id, _)| *id)
+                .collect();
+            for instance in gone {
+                tracing::warn!(%instance, "bus: instance gone silent; its people are leaving");
+                self.instances.remove(&instance);
+                let affected: Vec<UserId> = self
+                    .people
+                    .iter()
+                    .filter(|(_, p)| p.remote.contains_key(&instance))
+                    .map(|(u, _)| *u)
+                    .collect();
+                for user_id in affected {
+                    self.remote_presence(
+                        instance,
+                        user_id,
+                        Presence::Offline,
+                        Vec::new(),
+                        Vec::new(),
+                        None,
+                    );
+                }
+            }
+        }
+        self.announce_presence();
+    }
+
+    fn tell(&self, signal: Signal) {
+        if let Some(bus) = &self.bus {
+            bus.send(signal);
+        }
+    }
+
+    /// `user_id`'s status from the sockets here only (what the other instances combine).
+    fn local_status(&self, person: &Person) -> Presence {
+        if person.invisible || person.conns.is_empty() {
+            Presence::Offline
+        } else if person
+            .conns
+            .iter()
+            .any(|c| self.conns.get(c).is_some_and(|c| !c.away))
+        {
+            Presence::Online
+        } else {
+            Presence::Away
+        }
+    }
+
+    /// Tells the other instances `user_id`'s status here, if it changed (or `always`).
+    fn publish_local(&mut self, user_id: UserId, always: bool) {
+        if self.bus.is_none() {
+            return;
+        }
+        let Some(person) = self.people.get(&user_id) else {
+            return;
+        };
+        let status = self.local_status(person);
+        if status == person.published && !(always && status != Presence::Offline) {
+            return;
+        }
+        let signal = Signal::Presence {
+            user_id,
+            status,
+            rooms: person.rooms.iter().copied().collect(),
+            friends: person.friends.iter().copied().collect(),
+            last_seen: person.last_seen,
+        };
+        if let Some(person) = self.people.get_mut(&user_id) {
+            person.published = status;
+        }
+        self.tell(signal);
+    }
+
+    /// Tells the other instances everyone connected here.
+    fn publish_everyone(&mut self) {
+        let here: Vec<UserId> = self
+            .people
+            .iter()
+            .filter(|(_, p)| !p.conns.is_empty())
+            .map(|(u, _)| *u)
+            .collect();
+        for user_id in here {
+            self.publish_local(user_id, true);
         }
     }
 
@@ -629,11 +1006,11 @@ impl State {
         };
         if let Some(person) = self.people.get_mut(&c.user_id) {
             person.conns.remove(&conn);
-            if person.conns.is_empty() {
+            if person.conns.is_empty() && !person.invisible {
+                person.last_seen = Some(OffsetDateTime::now_utc());
+            }
+            if !person.connected() {
                 person.left_at = Some(Instant::now());
-                if !person.invisible {
-                    person.last_seen = Some(OffsetDateTime::now_utc());
-                }
                 if person.announced != Presence::Offline {
                     self.in_grace.insert(c.user_id);
                 }
@@ -671,16 +1048,16 @@ impl State {
 
     /// The status `user_id` should have now, from their sockets.
     fn actual(&self, person: &Person) -> Presence {
-        if person.invisible || person.conns.is_empty() {
-            Presence::Offline
-        } else if person
-            .conns
-            .iter()
-            .any(|c| self.conns.get(c).is_some_and(|c| !c.away))
-        {
+        if person.invisible {
+            return Presence::Offline;
+        }
+        let here = self.local_status(person);
+        if here == Presence::Online || person.remote.values().any(|s| *s == Presence::Online) {
             Presence::Online
-        } else {
+        } else if here == Presence::Away || !person.remote.is_empty() {
             Presence::Away
+        } else {
+            Presence::Offline
         }
     }
 
@@ -714,10 +1091,11 @@ impl State {
         let now = Instant::now();
         let mut changed = Vec::new();
         for user_id in std::mem::take(&mut self.dirty) {
+            self.publish_local(user_id, false);
             let Some(person) = self.people.get(&user_id) else {
                 continue;
             };
-            if person.conns.is_empty()
+            if !person.connected()
                 && person
                     .left_at
                     .is_some_and(|left| now < left + self.timing.offline_grace)
@@ -729,7 +1107,7 @@ impl State {
             let status = self.actual(person);
             if status != person.announced {
                 changed.push((user_id, status));
-            } else if status == Presence::Offline && person.conns.is_empty() {
+            } else if status == Presence::Offline && !person.connected() {
                 // Never announced (invisible, or gone within one interval): forget them.
                 self.in_grace.remove(&user_id);
                 self.people.remove(&user_id);
@@ -749,7 +1127,7 @@ impl State {
         for (user_id, status) in &changed {
             if *status == Presence::Offline {
                 self.in_grace.remove(user_id);
-                if self.people.get(user_id).is_some_and(|p| p.conns.is_empty()) {
+                if self.people.get(user_id).is_some_and(|p| !p.connected()) {
                     self.people.remove(user_id);
                 }
             }
@@ -759,6 +1137,15 @@ impl State {
                 self.deliver(conn, Outbound::Frame(frame));
             }
         }
+    }
+
+    /// People with sockets on other instances who are in any of `rooms`.
+    fn remote_people_in(&self, rooms: &HashSet<RoomId>) -> Vec<UserId> {
+        self.people
+            .iter()
+            .filter(|(_, p)| !p.remote.is_empty() && !p.rooms.is_disjoint(rooms))
+            .map(|(u, _)| *u)
+            .collect()
     }
 
     /// The first presence frame of a socket: everyone it may see who is not offline.
@@ -780,6 +1167,7 @@ impl State {
         if let Some(person) = self.people.get(&c.user_id) {
             seen.extend(person.friends.iter().copied());
         }
+        seen.extend(self.remote_people_in(&rooms));
         // Those in the grace after their last socket closed are still shown as before.
         for user_id in &self.in_grace {
             if self
@@ -812,6 +1200,7 @@ impl State {
         let others: HashSet<UserId> = room_conns
             .iter()
             .filter_map(|c| self.conns.get(c).map(|c| c.user_id))
+            .chain(self.remote_people_in(&HashSet::from([room_id])))
             .filter(|u| *u != user_id)
             .collect();
         let mut users: Vec<UserPresence> = others

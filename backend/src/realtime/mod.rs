@@ -4,6 +4,7 @@
 //! authenticates, replays what the client missed from the database, and then forwards live
 //! events in order, exactly once.
 
+pub mod bus;
 pub mod events;
 pub mod hub;
 pub mod socket;

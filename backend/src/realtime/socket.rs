@@ -399,6 +399,13 @@ impl Socket {
                     .await
                     .map(|()| None)
             }
+            Outbound::Nudge { room_id, seq } => {
+                // Behind what the database has: read the rest (a lost bus message).
+                match self.sent.get(&room_id) {
+                    Some(&last) if seq > last => self.replay(room_id, last).await.map(|()| None),
+                    _ => Ok(None),
+                }
+            }
             Outbound::SessionEnded(why) => {
                 self.send(&ServerFrame::SessionEnded { reason: why })
                     .await?;

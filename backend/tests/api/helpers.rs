@@ -131,6 +131,17 @@ async fn test_database_url(dir: &std::path::Path) -> String {
 }
 
 impl TestApp {
+    /// A server running in another process on this machine (the cluster tests).
+    pub fn external(port: u16) -> Self {
+        Self {
+            address: format!("http://127.0.0.1:{port}"),
+            port,
+            config: Config::default(),
+            client: awc::Client::builder().timeout(REQUEST_TIMEOUT).finish(),
+            _data_dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -10,6 +10,7 @@ mod assets;
 mod backup;
 mod bad_input;
 mod chat;
+mod cluster;
 mod conformance;
 mod console;
 mod edits;
