@@ -2,8 +2,10 @@
 //! sockets a session and a person may hold open. Token buckets (GCRA) from `governor`;
 //! every refusal is 429 `rate_limited` with `Retry-After`.
 //!
-//! The counts live in this process. With several instances behind a balancer they will
-//! have to move to Redis (issue 17); the `Limits` handle is where that goes.
+//! With several instances (Redis configured), the buckets live in Redis, so a limit counts
+//! across all of them: the same GCRA as one script, on Redis's clock. Should Redis not
+//! answer, each instance falls back to its own buckets until it does (a limit then counts
+//! per instance, never not at all). The socket caps stay per instance.
 
 use crate::{
     config::{LimitsConfig, Rate},
@@ -26,13 +28,99 @@ use uuid::Uuid;
 pub struct Limit<K: Hash + Eq + Clone> {
     limiter: RwLock<Option<Arc<DefaultKeyedRateLimiter<K>>>>,
     enabled: bool,
+    /// The rate in force (what the shared bucket is asked with).
+    rate: RwLock<Rate>,
+    /// Redis, when instances share their buckets, and this limit's key prefix there.
+    shared: Option<(Shared, String)>,
 }
 
-impl<K: Hash + Eq + Clone> Limit<K> {
+/// Redis for buckets shared by several instances.
+#[derive(Clone)]
+pub struct Shared {
+    conn: redis::aio::ConnectionManager,
+    prefix: String,
+}
+
+impl Shared {
+    /// `prefix`: the instances' common `redis_prefix`.
+    pub async fn connect(url: &str, prefix: &str) -> Result<Self, redis::RedisError> {
+        let client = redis::Client::open(url)?;
+        let config = redis::aio::ConnectionManagerConfig::new()
+            .set_response_timeout(Some(SHARED_TIMEOUT))
+            .set_connection_timeout(Some(SHARED_TIMEOUT));
+        Ok(Self {
+            conn: client.get_connection_manager_with_config(config).await?,
+            prefix: prefix.to_owned(),
+        })
+    }
+}
+
+/// A shared bucket that does not answer within this is skipped for the local one.
+const SHARED_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// GCRA on Redis's clock: the bucket is its "theoretical arrival time" in ms, kept only as
+/// long as it matters. Returns 0 (taken) or the milliseconds to wait.
+const GCRA: &str = r"
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+local allow_at = tat + interval - burst * interval
+if allow_at > now then return allow_at - now end
+local new_tat = tat + interval
+redis.call('SET', KEYS[1], new_tat, 'PX', new_tat - now)
+return 0
+";
+
+/// How a key is written in Redis.
+pub trait LimitKey {
+    fn shared_key(&self) -> String;
+}
+
+impl LimitKey for UserId {
+    fn shared_key(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl LimitKey for IpAddr {
+    fn shared_key(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl LimitKey for String {
+    fn shared_key(&self) -> String {
+        self.clone()
+    }
+}
+
+impl LimitKey for (String, Option<IpAddr>) {
+    fn shared_key(&self) -> String {
+        match self.1 {
+            Some(ip) => format!("{}@{ip}", self.0),
+            None => format!("{}@-", self.0),
+        }
+    }
+}
+
+impl<K: Hash + Eq + Clone + LimitKey> Limit<K> {
     pub fn new(rate: Rate, enabled: bool) -> Self {
         Self {
             limiter: RwLock::new(enabled.then(|| Arc::new(RateLimiter::keyed(quota(rate))))),
             enabled,
+            rate: RwLock::new(rate),
+            shared: None,
+        }
+    }
+
+    /// The same, counted across instances in Redis under `name`.
+    pub fn shared(rate: Rate, enabled: bool, shared: Option<&Shared>, name: &str) -> Self {
+        Self {
+            shared: shared.map(|s| (s.clone(), format!("{}:limit:{name}:", s.prefix))),
+            ..Self::new(rate, enabled)
         }
     }
 
@@ -43,9 +131,44 @@ impl<K: Hash + Eq + Clone> Limit<K> {
         }
     }
 
-    /// Takes one from `key`'s bucket, or says how long to wait. (A read lock, shared by
-    /// every caller; only an admin's change of rate writes.)
-    pub fn check(&self, key: &K) -> AppResult<()> {
+    /// Takes one from `key`'s bucket, or says how long to wait: in Redis when shared
+    /// (the local bucket if Redis does not answer), else here.
+    pub async fn check(&self, key: &K) -> AppResult<()> {
+        if !self.enabled {
+            return Ok(());
+        }
+        if let Some((shared, prefix)) = &self.shared {
+            let rate = match self.rate.read() {
+                Ok(r) => *r,
+                Err(poisoned) => *poisoned.into_inner(),
+            };
+            let mut conn = shared.conn.clone();
+            let taken: Result<Result<u64, _>, _> = tokio::time::timeout(
+                SHARED_TIMEOUT,
+                redis::Script::new(GCRA)
+                    .key(format!("{prefix}{}", key.shared_key()))
+                    .arg(rate.refill_ms.max(1))
+                    .arg(rate.burst.max(1))
+                    .invoke_async(&mut conn),
+            )
+            .await;
+            match taken {
+                Ok(Ok(0)) => return Ok(()),
+                Ok(Ok(wait_ms)) => {
+                    return Err(AppError::RateLimited {
+                        retry_after: seconds_up(Duration::from_millis(wait_ms)),
+                    });
+                }
+                Ok(Err(err)) => tracing::warn!(error = %err, "shared limit unavailable; local"),
+                Err(_) => tracing::warn!("shared limit timed out; local"),
+            }
+        }
+        self.check_here(key)
+    }
+
+    /// Takes one from this instance's bucket. (A read lock, shared by every caller; only
+    /// an admin's change of rate writes.)
+    fn check_here(&self, key: &K) -> AppResult<()> {
         let guard = match self.limiter.read() {
             Ok(l) => l,
             Err(poisoned) => poisoned.into_inner(),
@@ -64,6 +187,10 @@ impl<K: Hash + Eq + Clone> Limit<K> {
     pub fn set_rate(&self, rate: Rate) {
         if !self.enabled {
             return;
+        }
+        match self.rate.write() {
+            Ok(mut slot) => *slot = rate,
+            Err(poisoned) => *poisoned.into_inner() = rate,
         }
         let fresh = Some(Arc::new(RateLimiter::keyed(quota(rate))));
         match self.limiter.write() {
@@ -140,16 +267,17 @@ fn decrement<K: Hash + Eq>(map: &mut HashMap<K, u32>, key: K) {
 }
 
 impl Limits {
-    pub fn new(config: &LimitsConfig) -> Self {
+    /// `shared`: Redis, when several instances count together.
+    pub fn new(config: &LimitsConfig, shared: Option<&Shared>) -> Self {
         let on = config.enabled;
         Self {
-            messages: Limit::new(config.messages, on),
-            rooms_created: Limit::new(config.rooms_created, on),
-            friend_requests: Limit::new(config.friend_requests, on),
-            uploads: Limit::new(config.uploads, on),
-            registrations: Limit::new(config.registrations, on),
-            mail_requests: Limit::new(config.mail_requests, on),
-            password_checks: Limit::new(config.password_checks, on),
+            messages: Limit::shared(config.messages, on, shared, "messages"),
+            rooms_created: Limit::shared(config.rooms_created, on, shared, "rooms_created"),
+            friend_requests: Limit::shared(config.friend_requests, on, shared, "friend_requests"),
+            uploads: Limit::shared(config.uploads, on, shared, "uploads"),
+            registrations: Limit::shared(config.registrations, on, shared, "registrations"),
+            mail_requests: Limit::shared(config.mail_requests, on, shared, "mail_requests"),
+            password_checks: Limit::shared(config.password_checks, on, shared, "password_checks"),
             sockets: Arc::default(),
             sockets_per_session: config.sockets_per_session.max(1),
             sockets_per_person: config.sockets_per_person.max(1),
@@ -208,8 +336,8 @@ impl Limits {
 mod tests {
     use super::*;
 
-    #[test]
-    fn buckets_refuse_with_a_wait_and_sockets_give_their_slot_back() {
+    #[actix_web::test]
+    async fn buckets_refuse_with_a_wait_and_sockets_give_their_slot_back() {
         let config = LimitsConfig {
             messages: Rate {
                 burst: 2,
@@ -219,15 +347,18 @@ mod tests {
             sockets_per_person: 3,
             ..LimitsConfig::default()
         };
-        let limits = Limits::new(&config);
+        let limits = Limits::new(&config, None);
         let li = UserId(1);
-        assert!(limits.messages.check(&li).is_ok());
-        assert!(limits.messages.check(&li).is_ok());
-        match limits.messages.check(&li) {
+        assert!(limits.messages.check(&li).await.is_ok());
+        assert!(limits.messages.check(&li).await.is_ok());
+        match limits.messages.check(&li).await {
             Err(AppError::RateLimited { retry_after }) => assert!((1..=60).contains(&retry_after)),
             other => panic!("expected 429, got {other:?}"),
         }
-        assert!(limits.messages.check(&UserId(2)).is_ok(), "per person");
+        assert!(
+            limits.messages.check(&UserId(2)).await.is_ok(),
+            "per person"
+        );
 
         let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
         let first = limits.open_socket(a, li).unwrap();
@@ -241,12 +372,15 @@ mod tests {
             "a closed socket frees its slot"
         );
 
-        let off = Limits::new(&LimitsConfig {
-            enabled: false,
-            ..config
-        });
+        let off = Limits::new(
+            &LimitsConfig {
+                enabled: false,
+                ..config
+            },
+            None,
+        );
         for _ in 0..10 {
-            assert!(off.messages.check(&li).is_ok());
+            assert!(off.messages.check(&li).await.is_ok());
         }
     }
 

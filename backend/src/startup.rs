@@ -68,8 +68,15 @@ impl Application {
                 .await
                 .map_err(|e| format!("cannot reach Redis at redis_url: {e}"))?;
                 tracing::info!(instance = %bus.instance, "one of several instances (Redis)");
-                Some(bus)
+                let shared = crate::limits::Shared::connect(url, &config.redis_prefix)
+                    .await
+                    .map_err(|e| format!("cannot reach Redis at redis_url: {e}"))?;
+                Some((bus, shared))
             }
+        };
+        let (bus, shared_limits) = match bus {
+            Some((bus, shared)) => (Some(bus), Some(shared)),
+            None => (None, None),
         };
         let hub = Hub::start(
             config.socket_queue,
@@ -89,7 +96,7 @@ impl Application {
         let settings = crate::admin::settings::load(&db, &config)
             .await
             .map_err(|e| e.to_string())?;
-        let limits = crate::limits::Limits::new(&config.limits);
+        let limits = crate::limits::Limits::new(&config.limits, shared_limits.as_ref());
         limits.messages.set_rate(crate::config::Rate {
             burst: settings.message_rate.burst,
             refill_ms: settings.message_rate.refill_ms,
@@ -112,7 +119,7 @@ impl Application {
                 auth.argon2_iterations,
                 auth.max_concurrent_hashes,
             )?,
-            login_throttle: Arc::new(LoginThrottle::new(auth)),
+            login_throttle: Arc::new(LoginThrottle::new(auth, shared_limits.as_ref())),
             hub,
             sessions: Arc::default(),
             limits: Arc::new(limits),

@@ -41,7 +41,7 @@ pub async fn register(
     body: web::Json<Register>,
 ) -> AppResult<HttpResponse> {
     if let Some(ip) = state.client_ip(&req) {
-        state.limits.registrations.check(&ip)?;
+        state.limits.registrations.check(&ip).await?;
     }
     crate::admin::settings::check_registration(&state, body.invite_code.as_deref())?;
     if super::email::verification_required(&state) {
@@ -71,7 +71,7 @@ pub async fn password_check(
     body: web::Json<PasswordCheck>,
 ) -> AppResult<web::Json<PasswordVerdict>> {
     if let Some(ip) = state.client_ip(&req) {
-        state.limits.password_checks.check(&ip)?;
+        state.limits.password_checks.check(&ip).await?;
     }
     let check = body.into_inner();
     Ok(web::Json(super::password::verdict(
@@ -240,7 +240,7 @@ pub async fn resend_code(
     body: web::Json<ResendCode>,
 ) -> AppResult<HttpResponse> {
     if let Some(ip) = state.client_ip(&req) {
-        state.limits.mail_requests.check(&ip)?;
+        state.limits.mail_requests.check(&ip).await?;
     }
     let sent = super::email::resend(&state, &body.login).await?;
     Ok(HttpResponse::Accepted().json(sent))
@@ -266,7 +266,7 @@ pub async fn password_reset(
     body: web::Json<PasswordResetRequest>,
 ) -> AppResult<HttpResponse> {
     if let Some(ip) = state.client_ip(&req) {
-        state.limits.mail_requests.check(&ip)?;
+        state.limits.mail_requests.check(&ip).await?;
     }
     super::email::request_reset(&state, &body.email)?;
     Ok(HttpResponse::Accepted().finish())

@@ -183,7 +183,7 @@ pub async fn login(
         Some(user) => format!("user:{}", user.id),
         None => format!("name:{key}"),
     };
-    state.login_throttle.attempt(&bucket, client)?;
+    state.login_throttle.attempt(&bucket, client).await?;
     if req.password.len() > MAX_PASSWORD_BYTES {
         return Err(AppError::InvalidCredentials);
     }

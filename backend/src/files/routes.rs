@@ -76,7 +76,7 @@ pub async fn upload(
     req: HttpRequest,
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
-    state.limits.uploads.check(&auth.user_id)?;
+    state.limits.uploads.check(&auth.user_id).await?;
     let (declared, body) = multipart(&req, payload)?;
     let info = service::upload(&state, &auth, declared, body).await?;
     Ok(HttpResponse::Created().json(info))
@@ -252,7 +252,7 @@ pub async fn set_my_avatar(
     req: HttpRequest,
     payload: web::Payload,
 ) -> AppResult<web::Json<Me>> {
-    state.limits.uploads.check(&auth.user_id)?;
+    state.limits.uploads.check(&auth.user_id).await?;
     let (declared, body) = multipart(&req, payload)?;
     Ok(web::Json(
         service::set_my_avatar(&state, &auth, declared, body).await?,
@@ -302,7 +302,7 @@ pub async fn set_room_avatar(
     id: web::Path<i64>,
     payload: web::Payload,
 ) -> AppResult<web::Json<Room>> {
-    state.limits.uploads.check(&auth.user_id)?;
+    state.limits.uploads.check(&auth.user_id).await?;
     let (declared, body) = multipart(&req, payload)?;
     Ok(web::Json(
         service::set_room_avatar(&state, &auth, RoomId(*id), declared, body).await?,

@@ -118,7 +118,7 @@ pub async fn request(
     auth: AuthUser,
     body: web::Json<SendFriendRequest>,
 ) -> AppResult<web::Json<RequestResult>> {
-    state.limits.friend_requests.check(&auth.user_id)?;
+    state.limits.friend_requests.check(&auth.user_id).await?;
     Ok(web::Json(
         service::request(&state, &auth, body.into_inner()).await?,
     ))

@@ -39,7 +39,7 @@ pub async fn send(
     id: web::Path<i64>,
     body: web::Json<SendMessage>,
 ) -> AppResult<HttpResponse> {
-    state.limits.messages.check(&auth.user_id)?;
+    state.limits.messages.check(&auth.user_id).await?;
     let (message, created) =
         service::send(&state, &auth, PostId(id.into_inner()), body.into_inner()).await?;
     Ok(if created {
@@ -146,7 +146,7 @@ pub async fn edit(
     id: web::Path<i64>,
     body: web::Json<EditMessage>,
 ) -> AppResult<web::Json<Message>> {
-    state.limits.messages.check(&auth.user_id)?;
+    state.limits.messages.check(&auth.user_id).await?;
     Ok(web::Json(
         service::edit(&state, &auth, MessageId(id.into_inner()), body.into_inner()).await?,
     ))
@@ -198,7 +198,7 @@ pub async fn react(
     auth: AuthUser,
     path: web::Path<(i64, String)>,
 ) -> AppResult<web::Json<MessageReactions>> {
-    state.limits.messages.check(&auth.user_id)?;
+    state.limits.messages.check(&auth.user_id).await?;
     let (id, emoji) = path.into_inner();
     Ok(web::Json(
         super::reactions::add(&state, &auth, MessageId(id), &emoji).await?,
@@ -226,7 +226,7 @@ pub async fn unreact(
     auth: AuthUser,
     path: web::Path<(i64, String)>,
 ) -> AppResult<web::Json<MessageReactions>> {
-    state.limits.messages.check(&auth.user_id)?;
+    state.limits.messages.check(&auth.user_id).await?;
     let (id, emoji) = path.into_inner();
     Ok(web::Json(
         super::reactions::remove(&state, &auth, MessageId(id), &emoji).await?,

@@ -30,7 +30,7 @@ pub async fn create(
     auth: AuthUser,
     body: web::Json<CreateRoom>,
 ) -> AppResult<HttpResponse> {
-    state.limits.rooms_created.check(&auth.user_id)?;
+    state.limits.rooms_created.check(&auth.user_id).await?;
     Ok(HttpResponse::Created().json(service::create(&state, &auth, body.into_inner()).await?))
 }
 

@@ -25,6 +25,8 @@ struct Cluster {
     /// One files directory for all (a shared volume).
     data_dir: tempfile::TempDir,
     instances: Vec<Instance>,
+    /// Settings of this test's own (over the defaults in `spawn`).
+    env: Vec<(&'static str, &'static str)>,
 }
 
 /// The servers the cluster tests need, or `None` (skipped, with a note).
@@ -44,6 +46,14 @@ fn servers() -> Option<(String, String)> {
 impl Cluster {
     /// `n` instances on a new database, with Redis at `redis_url` (or the test Redis).
     async fn start(n: usize, redis_url: Option<String>) -> Option<Self> {
+        Self::start_with(n, redis_url, Vec::new()).await
+    }
+
+    async fn start_with(
+        n: usize,
+        redis_url: Option<String>,
+        env: Vec<(&'static str, &'static str)>,
+    ) -> Option<Self> {
         let (_, test_redis) = servers()?;
         let data_dir = tempfile::tempdir().expect("temp dir");
         let mut cluster = Self {
@@ -52,6 +62,7 @@ impl Cluster {
             prefix: format!("test_{}", uuid::Uuid::new_v4().simple()),
             data_dir,
             instances: Vec::new(),
+            env,
         };
         for _ in 0..n {
             let instance = cluster.spawn(&cluster.redis_url.clone());
@@ -92,6 +103,7 @@ impl Cluster {
             .env("TEAHOUSE_PRESENCE_INTERVAL_MS", "50")
             .env("TEAHOUSE_PRESENCE_OFFLINE_GRACE_MS", "1000")
             .env("TEAHOUSE_LIMITS__ENABLED", "false")
+            .envs(self.env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -578,4 +590,53 @@ async fn a_redis_restart_mid_stream_loses_nothing_on_any_instance() {
         assert_eq!(bodies, sent, "{name}");
         in_order_once(&seqs);
     }
+}
+
+#[actix_web::test]
+async fn limits_and_the_login_throttle_count_across_instances() {
+    let Some(cluster) = Cluster::start_with(
+        2,
+        None,
+        vec![
+            ("TEAHOUSE_LIMITS__ENABLED", "true"),
+            ("TEAHOUSE_LIMITS__MESSAGES__BURST", "4"),
+            ("TEAHOUSE_LIMITS__MESSAGES__REFILL_MS", "60000"),
+            ("TEAHOUSE_AUTH__LOGIN_BURST", "3"),
+            ("TEAHOUSE_AUTH__LOGIN_REFILL_SECS", "60"),
+        ],
+    )
+    .await
+    else {
+        return;
+    };
+    let (a, b) = (cluster.app(0), cluster.app(1));
+    let li = a.user("li").await;
+    let room = a.create_room(&li, "Limited", "public").await;
+    // Four messages at once, wherever they are sent; the fifth waits, on either instance.
+    for (n, app) in [a, b, a, b].into_iter().enumerate() {
+        let sent = app.say(&li, room.default_post, &format!("n{n}")).await;
+        assert_eq!(sent.status, 201, "{:?}", sent.body);
+    }
+    for app in [a, b] {
+        let refused = app.say(&li, room.default_post, "one too many").await;
+        refused.assert(429, "rate_limited");
+        let wait: u64 = refused
+            .headers
+            .get("retry-after")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=60).contains(&wait), "{wait}");
+    }
+    // Three wrong passwords, spread over both instances, then even the right one waits.
+    for app in [a, b, a] {
+        app.login(&li.username, "not the password")
+            .await
+            .assert(401, "invalid_credentials");
+    }
+    b.login(&li.username, &li.password)
+        .await
+        .assert(429, "rate_limited");
 }
