@@ -54,6 +54,9 @@ pub struct Config {
     /// With Redis: how often each instance checks that its sockets have every room's
     /// newest event (pub/sub may lose a message; the database never does).
     pub catch_up_ms: u64,
+    /// Turns on `GET /metrics` (Prometheus text format), asking for this as a bearer
+    /// token. Unset: `/metrics` is 404.
+    pub metrics_token: Option<Secret>,
     pub auth: AuthConfig,
     pub files: FilesConfig,
     pub limits: LimitsConfig,
@@ -234,6 +237,7 @@ impl Default for Config {
             redis_url: None,
             redis_prefix: "teahouse".into(),
             catch_up_ms: 2000,
+            metrics_token: None,
             auth: AuthConfig::default(),
             files: FilesConfig::default(),
             limits: LimitsConfig::default(),

@@ -27,6 +27,8 @@ pub mod limits;
 pub mod mail;
 /// Messages: send (idempotent), history, recall, read markers, unread counts.
 pub mod messages;
+/// `/metrics` (Prometheus text format).
+pub mod metrics;
 /// Keeping the server clean: the sensitive-word filter, site roles, the audit log.
 pub mod moderation;
 /// Posts (topics) inside rooms.

@@ -78,6 +78,7 @@ impl Application {
             Some((bus, shared)) => (Some(bus), Some(shared)),
             None => (None, None),
         };
+        let metrics = Arc::new(crate::metrics::Metrics::default());
         let hub = Hub::start(
             config.socket_queue,
             PresenceTiming {
@@ -85,6 +86,7 @@ impl Application {
                 offline_grace: Duration::from_millis(config.presence_offline_grace_ms),
             },
             bus.as_ref().map(|b| b.outbox.clone()),
+            metrics.clone(),
         );
         let writer_db = db::connect_writer(&config.database_url(), &db).await?;
         // Messages from before the search index existed, indexed in the background.
@@ -108,7 +110,8 @@ impl Application {
         let state = AppState {
             moderation: Arc::new(moderation),
             files,
-            writer: Writer::start(writer_db, hub.clone()),
+            writer: Writer::start(writer_db, hub.clone(), metrics.clone()),
+            metrics,
             db,
             tokens: Arc::new(tokens::TokenKeys::new(
                 secret.as_bytes(),
@@ -140,6 +143,7 @@ impl Application {
                 db: state.db.clone(),
                 hub: state.hub.clone(),
                 sessions: state.sessions.clone(),
+                metrics: state.metrics.clone(),
                 reload: Arc::new(move |what| {
                     let state = reloading.clone();
                     tokio::spawn(async move { reload(&state, what).await });
@@ -186,6 +190,7 @@ impl Application {
                 )
                 .split_for_parts();
             let app = app
+                .route("/metrics", web::get().to(crate::metrics::scrape))
                 .route("/api/docs", web::get().to(docs_redirect))
                 .service(
                     SwaggerUi::new("/api/docs/{_:.*}")

@@ -33,6 +33,8 @@ pub struct AppState {
     pub moderation: Arc<crate::moderation::Moderation>,
     /// Outgoing mail; `None` when no SMTP server is configured (then nothing mails).
     pub mail: Option<Arc<crate::mail::Mailer>>,
+    /// What `/metrics` reports.
+    pub metrics: Arc<crate::metrics::Metrics>,
     /// Proxies whose `X-Forwarded-For` is believed (`Config::trusted_proxies`).
     pub trusted_proxies: Arc<[crate::http::client::Trusted]>,
 }

@@ -216,12 +216,13 @@ pub fn openapi_json() -> String {
     json
 }
 
-/// Is the server up and its database answering?
+/// Is the server up and ready: its database answering and, when it is one of several
+/// instances, its bus (Redis) connected? A load balancer's health check.
 #[utoipa::path(
     tag = "server",
     responses(
         (status = 200, description = "Up", body = Health),
-        (status = 503, description = "`unavailable`: the database does not answer", body = ErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer, or (one of several instances) the bus is not connected", body = ErrorBody),
     )
 )]
 #[get("/health")]
@@ -231,6 +232,12 @@ pub async fn health(state: web::Data<AppState>) -> Result<web::Json<Health>, App
         .ping()
         .await
         .map_err(|e| AppError::Unavailable(e.to_string()))?;
+    // One of several instances that cannot hear the others is not ready either.
+    if state.config.redis_url().is_some() && state.metrics.bus_connected.get() == 0 {
+        return Err(AppError::Unavailable(
+            "not connected to the bus (Redis)".into(),
+        ));
+    }
     Ok(web::Json(Health {
         status: "ok".into(),
         version: env!("CARGO_PKG_VERSION").into(),

@@ -39,9 +39,14 @@ pub async fn send(
     id: web::Path<i64>,
     body: web::Json<SendMessage>,
 ) -> AppResult<HttpResponse> {
+    let started = std::time::Instant::now();
     state.limits.messages.check(&auth.user_id).await?;
     let (message, created) =
         service::send(&state, &auth, PostId(id.into_inner()), body.into_inner()).await?;
+    state
+        .metrics
+        .send_seconds
+        .observe(started.elapsed().as_secs_f64());
     Ok(if created {
         HttpResponse::Created().json(message)
     } else {
@@ -81,21 +86,25 @@ pub async fn history(
     id: web::Path<i64>,
     query: web::Query<PageQuery>,
 ) -> AppResult<web::Json<MessagePage>> {
+    let started = std::time::Instant::now();
     let q = query.into_inner();
-    Ok(web::Json(
-        service::history(
-            &state,
-            &auth,
-            PostId(id.into_inner()),
-            service::PageAt {
-                before: q.before,
-                after: q.after,
-                around: q.around,
-            },
-            q.limit,
-        )
-        .await?,
-    ))
+    let page = service::history(
+        &state,
+        &auth,
+        PostId(id.into_inner()),
+        service::PageAt {
+            before: q.before,
+            after: q.after,
+            around: q.around,
+        },
+        q.limit,
+    )
+    .await?;
+    state
+        .metrics
+        .history_seconds
+        .observe(started.elapsed().as_secs_f64());
+    Ok(web::Json(page))
 }
 
 /// Recall a message (its author, within the recall window) or remove it (a room owner

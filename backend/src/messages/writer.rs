@@ -79,9 +79,13 @@ pub struct Writer {
 
 impl Writer {
     /// Starts the writer task on the current runtime.
-    pub fn start(db: DatabaseConnection, hub: Hub) -> Self {
+    pub fn start(
+        db: DatabaseConnection,
+        hub: Hub,
+        metrics: std::sync::Arc<crate::metrics::Metrics>,
+    ) -> Self {
         let (tx, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(run(db, hub, rx));
+        tokio::spawn(run(db, hub, rx, metrics));
         Self { tx }
     }
 
@@ -99,9 +103,15 @@ impl Writer {
     }
 }
 
-async fn run(db: DatabaseConnection, hub: Hub, mut rx: mpsc::Receiver<Job>) {
+async fn run(
+    db: DatabaseConnection,
+    hub: Hub,
+    mut rx: mpsc::Receiver<Job>,
+    metrics: std::sync::Arc<crate::metrics::Metrics>,
+) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+        metrics.writer_batch.observe(jobs.len() as f64);
         commit(&db, &hub, std::mem::take(&mut jobs)).await;
     }
 }

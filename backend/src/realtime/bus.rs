@@ -120,6 +120,8 @@ pub enum Reload {
 #[derive(Serialize, Deserialize)]
 struct Envelope {
     from: Uuid,
+    /// When it was published (Unix milliseconds): the bus lag, clocks permitting.
+    at: i64,
     #[serde(flatten)]
     signal: Signal,
 }
@@ -162,6 +164,7 @@ pub struct Receivers {
     pub db: DatabaseConnection,
     pub hub: Hub,
     pub sessions: Arc<SessionCache>,
+    pub metrics: Arc<crate::metrics::Metrics>,
     /// Reads settings or word lists again.
     pub reload: Arc<dyn Fn(Reload) + Send + Sync>,
 }
@@ -195,6 +198,7 @@ impl Bus {
             channel.clone(),
             self.instance,
             self.inbox,
+            receivers.metrics.clone(),
         ));
         tokio::spawn(subscribe(
             self.client,
@@ -212,6 +216,7 @@ async fn publish(
     channel: String,
     instance: Uuid,
     mut inbox: mpsc::Receiver<Signal>,
+    metrics: Arc<crate::metrics::Metrics>,
 ) {
     let config = redis::aio::ConnectionManagerConfig::new()
         .set_response_timeout(Some(PUBLISH_TIMEOUT))
@@ -231,9 +236,12 @@ async fn publish(
             continue;
         };
         let mut pipe = redis::pipe();
+        let count = batch.len() as u64;
+        let at = now_ms();
         for signal in batch.drain(..) {
             match serde_json::to_string(&Envelope {
                 from: instance,
+                at,
                 signal,
             }) {
                 Ok(json) => {
@@ -245,9 +253,17 @@ async fn publish(
         let sent: Result<Result<(), _>, _> =
             tokio::time::timeout(PUBLISH_TIMEOUT, pipe.query_async::<()>(c)).await;
         match sent {
-            Ok(Ok(())) => {}
-            Ok(Err(err)) => tracing::warn!(error = %err, "bus: publish failed"),
-            Err(_) => tracing::warn!("bus: publish timed out"),
+            Ok(Ok(())) => {
+                metrics.bus_published.inc_by(count);
+            }
+            Ok(Err(err)) => {
+                metrics.bus_publish_failures.inc_by(count);
+                tracing::warn!(error = %err, "bus: publish failed");
+            }
+            Err(_) => {
+                metrics.bus_publish_failures.inc_by(count);
+                tracing::warn!("bus: publish timed out");
+            }
         }
     }
 }
@@ -261,11 +277,17 @@ async fn subscribe(
     receivers: Arc<Receivers>,
 ) {
     let mut backoff = Duration::from_millis(100);
+    let mut first = true;
     loop {
+        if !first {
+            receivers.metrics.bus_reconnects.inc();
+        }
+        first = false;
         match listen(&client, &channel, instance, &receivers).await {
             Ok(()) => backoff = Duration::from_millis(100),
             Err(err) => tracing::warn!(error = %err, "bus: subscription lost"),
         }
+        receivers.metrics.bus_connected.set(0);
         tokio::time::sleep(backoff).await;
         backoff = (backoff * 2).min(Duration::from_secs(2));
     }
@@ -284,6 +306,7 @@ async fn listen(
         .await
         .map_err(|_| timed_out("subscribing"))??;
     tracing::info!(%instance, "bus: subscribed");
+    receivers.metrics.bus_connected.set(1);
     // Whatever was missed while not subscribed is read now, and the others hear again
     // who is connected here.
     receivers.hub.bus_joined().await;
@@ -309,6 +332,9 @@ async fn listen(
                     heard_self = Instant::now();
                     continue;
                 }
+                receivers.metrics.bus_received.inc();
+                let lag_ms = (now_ms() - envelope.at).max(0);
+                receivers.metrics.bus_lag.observe(lag_ms as f64 / 1000.0);
                 receive(receivers, envelope.from, envelope.signal).await;
             }
             _ = check.tick() => {
@@ -318,6 +344,10 @@ async fn listen(
             }
         }
     }
+}
+
+fn now_ms() -> i64 {
+    (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
 fn timed_out(what: &'static str) -> redis::RedisError {

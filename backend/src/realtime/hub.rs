@@ -182,9 +182,14 @@ pub struct Hub {
 
 impl Hub {
     /// Starts the hub task on the current runtime; with `bus`, as one of several instances.
-    pub fn start(socket_queue: usize, timing: PresenceTiming, bus: Option<Outbox>) -> Self {
+    pub fn start(
+        socket_queue: usize,
+        timing: PresenceTiming,
+        bus: Option<Outbox>,
+        metrics: Arc<crate::metrics::Metrics>,
+    ) -> Self {
         let (commands, rx) = mpsc::channel(COMMAND_QUEUE);
-        tokio::spawn(State::new(timing, bus.clone()).run(rx));
+        tokio::spawn(State::new(timing, bus.clone(), metrics).run(rx));
         Self {
             commands,
             next_conn: Arc::new(AtomicU64::new(1)),
@@ -474,10 +479,15 @@ struct State {
     alive_sent: Option<Instant>,
     /// The newest `seq` handed to the sockets of each room (the catch-up compares it).
     room_seq: HashMap<RoomId, i64>,
+    metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl State {
-    fn new(timing: PresenceTiming, bus: Option<Outbox>) -> Self {
+    fn new(
+        timing: PresenceTiming,
+        bus: Option<Outbox>,
+        metrics: Arc<crate::metrics::Metrics>,
+    ) -> Self {
         Self {
             conns: HashMap::new(),
             rooms: HashMap::new(),
@@ -490,6 +500,7 @@ impl State {
             instances: HashMap::new(),
             alive_sent: None,
             room_seq: HashMap::new(),
+            metrics,
         }
     }
 
@@ -715,6 +726,7 @@ impl State {
                 let _ = reply.send(rooms);
             }
             Command::Nudge { rooms } => {
+                self.metrics.catch_ups.inc_by(rooms.len() as u64);
                 for (room_id, seq) in rooms {
                     let newest = self.room_seq.entry(room_id).or_insert(seq);
                     *newest = (*newest).max(seq);
@@ -990,8 +1002,11 @@ impl State {
             return;
         };
         match c.tx.try_send(out) {
-            Ok(()) => {}
+            Ok(()) => {
+                self.metrics.deliveries.inc();
+            }
             Err(mpsc::error::TrySendError::Full(_)) => {
+                self.metrics.drops.inc();
                 tracing::info!(conn, user_id = %c.user_id, "socket too slow; disconnecting it");
                 self.drop_conn(conn);
             }

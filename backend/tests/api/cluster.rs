@@ -12,6 +12,18 @@ use std::{
     time::{Duration, Instant},
 };
 
+const METRICS_TOKEN: &str = "cluster-metrics";
+
+/// One sample of an instance's `/metrics`.
+async fn metric(app: &TestApp, name: &str) -> f64 {
+    let scraped = app.get("/metrics", Some(METRICS_TOKEN)).await;
+    assert_eq!(scraped.status, 200);
+    let text = scraped.body.as_str().unwrap_or_default().to_owned();
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("{name} in {text}"))
+}
+
 /// One `teahouse serve` process.
 struct Instance {
     child: Option<Child>,
@@ -103,6 +115,7 @@ impl Cluster {
             .env("TEAHOUSE_PRESENCE_INTERVAL_MS", "50")
             .env("TEAHOUSE_PRESENCE_OFFLINE_GRACE_MS", "1000")
             .env("TEAHOUSE_LIMITS__ENABLED", "false")
+            .env("TEAHOUSE_METRICS_TOKEN", METRICS_TOKEN)
             .envs(self.env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -492,9 +505,19 @@ async fn an_instance_cut_off_from_redis_converges_through_the_catch_up_and_recov
     // Cut for longer than an instance may stay silent: A takes B as gone (han offline
     // after the grace), B drops its dead subscription and keeps trying.
     on_a.presence(han.id, "offline").await;
+    // Not ready while it cannot hear the others: a balancer's health check takes it out.
+    b.get("/api/v1/health", None)
+        .await
+        .assert(503, "unavailable");
+    assert_eq!(metric(b, "teahouse_bus_connected").await, 0.0);
     // Reconnected: B subscribes again and says who is there; live again, nothing twice.
     proxy.pause(false);
     on_a.presence(han.id, "online").await;
+    assert_eq!(b.get("/api/v1/health", None).await.status, 200);
+    assert_eq!(metric(b, "teahouse_bus_connected").await, 1.0);
+    assert!(metric(b, "teahouse_bus_reconnects_total").await >= 1.0);
+    assert!(metric(b, "teahouse_catch_ups_total").await >= 1.0);
+    assert!(metric(a, "teahouse_bus_received_total").await >= 1.0);
     let started = Instant::now();
     a.say(&li, room.default_post, "after").await;
     let (after, after_seqs) = messages(&mut on_b, room.id, 1).await;

@@ -23,6 +23,7 @@ mod helpers;
 mod limits;
 mod mail_sink;
 mod mentions;
+mod metrics;
 mod migrations;
 mod moderation;
 mod openapi;
