@@ -49,13 +49,14 @@ setup_npm() {
 setup_browser() {
   # Noto CJK and Noto Color Emoji only so that screenshots taken here show Chinese and
   # emoji (reactions): people's own machines have such fonts, and the app names them.
+  # nginx only so that the configuration docs/DEPLOYMENT.md shows is checked (`nginx -t`).
   if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ] \
-    || [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then
-    say "installing Chromium and Noto CJK and emoji fonts from Debian"
+    || [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || [ ! -x /usr/sbin/nginx ]; then
+    say "installing Chromium, Noto CJK and emoji fonts, and nginx from Debian"
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium fonts-noto-cjk fonts-noto-color-emoji
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium fonts-noto-cjk fonts-noto-color-emoji nginx-light
   fi
 }
 

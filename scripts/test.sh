@@ -53,10 +53,14 @@ fi
 step "web app build"
 ./scripts/build-web.sh
 
-step "browser tests (Playwright + Chromium)"
 cargo build --bin teahouse --bin teahouse-bench
 TARGET_DIR="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
 export TEAHOUSE_BIN="$TARGET_DIR/debug/teahouse"
+
+step "deployment files (nginx -t, systemd-analyze verify, check-config)"
+./scripts/check-deploy.sh
+
+step "browser tests (Playwright + Chromium)"
 (cd e2e && npx playwright test)
 
 # A short fan-out and ingress run through the public API: fails only on lost, repeated or

@@ -1,4 +1,4 @@
-//! `teahouse serve | openapi | migrate`: load the config, then hand over to the library.
+//! `teahouse serve | openapi | migrate | check-config | admin …`: load the config, then hand over to the library.
 
 use clap::{Parser, Subcommand};
 use std::{io::Write as _, process::ExitCode};
@@ -24,6 +24,9 @@ enum Command {
     SocketSchema,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Load the configuration (file and environment) and say whether it is usable,
+    /// without starting or touching the database.
+    CheckConfig,
     /// Administer the server from the command line (works while it runs).
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -109,6 +112,21 @@ async fn main() -> ExitCode {
     telemetry::init(&config.log);
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => migrate(&config).await,
+        Command::CheckConfig => teahouse::startup::check_config(&config).map(|()| {
+            println!(
+                "teahouse: configuration usable ({}{})",
+                if config.database_url().starts_with("postgres") {
+                    "PostgreSQL"
+                } else {
+                    "SQLite"
+                },
+                if config.redis_url().is_some() {
+                    ", one of several instances (Redis)"
+                } else {
+                    ", one instance"
+                }
+            );
+        }),
         Command::Admin(command) => admin(&config, command).await,
         _ => serve(config).await,
     };

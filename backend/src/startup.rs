@@ -45,6 +45,7 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, binds (port 0 picks a free port) and prepares the server.
     pub async fn build(config: Config) -> Result<Self, StartupError> {
+        check_config(&config)?;
         std::fs::create_dir_all(&config.data_dir)?;
         let secret = jwt_secret(&config)?;
         let db = db::connect(&config.database_url()).await?;
@@ -53,13 +54,6 @@ impl Application {
         let bus = match config.redis_url() {
             None => None,
             Some(url) => {
-                if !config.database_url().starts_with("postgres") {
-                    return Err("redis_url is set, but the database is SQLite: several \
-                        instances need one PostgreSQL database they all reach (SQLite is one \
-                        process's file). Set DATABASE_URL to PostgreSQL, or unset REDIS_URL \
-                        to run one instance."
-                        .into());
-                }
                 let bus = realtime::bus::Bus::connect(realtime::bus::BusConfig {
                     url: url.to_owned(),
                     prefix: config.redis_prefix.clone(),
@@ -277,6 +271,28 @@ async fn docs_redirect() -> actix_web::HttpResponse {
 
 /// The configured JWT key, or the one kept in the data dir (created on first start,
 /// readable by the owner only).
+/// What can be said of a configuration without starting (`teahouse check-config`; the
+/// server checks the same as it starts).
+pub fn check_config(config: &Config) -> Result<(), StartupError> {
+    if config.redis_url().is_some() && !config.database_url().starts_with("postgres") {
+        return Err(
+            "redis_url is set, but the database is SQLite: several instances need \
+            one PostgreSQL database they all reach (SQLite is one process's file). Set \
+            DATABASE_URL to PostgreSQL, or unset REDIS_URL to run one instance."
+                .into(),
+        );
+    }
+    if let Some(secret) = &config.jwt_secret
+        && secret.0.len() < 32
+    {
+        return Err("jwt_secret must be at least 32 characters".into());
+    }
+    for proxy in &config.trusted_proxies {
+        http::client::Trusted::parse(proxy)?;
+    }
+    Ok(())
+}
+
 fn jwt_secret(config: &Config) -> Result<String, StartupError> {
     if let Some(secret) = &config.jwt_secret {
         if secret.0.len() < 32 {

@@ -30,6 +30,11 @@ struct Cli {
     /// The server's base URL.
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     url: String,
+    /// Where the WebSockets connect, when not to `--url`: another instance of the same
+    /// deployment (several instances on PostgreSQL and Redis), so every delivery crosses
+    /// the bus.
+    #[arg(long)]
+    socket_url: Option<String>,
     /// The server's pid, for CPU and memory figures (default: find `teahouse serve`).
     #[arg(long)]
     pid: Option<u32>,
@@ -162,7 +167,7 @@ async fn run(cli: Cli) -> Result<bool, Error> {
         .health()
         .await
         .map_err(|e| format!("server not reachable at {}: {e}", cli.url))?;
-    let addr = server_addr(&cli.url)?;
+    let addr = server_addr(cli.socket_url.as_deref().unwrap_or(&cli.url))?;
     let server = Server::find(cli.pid);
     match &server {
         Some(s) => println!("server pid {} (CPU and memory from /proc)", s.pid),
