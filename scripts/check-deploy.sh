@@ -40,6 +40,9 @@ fi
 echo "systemd-analyze verify: deploy/teahouse.service ok"
 
 for toml in deploy/*.toml; do
-  TEAHOUSE_CONFIG="$toml" "$bin" check-config >/dev/null
+  if ! out="$(TEAHOUSE_CONFIG="$toml" "$bin" check-config 2>&1)"; then
+    echo "$out" >&2
+    exit 1
+  fi
   echo "teahouse check-config: $toml ok"
 done

@@ -113,7 +113,7 @@ async fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => migrate(&config).await,
         Command::CheckConfig => teahouse::startup::check_config(&config).map(|()| {
-            println!(
+            eprintln!(
                 "teahouse: configuration usable ({}{})",
                 if config.database_url().starts_with("postgres") {
                     "PostgreSQL"
