@@ -363,16 +363,25 @@ async fn losing_an_instance_loses_no_acknowledged_message_and_its_people_go_offl
     }
     let (got, seqs) = messages(&mut on_b, room.id, 10).await;
     let cursor = *seqs.last().unwrap();
+    // Messages keep flowing through A while B dies.
+    let sender = {
+        let app = TestApp::external(cluster.app(0).port);
+        let (li, post) = (li.clone(), room.default_post);
+        actix_web::rt::spawn(async move {
+            let mut acknowledged = Vec::new();
+            for n in 20..40 {
+                let sent = app.say(&li, post, &format!("k{n}")).await;
+                assert_eq!(sent.status, 201);
+                acknowledged.push(format!("k{n}"));
+                actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+            }
+            acknowledged
+        })
+    };
+    actix_web::rt::time::sleep(Duration::from_millis(60)).await;
     cluster.kill(1);
     drop(on_b);
-    for n in 20..40 {
-        let sent = cluster
-            .app(0)
-            .say(&li, room.default_post, &format!("k{n}"))
-            .await;
-        assert_eq!(sent.status, 201);
-        acknowledged.push(format!("k{n}"));
-    }
+    acknowledged.extend(sender.await.unwrap());
     // han's client reconnects to A with its cursor: the rest, once, in order.
     let mut on_a = cluster
         .app(0)
@@ -662,4 +671,63 @@ async fn limits_and_the_login_throttle_count_across_instances() {
     b.login(&li.username, &li.password)
         .await
         .assert(429, "rate_limited");
+}
+
+#[actix_web::test]
+async fn instances_on_one_files_directory_serve_each_others_uploads_and_avatars() {
+    let Some(cluster) = Cluster::start(2, None).await else {
+        return;
+    };
+    let (a, b) = (cluster.app(0), cluster.app(1));
+    let li = a.user("li").await;
+    let han = b.user("han").await;
+    let room = a.create_room(&li, "Shared files", "public").await;
+    b.join(&han, &room).await;
+    // Uploaded and sent through A; downloaded and thumbnailed through B.
+    let photo = crate::files::png(320, 200);
+    let id = a.upload_ok(&li, "tea.png", &photo).await;
+    let sent = a
+        .send_files(&li, room.default_post, "a photo", &[id.as_str()])
+        .await;
+    assert_eq!(sent.status, 201, "{:?}", sent.body);
+    let path = format!("/api/v1/files/{id}");
+    let got = b.fetch(&path, Some(&han.access), &[]).await;
+    assert_eq!(got.status, 200);
+    assert_eq!(got.bytes, photo);
+    let thumb = b
+        .fetch(&format!("{path}/thumb"), Some(&han.access), &[])
+        .await;
+    assert_eq!(thumb.status, 200);
+    // An avatar set through B is served by A.
+    let picture = crate::files::png(300, 300);
+    let avatar = b
+        .multipart(
+            "PUT",
+            "/api/v1/me/avatar",
+            &han.access,
+            multipart_body(&[Part {
+                name: "file",
+                filename: Some("me.png"),
+                content_type: Some("image/png"),
+                data: &picture,
+            }]),
+        )
+        .await;
+    assert_eq!(avatar.status.as_u16(), 200, "{:?}", avatar.body);
+    let key = avatar.body["avatar"].as_str().unwrap().to_owned();
+    let served = a
+        .fetch(&format!("/api/v1/avatars/{key}/64"), None, &[])
+        .await;
+    assert_eq!(served.status, 200);
+    // Recalled through B: the file is gone through A too.
+    let message = sent.body["id"].as_i64().unwrap();
+    let recalled = b
+        .post(
+            &format!("/api/v1/messages/{message}/recall"),
+            &json!({}),
+            Some(&li.access),
+        )
+        .await;
+    assert_eq!(recalled.status.as_u16(), 200, "{:?}", recalled.body);
+    assert_eq!(a.fetch(&path, Some(&han.access), &[]).await.status, 404);
 }
