@@ -223,8 +223,8 @@ async fn admin(
             password_stdin,
         } => cli::reset_password(&db, config, &login, stdin_password(password_stdin)).await,
         AdminCommand::SetRole { login, role } => cli::set_role(&db, &login, &role).await,
-        AdminCommand::Deactivate { login } => cli::set_active(&db, &login, false).await,
-        AdminCommand::Reactivate { login } => cli::set_active(&db, &login, true).await,
+        AdminCommand::Deactivate { login } => cli::set_active(&db, config, &login, false).await,
+        AdminCommand::Reactivate { login } => cli::set_active(&db, config, &login, true).await,
         AdminCommand::ListUsers => cli::list_users(&db).await,
         AdminCommand::Reindex => teahouse::search::backfill::rebuild(&db)
             .await

@@ -119,6 +119,7 @@ pub async fn reset_password(
         made,
     )
     .await?;
+    tell_ended(config, ended.clone(), api::ws::EndReason::PasswordChanged).await;
     let mut out = format!(
         "{}: password changed, {} sessions ended",
         person.username,
@@ -131,12 +132,18 @@ pub async fn reset_password(
 }
 
 /// `admin deactivate|reactivate <username or email>`.
-pub async fn set_active(db: &DatabaseConnection, login: &str, active: bool) -> AppResult<String> {
+pub async fn set_active(
+    db: &DatabaseConnection,
+    config: &Config,
+    login: &str,
+    active: bool,
+) -> AppResult<String> {
     let person = crate::users::store::by_login_key(db, &login_key(login))
         .await?
         .ok_or(AppError::NotFound)?;
     let ended =
         crate::moderation::people::change_active(db, None, UserId(person.id), active).await?;
+    tell_ended(config, ended.clone(), api::ws::EndReason::Deactivated).await;
     Ok(if active {
         format!("{} is active again", person.username)
     } else {
@@ -146,6 +153,21 @@ pub async fn set_active(db: &DatabaseConnection, login: &str, active: bool) -> A
             ended.len()
         )
     })
+}
+
+/// Sessions ended here close their sockets on the running instances, when they share a
+/// bus (Redis); a lone instance notices at its next session check.
+async fn tell_ended(config: &Config, session_ids: Vec<uuid::Uuid>, reason: api::ws::EndReason) {
+    if !session_ids.is_empty() {
+        crate::realtime::bus::tell_running(
+            config,
+            crate::realtime::bus::Signal::EndSessions {
+                session_ids,
+                reason,
+            },
+        )
+        .await;
+    }
 }
 
 /// `admin list-users`: one line per account, oldest first: id, username, email, role.

@@ -131,12 +131,21 @@ struct Envelope {
 #[derive(Clone)]
 pub struct Outbox {
     tx: mpsc::Sender<Signal>,
+    /// Signals dropped because the outbox was full (Redis slow or away).
+    dropped: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Outbox {
     pub fn send(&self, signal: Signal) {
         if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(signal) {
-            tracing::warn!("bus outbox full; a signal was dropped");
+            let n = self
+                .dropped
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                + 1;
+            // Said once, then at every power of two: an outage must not flood the log.
+            if n.is_power_of_two() {
+                tracing::warn!(dropped = n, "bus outbox full; signals dropped");
+            }
         }
     }
 }
@@ -178,7 +187,10 @@ impl Bus {
         let (tx, inbox) = mpsc::channel(OUTBOX);
         Ok(Self {
             instance: Uuid::new_v4(),
-            outbox: Outbox { tx },
+            outbox: Outbox {
+                tx,
+                dropped: Arc::default(),
+            },
             inbox,
             client,
             config,
@@ -186,7 +198,7 @@ impl Bus {
     }
 
     fn channel(&self) -> String {
-        format!("{}:bus", self.config.prefix)
+        channel(&self.config.prefix)
     }
 
     /// Runs the publishing, the subscription and the catch-up, each on its own task.
@@ -207,6 +219,16 @@ impl Bus {
             receivers.clone(),
         ));
         tokio::spawn(catch_up_every(self.config.catch_up, receivers));
+        // Alive, every second, whatever the presence pacing: the others time us out by
+        // it, and our own echo tells that the subscription works.
+        let outbox = self.outbox.clone();
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(HEARTBEAT);
+            loop {
+                ticks.tick().await;
+                outbox.send(Signal::Alive);
+            }
+        });
     }
 }
 
@@ -344,6 +366,39 @@ async fn listen(
             }
         }
     }
+}
+
+/// From a process that is not an instance (the admin CLI): tells the running instances
+/// once, if Redis is configured (sessions the CLI ended close their sockets everywhere).
+pub async fn tell_running(config: &crate::config::Config, signal: Signal) {
+    let Some(url) = config.redis_url() else {
+        return;
+    };
+    let told = async {
+        let client = redis::Client::open(url)?;
+        let mut conn = client.get_multiplexed_async_connection().await?;
+        let json = serde_json::to_string(&Envelope {
+            from: Uuid::new_v4(),
+            at: now_ms(),
+            signal,
+        })
+        .map_err(|e| redis::RedisError::from((redis::ErrorKind::Io, "bus", e.to_string())))?;
+        redis::cmd("PUBLISH")
+            .arg(channel(&config.redis_prefix))
+            .arg(json)
+            .query_async::<i64>(&mut conn)
+            .await
+    };
+    if let Err(err) = tokio::time::timeout(PUBLISH_TIMEOUT, told)
+        .await
+        .unwrap_or_else(|_| Err(timed_out("publishing")))
+    {
+        tracing::warn!(error = %err, "could not tell the running instances");
+    }
+}
+
+fn channel(prefix: &str) -> String {
+    format!("{prefix}:bus")
 }
 
 fn now_ms() -> i64 {

@@ -475,8 +475,6 @@ struct State {
     bus: Option<Outbox>,
     /// Other instances, and when each was last heard.
     instances: HashMap<Uuid, Instant>,
-    /// When this instance last said it is alive.
-    alive_sent: Option<Instant>,
     /// The newest `seq` handed to the sockets of each room (the catch-up compares it).
     room_seq: HashMap<RoomId, i64>,
     metrics: Arc<crate::metrics::Metrics>,
@@ -498,7 +496,6 @@ impl State {
             timing,
             bus,
             instances: HashMap::new(),
-            alive_sent: None,
             room_seq: HashMap::new(),
             metrics,
         }
@@ -699,6 +696,7 @@ impl State {
                     }
                 }
                 self.rooms.remove(&room_id);
+                self.room_seq.remove(&room_id);
             }
             Command::EndSessions {
                 session_ids,
@@ -855,17 +853,10 @@ impl State {
         self.dirty.insert(user_id);
     }
 
-    /// Every presence interval: the heartbeat, instances gone silent, announcements.
+    /// Every presence interval: instances gone silent, announcements.
     fn tick(&mut self) {
         if self.bus.is_some() {
             let now = Instant::now();
-            if self
-                .alive_sent
-                .is_none_or(|at| now.duration_since(at) >= bus::HEARTBEAT)
-            {
-                self.alive_sent = Some(now);
-                self.tell(Signal::Alive);
-            }
             let gone: Vec<Uuid> = self
                 .instances
                 .iter()

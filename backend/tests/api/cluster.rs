@@ -149,6 +149,23 @@ impl Cluster {
         }
     }
 
+    /// Runs `teahouse admin …` on the cluster's database and bus, as an operator would.
+    fn admin(&self, args: &[&str]) {
+        let out = Command::new(env!("CARGO_BIN_EXE_teahouse"))
+            .arg("admin")
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", &self.database_url)
+            .env("TEAHOUSE_REDIS_URL", &self.redis_url)
+            .env("TEAHOUSE_REDIS_PREFIX", &self.prefix)
+            .env("TEAHOUSE_DATA_DIR", self.data_dir.path())
+            .env("TEAHOUSE_LOG", "warn")
+            .output()
+            .expect("teahouse admin runs");
+        assert!(out.status.success(), "{out:?}");
+    }
+
     fn app(&self, i: usize) -> &TestApp {
         &self.instances[i].app
     }
@@ -323,6 +340,8 @@ async fn a_login_on_one_instance_ends_the_session_on_another_within_a_second() {
         return;
     };
     let (a, b) = (cluster.app(0), cluster.app(1));
+    // The first account is the server's admin, who may not be deactivated below.
+    a.user("boss").await;
     let li = b.user("li").await;
     let mut on_b = b.ws(&li, json!([])).await;
     let started = Instant::now();
@@ -337,6 +356,18 @@ async fn a_login_on_one_instance_ends_the_session_on_another_within_a_second() {
     );
     // The old token is refused on B too (the session cache heard it).
     b.me(&li.access).await.assert(401, "session_ended");
+    // The admin command line, a process of its own, reaches the running instances too.
+    let relogged = login.body["access_token"].as_str().unwrap().to_owned();
+    let on_b = TestUser {
+        access: relogged,
+        ..li.clone()
+    };
+    let mut again = b.ws(&on_b, json!([])).await;
+    assert_eq!(b.me(&on_b.access).await.status, 200, "cached as open on B");
+    cluster.admin(&["deactivate", &li.username]);
+    let ended = again.next_of("session_ended").await;
+    assert_eq!(ended["reason"], "deactivated");
+    b.me(&on_b.access).await.assert(401, "session_ended");
 }
 
 #[actix_web::test]

@@ -735,8 +735,10 @@ async fn the_command_line_creates_accounts_resets_passwords_and_keeps_an_admin()
     };
 
     // Two admins: one may be deactivated, never the last.
-    cli::set_active(&db, "boss", false).await.unwrap();
-    let last = cli::set_active(&db, "first", false).await;
+    cli::set_active(&db, &app.config, "boss", false)
+        .await
+        .unwrap();
+    let last = cli::set_active(&db, &app.config, "first", false).await;
     assert!(
         matches!(&last, Err(e) if e.code() == api::ErrorCode::LastAdmin),
         "{last:?}"
