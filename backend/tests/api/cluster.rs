@@ -276,6 +276,22 @@ async fn typing_presence_friends_unread_and_membership_agree_on_every_instance()
     assert_eq!(joined["room_id"], room.id);
     han_ws.presence(li.id, "online").await;
     li_ws.presence(han.id, "online").await;
+    // The member list through A shows han, connected only to B, online.
+    let members = a
+        .get(
+            &format!("/api/v1/rooms/{}/members", room.id),
+            Some(&li.access),
+        )
+        .await;
+    let han_there = members
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["user"]["id"] == han.id)
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(han_there["presence"], "online", "{:?}", members.body);
     // Typing on A reaches B.
     li_ws
         .send(json!({ "type": "typing", "post_id": room.default_post }))
