@@ -19,7 +19,8 @@ pub mod close {
     pub const AUTH_FAILED: u16 = 4001;
     /// The session ended (a newer login, logout, password change).
     pub const SESSION_ENDED: u16 = 4003;
-    /// The socket fell too far behind; reconnect and resume from your cursors.
+    /// The socket fell too far behind, or (several instances) the server may have missed
+    /// something meant for it; reconnect and resume from your cursors.
     pub const TOO_SLOW: u16 = 4008;
     /// A frame that is not valid JSON of this protocol.
     pub const PROTOCOL_ERROR: u16 = 4002;

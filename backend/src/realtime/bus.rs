@@ -104,11 +104,37 @@ pub enum Signal {
         friends: Vec<UserId>,
         last_seen: Option<OffsetDateTime>,
     },
+    /// Everyone connected to the sending instance, with their status there: anyone the
+    /// receiver had from that instance and who is not listed has no socket there any
+    /// more (a lost `Presence` cannot leave someone online). With `reply`, the sender has
+    /// just (re)subscribed and wants everyone's roster back.
+    Roster {
+        people: Vec<RosterEntry>,
+        reply: bool,
+    },
+    /// The sending instance could not publish something: whatever it was (a membership
+    /// change, a session ending, a block) may be missing here, so every socket here
+    /// reconnects and reads its state again from the database.
+    Resync,
     /// The sending instance is alive.
     Alive,
     /// Settings or word lists changed: read them again.
     Reload(Reload),
 }
+
+/// One person of a `Roster`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RosterEntry {
+    pub user_id: UserId,
+    pub status: Presence,
+    pub rooms: Vec<RoomId>,
+    pub friends: Vec<UserId>,
+    pub last_seen: Option<OffsetDateTime>,
+}
+
+/// The sender id of processes that are not instances (the admin command line): receivers
+/// act on what they say but do not count them as instances.
+pub const NOT_AN_INSTANCE: Uuid = Uuid::nil();
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -210,6 +236,7 @@ impl Bus {
             channel.clone(),
             self.instance,
             self.inbox,
+            self.outbox.dropped.clone(),
             receivers.metrics.clone(),
         ));
         tokio::spawn(subscribe(
@@ -238,6 +265,7 @@ async fn publish(
     channel: String,
     instance: Uuid,
     mut inbox: mpsc::Receiver<Signal>,
+    dropped: Arc<std::sync::atomic::AtomicU64>,
     metrics: Arc<crate::metrics::Metrics>,
 ) {
     let config = redis::aio::ConnectionManagerConfig::new()
@@ -245,7 +273,16 @@ async fn publish(
         .set_connection_timeout(Some(PUBLISH_TIMEOUT));
     let mut conn = None;
     let mut batch = Vec::with_capacity(256);
+    // Something was not published: the next batch that goes out says so first.
+    let mut lost = false;
+    let mut dropped_seen = 0;
     while inbox.recv_many(&mut batch, 256).await > 0 {
+        // Signals the full outbox dropped count as lost too.
+        let dropped_now = dropped.load(std::sync::atomic::Ordering::Relaxed);
+        if dropped_now != dropped_seen {
+            dropped_seen = dropped_now;
+            lost = true;
+        }
         if conn.is_none() {
             conn = client
                 .get_connection_manager_with_config(config.clone())
@@ -254,13 +291,18 @@ async fn publish(
                 .ok();
         }
         let Some(c) = conn.as_mut() else {
+            metrics.bus_publish_failures.inc_by(batch.len() as u64);
+            lost |= batch.iter().any(|s| !matches!(s, Signal::Alive));
             batch.clear();
             continue;
         };
         let mut pipe = redis::pipe();
-        let count = batch.len() as u64;
         let at = now_ms();
-        for signal in batch.drain(..) {
+        let was_lost = lost;
+        let resent_lost = lost.then_some(Signal::Resync);
+        lost |= batch.iter().any(|s| !matches!(s, Signal::Alive));
+        let count = batch.len() as u64;
+        for signal in resent_lost.into_iter().chain(batch.drain(..)) {
             match serde_json::to_string(&Envelope {
                 from: instance,
                 at,
@@ -277,6 +319,10 @@ async fn publish(
         match sent {
             Ok(Ok(())) => {
                 metrics.bus_published.inc_by(count);
+                lost = false;
+                if was_lost {
+                    tracing::info!("bus: published again; the others resync");
+                }
             }
             Ok(Err(err)) => {
                 metrics.bus_publish_failures.inc_by(count);
@@ -304,8 +350,9 @@ async fn subscribe(
         if !first {
             receivers.metrics.bus_reconnects.inc();
         }
+        let first_time = first;
         first = false;
-        match listen(&client, &channel, instance, &receivers).await {
+        match listen(&client, &channel, instance, &receivers, !first_time).await {
             Ok(()) => backoff = Duration::from_millis(100),
             Err(err) => tracing::warn!(error = %err, "bus: subscription lost"),
         }
@@ -320,6 +367,7 @@ async fn listen(
     channel: &str,
     instance: Uuid,
     receivers: &Receivers,
+    again: bool,
 ) -> Result<(), redis::RedisError> {
     let mut pubsub = tokio::time::timeout(PUBLISH_TIMEOUT, client.get_async_pubsub())
         .await
@@ -331,8 +379,18 @@ async fn listen(
     receivers.metrics.bus_connected.set(1);
     // Whatever was missed while not subscribed is read now, and the others hear again
     // who is connected here.
+    if again {
+        // Whatever the others said meanwhile is lost (membership changes, session
+        // endings, blocks): every socket here reconnects and reads it from the database.
+        receivers.hub.resync_all().await;
+    }
     receivers.hub.bus_joined().await;
     catch_up(receivers).await;
+    if again {
+        // A reload said while we were away is read now.
+        (receivers.reload)(Reload::Settings);
+        (receivers.reload)(Reload::Moderation);
+    }
     let mut messages = pubsub.into_on_message();
     let mut heard_self = Instant::now();
     let mut check = tokio::time::interval(HEARTBEAT);
@@ -378,7 +436,7 @@ pub async fn tell_running(config: &crate::config::Config, signal: Signal) {
         let client = redis::Client::open(url)?;
         let mut conn = client.get_multiplexed_async_connection().await?;
         let json = serde_json::to_string(&Envelope {
-            from: Uuid::new_v4(),
+            from: NOT_AN_INSTANCE,
             at: now_ms(),
             signal,
         })
@@ -413,6 +471,10 @@ async fn receive(receivers: &Receivers, from: Uuid, signal: Signal) {
     match &signal {
         Signal::EndSessions { session_ids, .. } => receivers.sessions.ended(session_ids),
         Signal::Reload(what) => (receivers.reload)(*what),
+        Signal::Resync => {
+            (receivers.reload)(Reload::Settings);
+            (receivers.reload)(Reload::Moderation);
+        }
         _ => {}
     }
     receivers.hub.remote(from, signal).await;

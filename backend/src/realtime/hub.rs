@@ -34,10 +34,12 @@ use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use super::bus::{self, Outbox, Signal};
+use super::bus::{self, Outbox, RosterEntry, Signal};
 
 /// Commands waiting for the hub; senders wait (briefly) when it is full.
 const COMMAND_QUEUE: usize = 8192;
+/// With several instances: how often each sends its complete roster anyway.
+const ROSTER_INTERVAL: Duration = Duration::from_secs(30);
 
 pub type ConnId = u64;
 
@@ -61,6 +63,9 @@ pub enum Outbound {
     /// The room's newest event is `seq` (the periodic catch-up): anything missed up to
     /// it is read from the database.
     Nudge { room_id: RoomId, seq: i64 },
+    /// The hub may have missed something meant for this socket (several instances, after
+    /// the bus was lost): reconnect and resume, reading everything again.
+    Resync,
 }
 
 enum Command {
@@ -147,6 +152,13 @@ enum Command {
     },
     /// The bus (re)subscribed: tell the others again who is connected here.
     BusJoined,
+    /// Every socket here reconnects (`Outbound::Resync`).
+    ResyncAll,
+    /// This socket is out of this room (it found out itself).
+    Leave {
+        conn: ConnId,
+        room_id: RoomId,
+    },
 }
 
 /// What the hub needs to know about a person's presence when their socket connects.
@@ -225,6 +237,17 @@ impl Hub {
     /// Settings or word lists changed here: the other instances read them again.
     pub fn reload(&self, what: bus::Reload) {
         self.tell(|| Signal::Reload(what));
+    }
+
+    /// One socket leaves one room, here only (it read its own leaving from the database).
+    pub async fn leave(&self, conn: ConnId, room_id: RoomId) {
+        self.send(Command::Leave { conn, room_id }).await;
+    }
+
+    /// Every socket here reconnects and reads its state again (memberships, session,
+    /// friends, blocks) from the database: what the other instances said may be lost.
+    pub async fn resync_all(&self) {
+        self.send(Command::ResyncAll).await;
     }
 
     /// The bus is (again) subscribed.
@@ -477,6 +500,8 @@ struct State {
     instances: HashMap<Uuid, Instant>,
     /// The newest `seq` handed to the sockets of each room (the catch-up compares it).
     room_seq: HashMap<RoomId, i64>,
+    /// When the roster was last published.
+    roster_sent: Option<Instant>,
     metrics: Arc<crate::metrics::Metrics>,
 }
 
@@ -497,6 +522,7 @@ impl State {
             bus,
             instances: HashMap::new(),
             room_seq: HashMap::new(),
+            roster_sent: None,
             metrics,
         }
     }
@@ -559,7 +585,7 @@ impl State {
             }
             Command::Subscribe { conn, room_id, seq } => {
                 if self.join(conn, room_id) {
-                    self.deliver(conn, Outbound::Subscribed { room_id, seq });
+                    self.subscribed(conn, room_id, seq);
                     if let Some(user_id) = self.conns.get(&conn).map(|c| c.user_id) {
                         self.met_in_room(user_id, room_id);
                     }
@@ -617,6 +643,8 @@ impl State {
                 seq,
                 frame,
             } => {
+                // Every room's, with sockets here or not (a few bytes a room): a socket that
+                // joins learns what it may have missed (`subscribed`).
                 let newest = self.room_seq.entry(room_id).or_insert(seq);
                 *newest = (*newest).max(seq);
                 for conn in self.members(room_id) {
@@ -661,7 +689,7 @@ impl State {
                 for conn in self.user_conns(user_id) {
                     if self.join(conn, room_id) {
                         joined = true;
-                        self.deliver(conn, Outbound::Subscribed { room_id, seq });
+                        self.subscribed(conn, room_id, seq);
                     }
                 }
                 // Also someone with sockets only on other instances: the sockets here
@@ -726,6 +754,9 @@ impl State {
             Command::Nudge { rooms } => {
                 self.metrics.catch_ups.inc_by(rooms.len() as u64);
                 for (room_id, seq) in rooms {
+                    if !self.rooms.contains_key(&room_id) {
+                        continue;
+                    }
                     let newest = self.room_seq.entry(room_id).or_insert(seq);
                     *newest = (*newest).max(seq);
                     for conn in self.members(room_id) {
@@ -733,16 +764,29 @@ impl State {
                     }
                 }
             }
-            Command::BusJoined => self.publish_everyone(),
+            Command::BusJoined => self.publish_roster(true),
+            Command::Leave { conn, room_id } => {
+                self.leave(conn, room_id);
+            }
+            Command::ResyncAll => {
+                let all: Vec<ConnId> = self.conns.keys().copied().collect();
+                if !all.is_empty() {
+                    tracing::info!(sockets = all.len(), "bus: every socket reconnects");
+                }
+                for conn in all {
+                    self.deliver(conn, Outbound::Resync);
+                    self.drop_conn(conn);
+                }
+            }
         }
     }
 
     /// What another instance said: its events and frames go to the sockets here as if
     /// they were published here; its people's statuses combine with theirs here.
     fn remote(&mut self, from: Uuid, signal: Signal) {
-        if self.instances.insert(from, Instant::now()).is_none() {
+        if from != bus::NOT_AN_INSTANCE && self.instances.insert(from, Instant::now()).is_none() {
             // A new instance (or one back after it was taken as gone): it learns who is here.
-            self.publish_everyone();
+            self.publish_roster(false);
         }
         let command = match signal {
             Signal::Event {
@@ -804,6 +848,14 @@ impl State {
                 self.remote_presence(from, user_id, status, rooms, friends, last_seen);
                 return;
             }
+            Signal::Roster { people, reply } => {
+                self.roster(from, people);
+                if reply {
+                    self.publish_roster(false);
+                }
+                return;
+            }
+            Signal::Resync => Command::ResyncAll,
             Signal::Alive | Signal::Reload(_) => return,
         };
         self.handle(command);
@@ -853,10 +905,18 @@ impl State {
         self.dirty.insert(user_id);
     }
 
-    /// Every presence interval: instances gone silent, announcements.
+    /// Every presence interval: instances gone silent, the periodic roster, announcements.
     fn tick(&mut self) {
         if self.bus.is_some() {
             let now = Instant::now();
+            // Heals a lost `Presence` even while every subscription stayed up (a failed
+            // publish).
+            if self
+                .roster_sent
+                .is_none_or(|at| now.duration_since(at) >= ROSTER_INTERVAL)
+            {
+                self.publish_roster(false);
+            }
             let gone: Vec<Uuid> = self
                 .instances
                 .iter()
@@ -933,16 +993,81 @@ impl State {
         self.tell(signal);
     }
 
-    /// Tells the other instances everyone connected here.
-    fn publish_everyone(&mut self) {
-        let here: Vec<UserId> = self
+    /// Tells the other instances everyone connected here, as one complete list.
+    fn publish_roster(&mut self, reply: bool) {
+        if self.bus.is_none() {
+            return;
+        }
+        self.roster_sent = Some(Instant::now());
+        let mut people = Vec::new();
+        for (user_id, person) in &self.people {
+            let status = self.local_status(person);
+            if status == Presence::Offline {
+                continue;
+            }
+            people.push(RosterEntry {
+                user_id: *user_id,
+                status,
+                rooms: person.rooms.iter().copied().collect(),
+                friends: person.friends.iter().copied().collect(),
+                last_seen: person.last_seen,
+            });
+        }
+        for entry in &people {
+            if let Some(person) = self.people.get_mut(&entry.user_id) {
+                person.published = entry.status;
+            }
+        }
+        self.tell(Signal::Roster { people, reply });
+    }
+
+    /// Instance `from`'s complete list: who is listed has that status there; whom we had
+    /// from it and who is not listed has no socket there any more.
+    fn roster(&mut self, from: Uuid, people: Vec<RosterEntry>) {
+        let listed: HashSet<UserId> = people.iter().map(|e| e.user_id).collect();
+        let gone: Vec<UserId> = self
             .people
             .iter()
-            .filter(|(_, p)| !p.conns.is_empty())
+            .filter(|(u, p)| p.remote.contains_key(&from) && !listed.contains(u))
             .map(|(u, _)| *u)
             .collect();
-        for user_id in here {
-            self.publish_local(user_id, true);
+        for user_id in gone {
+            self.remote_presence(
+                from,
+                user_id,
+                Presence::Offline,
+                Vec::new(),
+                Vec::new(),
+                None,
+            );
+        }
+        for entry in people {
+            self.remote_presence(
+                from,
+                entry.user_id,
+                entry.status,
+                entry.rooms,
+                entry.friends,
+                entry.last_seen,
+            );
+        }
+    }
+
+    /// `conn` now follows `room_id` from `seq`. An event after `seq` may have been handed
+    /// out before this (its writer and the membership's reached the hub in the other
+    /// order, here or on another instance): the socket reads it from the database.
+    fn subscribed(&mut self, conn: ConnId, room_id: RoomId, seq: i64) {
+        self.deliver(conn, Outbound::Subscribed { room_id, seq });
+        if let Some(&newest) = self.room_seq.get(&room_id)
+            && newest > seq
+        {
+            self.deliver(
+                conn,
+                Outbound::Nudge {
+                    room_id,
+                    seq: newest,
+                },
+            );
         }
     }
 

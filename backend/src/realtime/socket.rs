@@ -393,8 +393,11 @@ impl Socket {
                     .map(|()| None)
             }
             Outbound::Unsubscribed { room_id } => {
-                self.sent.remove(&room_id);
                 self.post_rooms.retain(|_, r| *r != room_id);
+                if self.sent.remove(&room_id).is_none() {
+                    // Already out (a replay met my own leaving first).
+                    return Ok(None);
+                }
                 self.send(&ServerFrame::RoomRemoved { room_id })
                     .await
                     .map(|()| None)
@@ -406,6 +409,10 @@ impl Socket {
                     _ => Ok(None),
                 }
             }
+            Outbound::Resync => Ok(Some(reason(
+                close::TOO_SLOW,
+                "the server lost track; reconnect and resume",
+            ))),
             Outbound::SessionEnded(why) => {
                 self.send(&ServerFrame::SessionEnded { reason: why })
                     .await?;
@@ -429,7 +436,8 @@ impl Socket {
         }
         if seq > last + 1 {
             self.replay(room_id, last).await?;
-            if self.sent.get(&room_id).is_some_and(|&now| seq <= now) {
+            // Already sent by the replay, or out of the room (the replay met my leaving).
+            if self.sent.get(&room_id).is_none_or(|&now| seq <= now) {
                 return Ok(());
             }
         }
@@ -478,13 +486,40 @@ impl Socket {
                 }
             };
             let done = (batch.len() as u64) < super::events::REPLAY_BATCH;
+            // My own leaving, as stored: past it, nothing more of this room is mine (the
+            // hub may not know yet: with several instances the news can be lost, and the
+            // catch-up replays from the database).
+            let my_leaving = format!(r#""kind":"member_left","user_id":{},"#, self.auth.user_id);
             for (seq, payload) in batch {
+                let left = payload.contains(&my_leaving);
                 self.ws.text(payload).await.map_err(drop)?;
                 after = seq;
                 self.sent.insert(room_id, seq);
+                if left && self.out_of(room_id).await? {
+                    return Ok(());
+                }
             }
             if done {
                 return Ok(());
+            }
+        }
+    }
+
+    /// After my own `member_left` in a replay: if I am no longer a member (I may have come
+    /// back since), the room is gone from this socket, here and in the hub.
+    async fn out_of(&mut self, room_id: RoomId) -> Result<bool, ()> {
+        match room_store::member(&self.state.db, room_id, self.auth.user_id).await {
+            Ok(Some(_)) => Ok(false),
+            Ok(None) => {
+                self.sent.remove(&room_id);
+                self.post_rooms.retain(|_, r| *r != room_id);
+                self.state.hub.leave(self.conn, room_id).await;
+                self.send(&ServerFrame::RoomRemoved { room_id }).await?;
+                Ok(true)
+            }
+            Err(err) => {
+                tracing::error!(error = %err, %room_id, "membership check failed");
+                Err(())
             }
         }
     }
