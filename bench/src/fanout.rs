@@ -103,6 +103,9 @@ pub struct Outcome {
     pub latency: Option<Histogram<u64>>,
     pub elapsed: Duration,
     pub server_cpu: Duration,
+    /// Sockets the server closed and the reader opened again, resuming from its cursor
+    /// (as clients do; several instances close every socket after a bus outage).
+    pub reconnects: u64,
 }
 
 impl Outcome {
@@ -119,7 +122,7 @@ impl Outcome {
             0.0
         };
         println!(
-            "{label}: sent {} msgs, {} deliveries in {:.1} s = {:.0} deliveries/s; lost {}, repeated {}, gaps {}, send errors {}",
+            "{label}: sent {} msgs, {} deliveries in {:.1} s = {:.0} deliveries/s; lost {}, repeated {}, gaps {}, send errors {}{}",
             self.sent,
             self.delivered,
             secs,
@@ -127,7 +130,12 @@ impl Outcome {
             self.lost(),
             self.repeats,
             self.gaps,
-            self.send_errors
+            self.send_errors,
+            if self.reconnects > 0 {
+                format!(", reconnected {} (resumed)", self.reconnects)
+            } else {
+                String::new()
+            }
         );
         let latency = self
             .latency
@@ -196,13 +204,18 @@ pub async fn run(
                 room.post,
             )
             .await?;
-            index += 1;
             let stop = stop_rx.clone();
             let delivered = delivered.clone();
             let start_cell = start_cell.clone();
+            let again = Reconnect {
+                server: server_addr,
+                index,
+                token: member.access.clone(),
+            };
             readers.push(tokio::spawn(read(
-                ws, run_id, stop, delivered, start_cell, protocol,
+                ws, run_id, stop, delivered, start_cell, protocol, again,
             )));
+            index += 1;
         }
     }
     let mut stalled_sockets = Vec::new();
@@ -299,6 +312,7 @@ pub async fn run(
         outcome.delivered += r.delivered;
         outcome.gaps += r.gaps;
         outcome.repeats += r.repeats;
+        outcome.reconnects += r.reconnects;
         latency.add(&r.latency).map_err(|e| e.to_string())?;
     }
     outcome.latency = Some(latency);
@@ -332,7 +346,21 @@ struct ReaderResult {
     delivered: u64,
     gaps: u64,
     repeats: u64,
+    reconnects: u64,
     latency: Histogram<u64>,
+}
+
+/// How a reader opens its socket again.
+struct Reconnect {
+    server: SocketAddr,
+    index: usize,
+    token: String,
+}
+
+/// The `room_id` of an event frame (`{"type":"event","room_id":…`).
+fn room_of(text: &str) -> Option<i64> {
+    let rest = text.strip_prefix(r#"{"type":"event","room_id":"#)?;
+    rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
 }
 
 async fn read(
@@ -342,21 +370,43 @@ async fn read(
     delivered: Arc<AtomicU64>,
     start: Arc<std::sync::OnceLock<Instant>>,
     protocol: Protocol,
+    again: Reconnect,
 ) -> ReaderResult {
     let mut result = ReaderResult {
         delivered: 0,
         gaps: 0,
         repeats: 0,
+        reconnects: 0,
         latency: measure::histogram(),
     };
     let mut last_seq: Option<i64> = None;
+    let mut room: Option<i64> = None;
     let marker = format!("b {run_id} ");
     loop {
         tokio::select! {
             _ = stop.changed() => break,
             msg = ws.next() => {
                 let Some(Ok(Message::Text(text))) = msg else {
-                    if matches!(msg, None | Some(Err(_))) { break; }
+                    if matches!(msg, None | Some(Err(_))) {
+                        // Closed by the server: open again and resume from the cursor, as
+                        // clients do (a resumed socket replays what it missed).
+                        if protocol == Protocol::Teahouse
+                            && let (Some(room_id), Some(seq)) = (room, last_seq)
+                            && let Ok(mut fresh) = socket::connect(again.server, again.index, None).await
+                            && socket::authenticate(
+                                &mut fresh,
+                                &again.token,
+                                vec![api::ws::RoomCursor { room_id: api::RoomId(room_id), seq }],
+                            )
+                            .await
+                            .is_ok()
+                        {
+                            ws = fresh;
+                            result.reconnects += 1;
+                            continue;
+                        }
+                        break;
+                    }
                     continue;
                 };
                 let frame = match protocol {
@@ -372,6 +422,9 @@ async fn read(
                     },
                 };
                 let Some((seq, offset)) = scan(frame, &marker) else { continue };
+                if room.is_none() {
+                    room = room_of(frame);
+                }
                 match last_seq {
                     Some(last) if seq <= last => { result.repeats += 1; continue; }
                     Some(last) if seq > last + 1 => result.gaps += (seq - last - 1) as u64,
