@@ -360,7 +360,10 @@ struct Reconnect {
 /// The `room_id` of an event frame (`{"type":"event","room_id":…`).
 fn room_of(text: &str) -> Option<i64> {
     let rest = text.strip_prefix(r#"{"type":"event","room_id":"#)?;
-    rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+    rest.split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
 }
 
 async fn read(
