@@ -202,26 +202,24 @@ impl Drop for Cluster {
 /// Room events of `room_id` from a socket until `count` messages arrived: their bodies
 /// in arrival order, and the `seq`s seen.
 async fn messages(ws: &mut WsClient, room_id: i64, count: usize) -> (Vec<String>, Vec<i64>) {
-    let mut bodies = Vec::new();
-    let mut seqs = Vec::new();
+    let (mut bodies, mut seqs) = (Vec::new(), Vec::new());
     while bodies.len() < count {
-        let frame = ws.next_of("event").await;
-        if frame["room_id"] != room_id {
-            continue;
-        }
-        seqs.push(frame["seq"].as_i64().unwrap());
-        if frame["event"]["kind"] == "message_created"
-            && frame["event"]["message"]["kind"] == "text"
-        {
-            bodies.push(
-                frame["event"]["message"]["body"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned(),
-            );
-        }
+        gather(&ws.next_of("event").await, room_id, &mut bodies, &mut seqs);
     }
     (bodies, seqs)
+}
+
+/// One frame into what `messages` gathers: the `seq` of each event of `room_id`, and the
+/// text of what people wrote ("X joined" / "X left" notices are messages too).
+fn gather(frame: &Value, room_id: i64, bodies: &mut Vec<String>, seqs: &mut Vec<i64>) {
+    if frame["type"] != "event" || frame["room_id"] != room_id {
+        return;
+    }
+    seqs.push(frame["seq"].as_i64().unwrap());
+    let message = &frame["event"]["message"];
+    if frame["event"]["kind"] == "message_created" && message["kind"] == "text" {
+        bodies.push(message["body"].as_str().unwrap_or_default().to_owned());
+    }
 }
 
 /// A client that, as the app does, reconnects when the server closes its socket and
@@ -279,25 +277,10 @@ impl<'a> Follower<'a> {
 
     /// As `messages`, across reconnections.
     async fn messages(&mut self, room_id: i64, count: usize) -> (Vec<String>, Vec<i64>) {
-        let mut bodies = Vec::new();
-        let mut seqs = Vec::new();
+        let (mut bodies, mut seqs) = (Vec::new(), Vec::new());
         while bodies.len() < count {
             let frame = self.next().await;
-            if frame["type"] != "event" || frame["room_id"] != room_id {
-                continue;
-            }
-            seqs.push(frame["seq"].as_i64().unwrap());
-            // What people wrote ("X joined" / "X left" notices are messages too).
-            if frame["event"]["kind"] == "message_created"
-                && frame["event"]["message"]["kind"] == "text"
-            {
-                bodies.push(
-                    frame["event"]["message"]["body"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_owned(),
-                );
-            }
+            gather(&frame, room_id, &mut bodies, &mut seqs);
         }
         (bodies, seqs)
     }
