@@ -250,3 +250,71 @@ test("a message sent after the conversation loaded but before the socket was rea
   await expect(li.getByRole("log").getByText("over the socket", { exact: true })).toBeVisible();
   await expect(li.getByRole("log").getByText("between the page and the socket", { exact: true })).toHaveCount(1);
 });
+
+test("what a late socket catches up on comes before the new-messages line, not after what arrived live", async ({ browser, request }) => {
+  // The socket connects after messages were sent; the catch-up for them is slow, and newer
+  // ones arrive live first. The line still goes before the first unseen message, in view.
+  const suffix = Date.now().toString(36);
+  const li = await loggedInPage(browser, request, `li_${suffix}`);
+  const han = await apiUser(request, `han_${suffix}`);
+  const room = await createRoom(request, await token(li), "Slow catch-up");
+  await join(request, han, room.number);
+  let connect = false;
+  await li.routeWebSocket(/\/ws$/, (ws) => {
+    if (connect) ws.connectToServer();
+    else ws.close();
+  });
+  let caughtUp!: () => void;
+  const release = new Promise<void>((resolve) => (caughtUp = resolve));
+  let asked!: () => void;
+  const catchUpAsked = new Promise<void>((resolve) => (asked = resolve));
+  await li.route(/\/api\/v1\/posts\/\d+\/messages\?after=/, async (route) => {
+    asked();
+    await release;
+    await route.continue();
+  });
+  await li.goto(`/rooms/${room.id}/${room.default_post_id}`);
+  await expect(li.getByRole("heading", { name: "Slow catch-up", level: 1 })).toBeVisible();
+  await setHidden(li, true);
+  for (let n = 1; n <= 5; n++) await send(request, han, room.default_post_id, `away ${n}`);
+  connect = true;
+  await catchUpAsked;
+  for (let n = 6; n <= 50; n++) await send(request, han, room.default_post_id, `away ${n}`);
+  await expect(li.getByRole("log").getByText("away 50", { exact: true })).toBeAttached();
+  caughtUp();
+  await expect(li.getByRole("log").getByText("away 1", { exact: true })).toBeAttached();
+  await setHidden(li, false);
+  await expect(li.locator(".unread-divider")).toBeInViewport();
+  await expect(li.getByRole("log").getByText("away 1", { exact: true })).toBeInViewport();
+  await expect(li.locator(".unread-divider + li")).toContainText("away 1");
+  // Each message is counted once, though the catch-up brought the live ones again.
+  const pill = await li.locator(".new-pill").textContent();
+  expect(Number.parseInt(pill ?? "0", 10)).toBeLessThanOrEqual(50);
+});
+
+test("a new-messages line the reader has read past moves to what arrives while they are away", async ({ browser, request }) => {
+  // The page is made after a message came: it opens under a line, is read on screen, and
+  // what comes while the tab is hidden gets the line.
+  const suffix = Date.now().toString(36);
+  const li = await loggedInPage(browser, request, `li_${suffix}`);
+  const han = await apiUser(request, `han_${suffix}`);
+  const room = await createRoom(request, await token(li), "Read past");
+  await join(request, han, room.number);
+  let release!: () => void;
+  const sent = new Promise<void>((resolve) => (release = resolve));
+  await li.route(/\/api\/v1\/posts\/\d+\/messages\?limit=/, async (route) => {
+    await sent;
+    await route.continue();
+  });
+  await li.goto(`/rooms/${room.id}/${room.default_post_id}`);
+  await expect(li.getByRole("heading", { name: "Read past", level: 1 })).toBeVisible();
+  await send(request, han, room.default_post_id, "before the page");
+  release();
+  await expect(li.locator(".unread-divider + li")).toContainText("before the page");
+  await expect.poll(() => serverUnread(request, li, room.id)).toBe(0);
+  await setHidden(li, true);
+  await send(request, han, room.default_post_id, "while away");
+  await expect(li.getByRole("log").getByText("while away", { exact: true })).toBeAttached();
+  await setHidden(li, false);
+  await expect(li.locator(".unread-divider + li")).toContainText("while away");
+});

@@ -831,15 +831,30 @@ impl Conversation {
         }
         let at_bottom = self.view.at_bottom.get_untracked();
         let seen = looking && at_bottom;
-        let id = message.id;
+        let (id, message_post) = (message.id, message.post_id);
+        // Heard twice (live, and again in a catch-up that overlapped it): counted once.
+        let known = self
+            .timeline
+            .with_untracked(|t| t.iter().any(|m| m.id == id));
         self.add_to_timeline(message);
         if from_other && seen {
             self.seen(id);
-        } else if from_other {
+        } else if from_other && !known {
             if !at_bottom {
                 self.view.new_below.update(|n| *n += 1);
             }
-            if !looking && self.view.divider.get_untracked().is_none() {
+            // The line goes before the first unseen message: here when there is none yet,
+            // when the reader has seen past the old one, or when an earlier message comes
+            // late (a catch-up answered after newer ones arrived live).
+            let (marked_post, marked) = self.view.marked.get_value();
+            let seen_past = |d: MessageId| marked_post == Some(message_post) && marked >= d.0;
+            if !looking
+                && self
+                    .view
+                    .divider
+                    .get_untracked()
+                    .is_none_or(|d| id < d || seen_past(d))
+            {
                 self.view.divider.set(Some(id));
             }
         }

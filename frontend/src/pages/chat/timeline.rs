@@ -147,11 +147,15 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
     let auto_top = StoredValue::new(i32::MIN);
     let loading_older = StoredValue::new(false);
     let loading_newer = StoredValue::new(false);
+    // Following stopped at the "new messages" line while nobody looks: if the line moves
+    // (an earlier unseen message came late), following goes to it again.
+    let parked = StoredValue::new(false);
     let to_bottom = move || {
         if let Some(el) = scroller.get_untracked() {
             el.set_scroll_top(el.scroll_height());
             auto_top.set_value(el.scroll_top());
         }
+        parked.set_value(false);
     };
     // Following while nobody looks stops with the "new messages" line at the top, so the
     // first unseen message is still on screen when the reader comes back.
@@ -170,6 +174,7 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
                 el.set_scroll_top(line);
                 auto_top.set_value(el.scroll_top());
                 view_state.at_bottom.set(false);
+                parked.set_value(true);
             }
             _ => to_bottom(),
         }
@@ -194,7 +199,8 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
     Effect::new(move |_| {
         rows.track();
         convo.pending.track();
-        if view_state.at_bottom.get_untracked() {
+        let parked = parked.get_value() && !chat.attention.looking.get_untracked();
+        if view_state.at_bottom.get_untracked() || parked {
             request_animation_frame(follow);
         }
     });
@@ -234,6 +240,7 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
                     view_state
                         .at_bottom
                         .set(distance_to_bottom(&el) < BOTTOM_SLACK);
+                    parked.set_value(!chat.attention.looking.get_untracked());
                 }
                 None => {
                     to_bottom();
@@ -263,6 +270,7 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
             let top = item.offset_top() - (el.client_height() - item.offset_height()) / 2;
             el.set_scroll_top(top.max(0));
             auto_top.set_value(el.scroll_top());
+            parked.set_value(false);
             view_state
                 .at_bottom
                 .set(!convo.has_newer.get_untracked() && distance_to_bottom(&el) < BOTTOM_SLACK);
@@ -289,6 +297,7 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
         };
         let top = el.scroll_top();
         if (top - auto_top.get_value()).abs() > 1 {
+            parked.set_value(false);
             let at_bottom = distance_to_bottom(&el) < BOTTOM_SLACK;
             if view_state.at_bottom.get_untracked() != at_bottom {
                 view_state.at_bottom.set(at_bottom);
