@@ -17,6 +17,7 @@ mod m20261203_000009_moderation;
 mod m20261205_000010_reports;
 mod m20261205_000011_email;
 mod m20261206_000012_search;
+mod m20261207_000013_message_files;
 
 pub use m20261201_000005_audit::erased_payload_sql;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000010_reports::Migration),
             Box::new(m20261205_000011_email::Migration),
             Box::new(m20261206_000012_search::Migration),
+            Box::new(m20261207_000013_message_files::Migration),
         ]
     }
 }

@@ -23,6 +23,9 @@ pub struct Model {
     pub reply_to_id: Option<i64>,
     /// How many reactions it has (`message_reactions` rows).
     pub reactions: i32,
+    /// How many files it took when it was sent (`files` rows with its id; recalled or
+    /// removed files are not subtracted: 0 means there are none).
+    pub files: i32,
     /// The members it calls with `@`, as `,<id>,<id>,` (`None`: nobody).
     pub mentions: Option<String>,
     /// It calls everyone in the room (`@all`).

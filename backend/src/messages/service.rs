@@ -45,6 +45,30 @@ async fn post_for_member(
     Ok((post, member))
 }
 
+/// The caller's membership of the room that holds `post_id`, in one statement, or 404 (no
+/// such post, or not a member). Every history page starts with it.
+async fn member_of_post(
+    state: &AppState,
+    auth: &AuthUser,
+    post_id: PostId,
+) -> AppResult<room_member::Model> {
+    use sea_orm::sea_query::Query;
+    room_member::Entity::find()
+        .filter(room_member::Column::UserId.eq(auth.user_id.0))
+        .filter(
+            room_member::Column::RoomId.in_subquery(
+                Query::select()
+                    .column(post::Column::RoomId)
+                    .from(post::Entity)
+                    .and_where(post::Column::Id.eq(post_id.0))
+                    .to_owned(),
+            ),
+        )
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 /// The message and the caller's membership of its room, or 404 (for non-members too).
 pub(super) async fn message_for_member(
     state: &AppState,
@@ -226,10 +250,12 @@ pub(crate) async fn with_files(
         return Ok(Vec::new());
     }
     let authors = room_store::users(db, rows.iter().map(|m| m.author_id)).await?;
+    // Attachments only for messages that took some: a page of plain messages costs no
+    // query for them.
     let mut files = crate::files::store::of_messages(
         db,
         rows.iter()
-            .filter(|m| m.recalled_at.is_none())
+            .filter(|m| m.recalled_at.is_none() && m.files > 0)
             .map(|m| m.id),
     )
     .await?;
@@ -436,7 +462,7 @@ pub async fn history(
     at: PageAt,
     limit: Option<u64>,
 ) -> AppResult<MessagePage> {
-    let (_, member) = post_for_member(state, auth, post_id).await?;
+    let member = member_of_post(state, auth, post_id).await?;
     let limit = limit.unwrap_or(PAGE_DEFAULT).clamp(1, PAGE_MAX);
     let newest = at.before.is_none() && at.after.is_none() && at.around.is_none();
     // Up to `n` messages from the cursor, and whether there are more beyond them.

@@ -178,6 +178,7 @@ async fn write(
             reply_to_id: Set(d.reply.as_ref().map(|q| q.id.0)),
             mentions: Set(super::mentions_to_column(&d.mentions)),
             mention_all: Set(d.mention_all),
+            files: Set(d.attachments.len() as i32),
             created_at: Set(now),
             recalled_at: Set(None),
             recalled_by: Set(None),

@@ -1,5 +1,6 @@
-//! The audit migration cleans what earlier versions left: events of posts deleted before
-//! it existed are erased from replays too.
+//! Migrations that fix what earlier versions left: events of posts deleted before the
+//! audit migration are erased from replays too; messages sent before `messages.files`
+//! are counted.
 
 use crate::helpers::spawn_app;
 use migrations::{Migrator, MigratorTrait};
@@ -70,4 +71,68 @@ async fn the_migration_erases_events_of_posts_deleted_before_it() {
         .count();
     assert_eq!(erased, 2, "the post's creation and its message: {after:?}");
     assert!(after.iter().any(|p| p.contains("kept text")));
+}
+
+/// `messages.files` lets a history page skip the attachments query; messages sent before
+/// the column existed are counted by its migration, so their files still show.
+#[actix_web::test]
+async fn messages_sent_before_the_files_count_keep_their_attachments() {
+    let app = spawn_app().await;
+    let (li, han, room) = app.two_members().await;
+    let one = app.upload_ok(&li, "one.txt", b"1").await;
+    let (two, three) = (
+        app.upload_ok(&li, "two.txt", b"2").await,
+        app.upload_ok(&li, "three.txt", b"3").await,
+    );
+    for sent in [
+        app.send_files(&li, room.default_post, "with one", &[&one])
+            .await,
+        app.send_files(&li, room.default_post, "with two", &[&two, &three])
+            .await,
+    ] {
+        assert_eq!(sent.status.as_u16(), 201, "{:?}", sent.body);
+    }
+    app.say(&li, room.default_post, "plain").await;
+
+    let db = Database::connect(app.config.database_url()).await.unwrap();
+    let backend = db.get_database_backend();
+    let counts = |db: sea_orm::DatabaseConnection| async move {
+        db.query_all_raw(Statement::from_string(
+            backend,
+            format!(
+                "SELECT files FROM messages WHERE post_id = {} AND kind = 'text' ORDER BY id",
+                room.default_post
+            ),
+        ))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.try_get_by_index::<i32>(0).unwrap())
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(counts(db.clone()).await, [1, 2, 0], "counted at send");
+
+    // As an older server left them: no count. The migration counts them.
+    Migrator::down(&db, Some(1)).await.unwrap();
+    Migrator::up(&db, None).await.unwrap();
+    assert_eq!(
+        counts(db.clone()).await,
+        [1, 2, 0],
+        "counted by the migration"
+    );
+
+    let page = app
+        .get(
+            &format!("/api/v1/posts/{}/messages", room.default_post),
+            Some(&han.access),
+        )
+        .await;
+    let files: Vec<usize> = page.body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["kind"] == "text")
+        .map(|m| m["attachments"].as_array().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(files, [1, 2, 0], "{:?}", page.body);
 }
