@@ -286,7 +286,7 @@ test("what a late socket catches up on comes before the new-messages line, not a
   await setHidden(li, false);
   await expect(li.locator(".unread-divider")).toBeInViewport();
   await expect(li.getByRole("log").getByText("away 1", { exact: true })).toBeInViewport();
-  await expect(li.locator(".unread-divider + li")).toContainText("away 1");
+  await expect(li.locator(".unread-divider + li")).toContainText(/away 1(?!\d)/);
   // Each message is counted once, though the catch-up brought the live ones again.
   const pill = await li.locator(".new-pill").textContent();
   expect(Number.parseInt(pill ?? "0", 10)).toBeLessThanOrEqual(50);
@@ -317,4 +317,31 @@ test("a new-messages line the reader has read past moves to what arrives while t
   await expect(li.getByRole("log").getByText("while away", { exact: true })).toBeAttached();
   await setHidden(li, false);
   await expect(li.locator(".unread-divider + li")).toContainText("while away");
+});
+
+test("after a glance that read only part, the line goes before the first message not seen, and the view stays", async ({ browser, request }) => {
+  const suffix = Date.now().toString(36);
+  const li = await loggedInPage(browser, request, `li_${suffix}`);
+  const han = await apiUser(request, `han_${suffix}`);
+  const room = await createRoom(request, await token(li), "Glance");
+  await join(request, han, room.number);
+  await li.goto(`/rooms/${room.id}/${room.default_post_id}`);
+  await expect(li.getByRole("heading", { name: "Glance", level: 1 })).toBeVisible();
+  await setHidden(li, true);
+  for (let n = 1; n <= 40; n++) await send(request, han, room.default_post_id, `away ${n}`);
+  await expect(li.getByRole("log").getByText("away 40", { exact: true })).toBeAttached();
+  // A glance: what is on screen is read, the rest below is not.
+  await setHidden(li, false);
+  await expect.poll(() => serverUnread(request, li, room.id)).toBeLessThan(40);
+  await li.waitForTimeout(300);
+  const unread = await serverUnread(request, li, room.id);
+  expect(unread).toBeGreaterThan(5);
+  await setHidden(li, true);
+  await send(request, han, room.default_post_id, "after the glance");
+  await expect(li.getByRole("log").getByText("after the glance", { exact: true })).toBeAttached();
+  await li.waitForTimeout(300);
+  // The first message not seen is the one after the read ones: 40 - unread + 1.
+  await expect(li.locator(".unread-divider + li")).toContainText(new RegExp(`away ${40 - unread + 1}(?!\\d)`));
+  // The view stays where the reader left it: the last message they read is still on screen.
+  await expect(li.getByRole("log").getByText(`away ${40 - unread}`, { exact: true })).toBeInViewport();
 });

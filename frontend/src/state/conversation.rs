@@ -843,19 +843,37 @@ impl Conversation {
             if !at_bottom {
                 self.view.new_below.update(|n| *n += 1);
             }
-            // The line goes before the first unseen message: here when there is none yet,
-            // when the reader has seen past the old one, or when an earlier message comes
-            // late (a catch-up answered after newer ones arrived live).
-            let (marked_post, marked) = self.view.marked.get_value();
-            let seen_past = |d: MessageId| marked_post == Some(message_post) && marked >= d.0;
-            if !looking
-                && self
-                    .view
-                    .divider
-                    .get_untracked()
-                    .is_none_or(|d| id < d || seen_past(d))
-            {
-                self.view.divider.set(Some(id));
+            if !looking {
+                self.place_divider(id, message_post);
+            }
+        }
+    }
+
+    /// `id` (someone else's) arrived unseen in `post`, the open topic: the "new messages"
+    /// line goes before the first message the reader has not seen. A line the reader has
+    /// seen past is replaced; an unseen message that comes late, before the line (a
+    /// catch-up answered after newer ones arrived live), takes it.
+    fn place_divider(self, id: MessageId, post: PostId) {
+        let (marked_post, marked) = self.view.marked.get_value();
+        let marked = (marked_post == Some(post)).then_some(marked);
+        match self.view.divider.get_untracked() {
+            Some(d) if marked.is_none_or(|m| m < d.0) => {
+                if id < d {
+                    self.view.divider.set(Some(id));
+                }
+            }
+            _ => {
+                // The first unseen after what the reader has seen: possibly earlier than
+                // `id` (arrived while they looked elsewhere in the topic).
+                let me = self.me();
+                let first = marked.and_then(|m| {
+                    self.timeline.with_untracked(|t| {
+                        t.iter()
+                            .find(|x| x.id.0 > m && me.is_some_and(|me| x.is_unread_for(me)))
+                            .map(|x| x.id)
+                    })
+                });
+                self.view.divider.set(Some(first.unwrap_or(id).min(id)));
             }
         }
     }

@@ -176,7 +176,13 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
                 view_state.at_bottom.set(false);
                 parked.set_value(true);
             }
-            _ => to_bottom(),
+            _ => {
+                to_bottom();
+                // Parked at a line that has since moved to the newest: following again.
+                if !view_state.at_bottom.get_untracked() {
+                    view_state.at_bottom.set(true);
+                }
+            }
         }
     };
     // What the reader has on screen, marked read while they are looking.
@@ -285,9 +291,11 @@ pub fn Timeline(post: PostId, my_role: Signal<RoomRole>) -> impl IntoView {
             check_seen();
         });
     });
-    // Coming back to the tab reads what is on screen.
+    // Coming back to the tab reads what is on screen, and the view is the reader's again:
+    // no more parking at the line until following brings it there.
     Effect::new(move |_| {
         if chat.attention.looking.get() {
+            parked.set_value(false);
             check_seen();
         }
     });
