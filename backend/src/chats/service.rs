@@ -215,10 +215,11 @@ pub async fn conversations(state: &AppState, auth: &AuthUser) -> AppResult<Vec<C
     )
     .await?;
     let unread = unread::everywhere(db, auth.user_id).await?;
+    // Only the previews whose message took files ask for them ("[图片]").
     let files = crate::files::store::of_messages(
         db,
         last.values()
-            .filter(|m| m.recalled_at.is_none())
+            .filter(|m| m.recalled_at.is_none() && m.files > 0)
             .map(|m| m.id),
     )
     .await?;
