@@ -307,12 +307,7 @@ impl Conversation {
             {
                 let read_up_to = page.read_up_to.map_or(i64::MAX, |m| m.0);
                 self.view.marked.set_value((Some(post), read_up_to));
-                let me = self.me();
-                let first_unread = page
-                    .messages
-                    .iter()
-                    .find(|m| m.id.0 > read_up_to && me.is_some_and(|me| m.is_unread_for(me)))
-                    .map(|m| m.id);
+                let first_unread = first_unread(&page.messages, read_up_to, self.me());
                 self.has_older.set(page.has_more);
                 self.peer_read.set(page.peer_read_up_to);
                 // Messages that came over the socket while the page travelled, and that
@@ -776,10 +771,13 @@ impl Conversation {
             .update(|p| p.retain(|x| x.client_id != client_id));
     }
 
-    fn add_to_timeline(self, message: Message) {
+    /// Shows `message` in the open topic, in place of an earlier copy if there is one.
+    /// True when it was not shown before.
+    fn add_to_timeline(self, message: Message) -> bool {
         if !self.shows(message.post_id) {
-            return;
+            return false;
         }
+        let mut new = false;
         self.timeline
             .update(|t| match t.iter().position(|m| m.id == message.id) {
                 Some(i) => t[i] = message,
@@ -790,8 +788,10 @@ impl Conversation {
                         .map(|i| i + 1)
                         .unwrap_or(0);
                     t.insert(at, message);
+                    new = true;
                 }
             });
+        new
     }
 
     /// Recalls a message. Returns its text when it was mine (to offer it back for editing).
@@ -833,13 +833,10 @@ impl Conversation {
         let seen = looking && at_bottom;
         let (id, message_post) = (message.id, message.post_id);
         // Heard twice (live, and again in a catch-up that overlapped it): counted once.
-        let known = self
-            .timeline
-            .with_untracked(|t| t.iter().any(|m| m.id == id));
-        self.add_to_timeline(message);
+        let new = self.add_to_timeline(message);
         if from_other && seen {
             self.seen(id);
-        } else if from_other && !known {
+        } else if from_other && new {
             if !at_bottom {
                 self.view.new_below.update(|n| *n += 1);
             }
@@ -865,15 +862,11 @@ impl Conversation {
             _ => {
                 // The first unseen after what the reader has seen: possibly earlier than
                 // `id` (arrived while they looked elsewhere in the topic).
-                let me = self.me();
                 let first = marked.and_then(|m| {
-                    self.timeline.with_untracked(|t| {
-                        t.iter()
-                            .find(|x| x.id.0 > m && me.is_some_and(|me| x.is_unread_for(me)))
-                            .map(|x| x.id)
-                    })
+                    self.timeline
+                        .with_untracked(|t| first_unread(t, m, self.me()))
                 });
-                self.view.divider.set(Some(first.unwrap_or(id).min(id)));
+                self.view.divider.set(Some(first.unwrap_or(id)));
             }
         }
     }
@@ -988,4 +981,13 @@ async fn sleep_ms(ms: i32) {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// The first of `messages` after `read_up_to` that is unread for `me` (someone else's text).
+fn first_unread(messages: &[Message], read_up_to: i64, me: Option<UserId>) -> Option<MessageId> {
+    let me = me?;
+    messages
+        .iter()
+        .find(|m| m.id.0 > read_up_to && m.is_unread_for(me))
+        .map(|m| m.id)
 }
