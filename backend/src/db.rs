@@ -106,3 +106,31 @@ pub fn stored_time(at: time::OffsetDateTime) -> time::OffsetDateTime {
     let nanos = at.nanosecond();
     at.replace_nanosecond(nanos - nanos % 1_000).unwrap_or(at)
 }
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnectionTrait as _, Database, Statement};
+
+    /// The bundled SQLite keeps no memory statistics (`.cargo/config.toml`): with them every
+    /// allocation of every connection takes one process-wide mutex, which cost a third of the
+    /// history ceiling (docs/BENCHMARKS.md). A build without the setting fails here.
+    #[tokio::test]
+    async fn sqlite_is_built_without_memory_statistics() {
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                db.get_database_backend(),
+                "PRAGMA compile_options",
+            ))
+            .await
+            .unwrap();
+        let options: Vec<String> = rows
+            .iter()
+            .map(|row| row.try_get_by_index(0).unwrap())
+            .collect();
+        assert!(
+            options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+            "{options:?}"
+        );
+    }
+}
