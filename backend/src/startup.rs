@@ -24,8 +24,8 @@ use utoipa_swagger_ui::SwaggerUi;
 pub type StartupError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Pending connections the kernel queues before `accept`; a burst of reconnects after a
-/// restart must not be dropped.
-const LISTEN_BACKLOG: u32 = 4096;
+/// restart must not be dropped (a dropped SYN costs its client a second).
+const LISTEN_BACKLOG: i32 = 4096;
 /// How long an idle HTTP connection is kept open for the next request. With actix's
 /// default of 5 s, a client reusing a pooled connection idle for about that long raced
 /// the server's close, and a POST that lost the race failed (the benchmark smoke's first
@@ -145,7 +145,7 @@ impl Application {
             });
         }
 
-        let listener = TcpListener::bind(&state.config.bind)?;
+        let listener = listen(&state.config.bind, LISTEN_BACKLOG)?;
         let port = listener.local_addr()?.port();
         let openapi = web::Data::new(OpenApiJson(http::openapi_json()));
         let routes = web::Data::new(http::Routes::from_document(&http::openapi()));
@@ -198,7 +198,6 @@ impl Application {
                 .wrap(from_fn(http::headers::standard_headers))
                 .wrap(TracingLogger::default())
         })
-        .backlog(LISTEN_BACKLOG)
         .keep_alive(KEEP_ALIVE)
         // Pushed frames are small and must leave at once: with Nagle's algorithm on (the
         // OS default for accepted sockets) a frame waits for the client's delayed ACK of
@@ -344,5 +343,54 @@ async fn reload(state: &AppState, what: realtime::bus::Reload) {
     };
     if let Err(err) = done {
         tracing::error!(error = %err, ?what, "could not reload after another instance's change");
+    }
+}
+
+/// The listening socket, with `backlog` pending connections queued by the kernel.
+/// `std::net::TcpListener::bind` always asks for 128, and actix's own `backlog` setting
+/// applies only to addresses actix binds itself, not to a listener handed to it.
+pub fn listen(address: &str, backlog: i32) -> std::io::Result<TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    use std::net::ToSocketAddrs as _;
+    let mut last = None;
+    for addr in address.to_socket_addrs()? {
+        let bound = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))
+            .and_then(|socket| {
+                // As std does: a restarted server may bind while old connections linger.
+                socket.set_reuse_address(true)?;
+                socket.bind(&addr.into())?;
+                socket.listen(backlog)?;
+                Ok(socket)
+            });
+        match bound {
+            Ok(socket) => return Ok(socket.into()),
+            Err(err) => last = Some(err),
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the bind address resolves to nothing",
+        )
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{net::TcpStream, time::Duration};
+
+    /// A burst of connections larger than std's default backlog (128) while nothing
+    /// accepts: every one is queued. With std's listener the 130th SYN was dropped and its
+    /// client waited a second to try again (the idle-socket benchmark lost seconds so).
+    #[test]
+    fn a_burst_of_connections_waits_in_the_backlog() {
+        let listener = super::listen("127.0.0.1:0", super::LISTEN_BACKLOG).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut open = Vec::new();
+        for n in 0..400 {
+            let stream = TcpStream::connect_timeout(&addr, Duration::from_millis(500));
+            assert!(stream.is_ok(), "connection {n}: {stream:?}");
+            open.push(stream);
+        }
     }
 }
