@@ -89,7 +89,8 @@ pub async fn users(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = i64>,
 ) -> Result<HashMap<i64, user::Model>, DbErr> {
-    let ids: Vec<i64> = ids.into_iter().collect();
+    // Each person once: a page of 50 messages by two people asks for two, not 50.
+    let ids: std::collections::BTreeSet<i64> = ids.into_iter().collect();
     Ok(user::Entity::find()
         .filter(user::Column::Id.is_in(ids))
         .all(db)
