@@ -218,9 +218,7 @@ pub async fn conversations(state: &AppState, auth: &AuthUser) -> AppResult<Vec<C
     // Only the previews whose message took files ask for them ("[图片]").
     let files = crate::files::store::of_messages(
         db,
-        last.values()
-            .filter(|m| m.recalled_at.is_none() && m.files > 0)
-            .map(|m| m.id),
+        last.values().filter(|m| m.shows_files()).map(|m| m.id),
     )
     .await?;
 

@@ -51,3 +51,11 @@ impl Related<super::user::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// It shows attachments: it took some when it was sent and is not recalled. Only such
+    /// messages are worth a query for their files.
+    pub fn shows_files(&self) -> bool {
+        self.recalled_at.is_none() && self.files > 0
+    }
+}

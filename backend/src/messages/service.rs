@@ -252,13 +252,9 @@ pub(crate) async fn with_files(
     let authors = room_store::users(db, rows.iter().map(|m| m.author_id)).await?;
     // Attachments only for messages that took some: a page of plain messages costs no
     // query for them.
-    let mut files = crate::files::store::of_messages(
-        db,
-        rows.iter()
-            .filter(|m| m.recalled_at.is_none() && m.files > 0)
-            .map(|m| m.id),
-    )
-    .await?;
+    let mut files =
+        crate::files::store::of_messages(db, rows.iter().filter(|m| m.shows_files()).map(|m| m.id))
+            .await?;
     Ok(rows
         .iter()
         .filter_map(|m| {
