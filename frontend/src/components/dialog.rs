@@ -54,25 +54,15 @@ pub fn trap_focus(panel: NodeRef<html::Div>) {
     let before = StoredValue::new_local(before);
     Effect::new(move |_| {
         if let Some(panel) = panel.get() {
-            request_animation_frame(move || {
-                // A control marked `autofocus` first (a dialog's main action), else the
-                // first control.
-                let first = panel
-                    .query_selector("[autofocus]")
-                    .ok()
-                    .flatten()
-                    .or_else(|| panel.query_selector(FOCUSABLE).ok().flatten())
-                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-                match first {
-                    Some(first) => {
-                        let _ = first.focus();
-                    }
-                    None => {
-                        let _ = panel.set_attribute("tabindex", "-1");
-                        let _ = panel.focus();
-                    }
-                }
-            });
+            // At once: this runs in the microtask after the key or click that opened the
+            // dialog, before the browser handles the next key, so what is typed straight
+            // after Ctrl+K lands in the dialog rather than in whatever had the focus. A
+            // panel not yet on the page gets one more try in the next frame.
+            if !focus_first(&panel) {
+                request_animation_frame(move || {
+                    focus_first(&panel);
+                });
+            }
         }
     });
     on_cleanup(move || {
@@ -84,6 +74,29 @@ pub fn trap_focus(panel: NodeRef<html::Div>) {
             }
         })
     });
+}
+
+/// Focuses `panel`'s control marked `autofocus` (a dialog's main action), else its first
+/// control, else the panel itself; whether the focus is now inside `panel`.
+fn focus_first(panel: &web_sys::HtmlDivElement) -> bool {
+    let first = panel
+        .query_selector("[autofocus]")
+        .ok()
+        .flatten()
+        .or_else(|| panel.query_selector(FOCUSABLE).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    match first {
+        Some(first) => {
+            let _ = first.focus();
+        }
+        None => {
+            let _ = panel.set_attribute("tabindex", "-1");
+            let _ = panel.focus();
+        }
+    }
+    document()
+        .active_element()
+        .is_some_and(|a| panel.contains(Some(a.unchecked_ref())))
 }
 
 /// Tab from the last control goes to the first, Shift+Tab from the first to the last.
