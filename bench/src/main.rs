@@ -495,6 +495,13 @@ async fn idle(
         after.fds,
         after.fds as i64 - base.fds as i64
     );
+    // What the sockets held, measured against the memory they gave back: the slope above
+    // also counts (or hides) what the server allocated or freed for other reasons while
+    // they opened, such as startup allocations the allocator still kept.
+    println!(
+        "idle: held by the {total} open sockets: {:.1} KiB each (RSS with them open minus RSS after they closed)",
+        (previous.rss_kib as f64 - after.rss_kib as f64) / total.max(1) as f64
+    );
     Ok(true)
 }
 
