@@ -86,7 +86,7 @@ fn compress_one(source: &Path, cache: &Path, name: &str) -> std::io::Result<bool
     {
         let params = brotli::enc::BrotliEncoderParams {
             quality: 11,
-            lgwin: 24,
+            lgwin: window_bits(data.len()),
             size_hint: data.len(),
             ..Default::default()
         };
@@ -100,6 +100,20 @@ fn compress_one(source: &Path, cache: &Path, name: &str) -> std::io::Result<bool
     gzip.write_all(&data)?;
     write_atomically(&gz, &gzip.finish()?)?;
     Ok(true)
+}
+
+/// The smallest brotli window that holds all of a file of `len` bytes (brotli's largest,
+/// 16 MiB, for anything bigger). A window wider than the file compresses no better, and
+/// at quality 11 the encoder's match finder takes memory in proportion to the window:
+/// with a 16 MiB window, precompressing the 2 MB app on a first start left the server
+/// holding ≈ 200 MB more than it needed (docs/BENCHMARKS.md).
+fn window_bits(len: usize) -> i32 {
+    // A window of `bits` holds 2^bits − 16 bytes.
+    let mut bits = 10;
+    while bits < 24 && (1usize << bits) - 16 < len {
+        bits += 1;
+    }
+    bits
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -171,4 +185,60 @@ pub async fn serve_precompressed(
         }
     }
     Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window_bits;
+
+    fn brotli(data: &[u8], lgwin: i32) -> Vec<u8> {
+        let params = brotli::enc::BrotliEncoderParams {
+            quality: 11,
+            lgwin,
+            size_hint: data.len(),
+            ..Default::default()
+        };
+        let mut out = Vec::new();
+        brotli::BrotliCompress(&mut &data[..], &mut out, &params).unwrap();
+        out
+    }
+
+    #[test]
+    fn the_brotli_window_fits_the_file() {
+        assert_eq!(window_bits(0), 10);
+        assert_eq!(window_bits(1_000), 10);
+        assert_eq!(window_bits(1_009), 11);
+        assert_eq!(window_bits(2_000_000), 21);
+        assert_eq!(window_bits(2_097_136), 21);
+        assert_eq!(window_bits(2_097_137), 22);
+        assert_eq!(window_bits(100_000_000), 24);
+    }
+
+    #[test]
+    fn a_fitted_window_compresses_as_well_as_the_widest() {
+        // Text with repeats far apart, like a wasm module's data and code.
+        let mut data = Vec::new();
+        for i in 0..6_000u32 {
+            data.extend_from_slice(
+                format!(
+                    "fn item_{}() -> u32 {{ {} }} // 茶馆 {}\n",
+                    i % 700,
+                    i * 7,
+                    i % 13
+                )
+                .as_bytes(),
+            );
+        }
+        let fitted = brotli(&data, window_bits(data.len()));
+        let widest = brotli(&data, 24);
+        assert!(
+            fitted.len() <= widest.len() + widest.len() / 1000,
+            "fitted {} vs widest {}",
+            fitted.len(),
+            widest.len()
+        );
+        let mut back = Vec::new();
+        brotli::BrotliDecompress(&mut &fitted[..], &mut back).unwrap();
+        assert_eq!(back, data);
+    }
 }
