@@ -118,7 +118,7 @@ test("Ctrl+K finds a conversation by name; Alt+arrows move between conversations
   const focused = await li.evaluate(async () => {
     document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "k", ctrlKey: true, bubbles: true }));
     await new Promise((done) => setTimeout(done, 0));
-    return document.activeElement?.getAttribute("role");
+    return !!document.activeElement?.closest(".switcher") && document.activeElement?.getAttribute("role");
   });
   expect(focused).toBe("combobox");
   await li.keyboard.type("zmds");

@@ -105,8 +105,8 @@ fn compress_one(source: &Path, cache: &Path, name: &str) -> std::io::Result<bool
 /// The smallest brotli window that holds all of a file of `len` bytes (brotli's largest,
 /// 16 MiB, for anything bigger). A window wider than the file compresses no better, and
 /// at quality 11 the encoder's match finder takes memory in proportion to the window:
-/// with a 16 MiB window, precompressing the 2 MB app on a first start left the server
-/// holding ≈ 200 MB more than it needed (docs/BENCHMARKS.md).
+/// with a 16 MiB window, precompressing the 2.2 MB app on a first start left the server
+/// holding ≈ 140–190 MB more than it needed (docs/BENCHMARKS.md).
 fn window_bits(len: usize) -> i32 {
     // A window of `bits` holds 2^bits − 16 bytes.
     let mut bits = 10;
@@ -216,19 +216,17 @@ mod tests {
 
     #[test]
     fn a_fitted_window_compresses_as_well_as_the_widest() {
-        // Text with repeats far apart, like a wasm module's data and code.
-        let mut data = Vec::new();
-        for i in 0..6_000u32 {
-            data.extend_from_slice(
-                format!(
-                    "fn item_{}() -> u32 {{ {} }} // 茶馆 {}\n",
-                    i % 700,
-                    i * 7,
-                    i % 13
-                )
-                .as_bytes(),
-            );
+        // A block that does not compress, twice: the second copy shrinks only if the
+        // window reaches back to the first, i.e. holds the whole file.
+        let mut block = Vec::with_capacity(150_000);
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        while block.len() < 150_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            block.extend_from_slice(&x.to_le_bytes());
         }
+        let data = [block.as_slice(), block.as_slice()].concat();
         let fitted = brotli(&data, window_bits(data.len()));
         let widest = brotli(&data, 24);
         assert!(
@@ -236,6 +234,12 @@ mod tests {
             "fitted {} vs widest {}",
             fitted.len(),
             widest.len()
+        );
+        // The repeat was found: little more than one block's worth.
+        assert!(
+            fitted.len() < block.len() + block.len() / 10,
+            "{}",
+            fitted.len()
         );
         let mut back = Vec::new();
         brotli::BrotliDecompress(&mut &fitted[..], &mut back).unwrap();
