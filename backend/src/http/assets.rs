@@ -82,17 +82,7 @@ fn compress_one(source: &Path, cache: &Path, name: &str) -> std::io::Result<bool
         return Ok(false);
     }
     let data = std::fs::read(source)?;
-    let mut brotli_bytes = Vec::with_capacity(data.len() / 3);
-    {
-        let params = brotli::enc::BrotliEncoderParams {
-            quality: 11,
-            lgwin: window_bits(data.len()),
-            size_hint: data.len(),
-            ..Default::default()
-        };
-        brotli::BrotliCompress(&mut &data[..], &mut brotli_bytes, &params)?;
-    }
-    write_atomically(&br, &brotli_bytes)?;
+    write_atomically(&br, &brotli(&data, window_bits(data.len()))?)?;
     let mut gzip = flate2::write::GzEncoder::new(
         Vec::with_capacity(data.len() / 3),
         flate2::Compression::best(),
@@ -100,6 +90,19 @@ fn compress_one(source: &Path, cache: &Path, name: &str) -> std::io::Result<bool
     gzip.write_all(&data)?;
     write_atomically(&gz, &gzip.finish()?)?;
     Ok(true)
+}
+
+/// `data` in brotli at its best setting, with a window of `lgwin` bits.
+fn brotli(data: &[u8], lgwin: i32) -> std::io::Result<Vec<u8>> {
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin,
+        size_hint: data.len(),
+        ..Default::default()
+    };
+    let mut out = Vec::with_capacity(data.len() / 3);
+    brotli::BrotliCompress(&mut &data[..], &mut out, &params)?;
+    Ok(out)
 }
 
 /// The smallest brotli window that holds all of a file of `len` bytes (brotli's largest,
@@ -189,19 +192,7 @@ pub async fn serve_precompressed(
 
 #[cfg(test)]
 mod tests {
-    use super::window_bits;
-
-    fn brotli(data: &[u8], lgwin: i32) -> Vec<u8> {
-        let params = brotli::enc::BrotliEncoderParams {
-            quality: 11,
-            lgwin,
-            size_hint: data.len(),
-            ..Default::default()
-        };
-        let mut out = Vec::new();
-        brotli::BrotliCompress(&mut &data[..], &mut out, &params).unwrap();
-        out
-    }
+    use super::{brotli, window_bits};
 
     #[test]
     fn the_brotli_window_fits_the_file() {
@@ -227,8 +218,8 @@ mod tests {
             block.extend_from_slice(&x.to_le_bytes());
         }
         let data = [block.as_slice(), block.as_slice()].concat();
-        let fitted = brotli(&data, window_bits(data.len()));
-        let widest = brotli(&data, 24);
+        let fitted = brotli(&data, window_bits(data.len())).unwrap();
+        let widest = brotli(&data, 24).unwrap();
         assert!(
             fitted.len() <= widest.len() + widest.len() / 1000,
             "fitted {} vs widest {}",
