@@ -18,6 +18,7 @@ mod m20261205_000010_reports;
 mod m20261205_000011_email;
 mod m20261206_000012_search;
 mod m20261207_000013_message_files;
+mod m20261208_000014_index_queue;
 
 pub use m20261201_000005_audit::erased_payload_sql;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000011_email::Migration),
             Box::new(m20261206_000012_search::Migration),
             Box::new(m20261207_000013_message_files::Migration),
+            Box::new(m20261208_000014_index_queue::Migration),
         ]
     }
 }

@@ -32,15 +32,32 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
     sea_query::OnConflict,
 };
-use std::collections::{BTreeMap, HashMap};
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
 use time::OffsetDateTime;
-use tokio::sync::{mpsc, oneshot};
+use tokio::{
+    sync::{mpsc, oneshot},
+    time::Instant,
+};
 use uuid::Uuid;
 
 /// The most sends written in one transaction.
 const MAX_BATCH: usize = 256;
 /// Sends waiting for the writer; requests wait (briefly) when it is full.
 const QUEUE: usize = 4096;
+/// New messages' search index rows wait in a queue (SQLite, `search::index::enqueue`) at
+/// most this long after the first of them…
+const DRAIN_AFTER: Duration = Duration::from_millis(200);
+/// …or until this many wait; then they go into the index together.
+const DRAIN_AT: usize = 256;
+/// A batch of this many new messages is indexed in its own transaction instead.
+const INDEX_AT_ONCE_FROM: usize = 4;
 
 /// A checked send, ready to write.
 #[derive(Debug)]
@@ -71,10 +88,20 @@ struct Job {
     reply: oneshot::Sender<Outcome>,
 }
 
+// A send travels unboxed, as before (no allocation per send); a drain is rare.
+#[allow(clippy::large_enum_variant)]
+enum Command {
+    Send(Job),
+    /// Put the queued index rows into the index (after every send before this command).
+    DrainIndex(oneshot::Sender<AppResult<()>>),
+}
+
 /// The handle requests use; cloned into every worker.
 #[derive(Clone)]
 pub struct Writer {
-    tx: mpsc::Sender<Job>,
+    tx: mpsc::Sender<Command>,
+    /// Index rows queued and not in the index yet (1 at start: leftovers are unknown).
+    queued: Arc<AtomicUsize>,
 }
 
 impl Writer {
@@ -85,8 +112,30 @@ impl Writer {
         metrics: std::sync::Arc<crate::metrics::Metrics>,
     ) -> Self {
         let (tx, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(run(db, hub, rx, metrics));
-        Self { tx }
+        let queued = Arc::new(AtomicUsize::new(1));
+        let index = IndexQueue {
+            queued: queued.clone(),
+            oldest: None,
+        };
+        tokio::spawn(run(db, hub, rx, metrics, index));
+        Self { tx, queued }
+    }
+
+    /// Makes every message sent so far searchable: the queued index rows go into the index
+    /// now, unless there are none. Search calls this first, so a message is found as soon
+    /// as it has been seen.
+    pub async fn drain_index(&self) -> AppResult<()> {
+        if self.queued.load(Ordering::Acquire) == 0 {
+            return Ok(());
+        }
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Command::DrainIndex(reply))
+            .await
+            .map_err(|_| AppError::internal("the message writer has stopped"))?;
+        answer
+            .await
+            .map_err(|_| AppError::internal("the message writer dropped a drain"))?
     }
 
     /// Writes `draft` (with whatever else is waiting) and answers once it is committed and
@@ -94,7 +143,7 @@ impl Writer {
     pub async fn send(&self, draft: Draft) -> Outcome {
         let (reply, answer) = oneshot::channel();
         self.tx
-            .send(Job { draft, reply })
+            .send(Command::Send(Job { draft, reply }))
             .await
             .map_err(|_| AppError::internal("the message writer has stopped"))?;
         answer
@@ -103,20 +152,97 @@ impl Writer {
     }
 }
 
-async fn run(
-    db: DatabaseConnection,
-    hub: Hub,
-    mut rx: mpsc::Receiver<Job>,
-    metrics: std::sync::Arc<crate::metrics::Metrics>,
-) {
-    let mut jobs = Vec::with_capacity(MAX_BATCH);
-    while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
-        metrics.writer_batch.observe(jobs.len() as f64);
-        commit(&db, &hub, std::mem::take(&mut jobs)).await;
+/// The writer's side of the index queue.
+struct IndexQueue {
+    queued: Arc<AtomicUsize>,
+    /// When the oldest queued row was queued.
+    oldest: Option<Instant>,
+}
+
+impl IndexQueue {
+    /// `n` rows were queued by a transaction just committed (before its messages are
+    /// published: whoever sees one and searches finds it).
+    fn note(&mut self, n: usize) {
+        if n > 0 {
+            self.queued.fetch_add(n, Ordering::AcqRel);
+            self.oldest.get_or_insert_with(Instant::now);
+        }
+    }
+
+    async fn drain(&mut self, db: &DatabaseConnection) -> AppResult<()> {
+        let started = std::time::Instant::now();
+        match crate::search::index::drain(db).await {
+            Ok(rows) => {
+                // Only this task queues rows, so none came in meanwhile.
+                self.queued.store(0, Ordering::Release);
+                self.oldest = None;
+                tracing::debug!(
+                    rows,
+                    elapsed_us = started.elapsed().as_micros() as u64,
+                    "index queue drained"
+                );
+                Ok(())
+            }
+            Err(err) => {
+                // Kept queued; tried again after the next interval.
+                tracing::warn!(%err, "index queue not drained; trying again");
+                self.oldest = Some(Instant::now());
+                Err(err.into())
+            }
+        }
     }
 }
 
-async fn commit(db: &DatabaseConnection, hub: &Hub, jobs: Vec<Job>) {
+async fn run(
+    db: DatabaseConnection,
+    hub: Hub,
+    mut rx: mpsc::Receiver<Command>,
+    metrics: std::sync::Arc<crate::metrics::Metrics>,
+    mut index: IndexQueue,
+) {
+    // Rows a previous run queued and did not drain (it was killed).
+    let _ = index.drain(&db).await;
+    let mut commands = Vec::with_capacity(MAX_BATCH);
+    loop {
+        let deadline = index.oldest.map(|t| t + DRAIN_AFTER);
+        tokio::select! {
+            got = rx.recv_many(&mut commands, MAX_BATCH) => {
+                if got == 0 {
+                    break;
+                }
+            }
+            () = tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)),
+                if deadline.is_some() => {
+                let _ = index.drain(&db).await;
+                continue;
+            }
+        }
+        let mut jobs = Vec::with_capacity(commands.len());
+        for command in commands.drain(..) {
+            match command {
+                Command::Send(job) => jobs.push(job),
+                Command::DrainIndex(reply) => {
+                    if !jobs.is_empty() {
+                        metrics.writer_batch.observe(jobs.len() as f64);
+                        commit(&db, &hub, std::mem::take(&mut jobs), &mut index).await;
+                    }
+                    let _ = reply.send(index.drain(&db).await);
+                }
+            }
+        }
+        if !jobs.is_empty() {
+            metrics.writer_batch.observe(jobs.len() as f64);
+            commit(&db, &hub, jobs, &mut index).await;
+        }
+        if index.queued.load(Ordering::Acquire) >= DRAIN_AT {
+            let _ = index.drain(&db).await;
+        }
+    }
+    // Stopping: what is queued goes in now.
+    let _ = index.drain(&db).await;
+}
+
+async fn commit(db: &DatabaseConnection, hub: &Hub, jobs: Vec<Job>, index: &mut IndexQueue) {
     let drafts: Vec<&Draft> = jobs.iter().map(|j| &j.draft).collect();
     let started = std::time::Instant::now();
     let written = write(db, &drafts).await;
@@ -126,7 +252,8 @@ async fn commit(db: &DatabaseConnection, hub: &Hub, jobs: Vec<Job>) {
         "batch written"
     );
     match written {
-        Ok((outcomes, published)) => {
+        Ok((outcomes, published, queued)) => {
+            index.note(queued);
             hub.publish(published).await;
             for (job, outcome) in jobs.into_iter().zip(outcomes) {
                 let _ = job.reply.send(outcome);
@@ -136,7 +263,8 @@ async fn commit(db: &DatabaseConnection, hub: &Hub, jobs: Vec<Job>) {
             tracing::warn!(%err, sends = jobs.len(), "batch failed; writing its sends one by one");
             for job in jobs {
                 let outcome = match write(db, &[&job.draft]).await {
-                    Ok((mut outcomes, published)) => {
+                    Ok((mut outcomes, published, queued)) => {
+                        index.note(queued);
                         hub.publish(published).await;
                         outcomes
                             .pop()
@@ -156,12 +284,12 @@ async fn commit(db: &DatabaseConnection, hub: &Hub, jobs: Vec<Job>) {
     }
 }
 
-/// Writes `drafts` in one transaction: an outcome per draft, in order, and the events to
-/// publish once committed.
+/// Writes `drafts` in one transaction: an outcome per draft, in order, the events to
+/// publish once committed, and how many index rows it queued.
 async fn write(
     db: &DatabaseConnection,
     drafts: &[&Draft],
-) -> AppResult<(Vec<Outcome>, Vec<Published>)> {
+) -> AppResult<(Vec<Outcome>, Vec<Published>, usize)> {
     let now = OffsetDateTime::now_utc();
     let txn = crate::db::write_txn(db).await?;
     // Retries (the same author and client_id as an existing message) insert nothing and
@@ -243,14 +371,22 @@ async fn write(
 
     let mut published = Vec::new();
     let mut messages: HashMap<i64, Message> = HashMap::new();
+    let mut queued = 0;
     if !created.is_empty() {
         created.sort_by_key(|(m, _)| m.id);
-        // Searchable in the same transaction: found as soon as it is seen.
+        // A few messages are queued for the index (SQLite; PostgreSQL indexes them at
+        // once), a busy batch is indexed with them (its FTS5 segment is shared already,
+        // and a large drain would hold up the sends behind it). Search drains the queue
+        // first, so a message is found as soon as it is seen.
         let indexed: Vec<(i64, i64, &crate::search::index::Prepared)> = created
             .iter()
             .map(|(m, d)| (m.id, m.room_id, &d.index))
             .collect();
-        crate::search::index::add(&txn, &indexed).await?;
+        if created.len() >= INDEX_AT_ONCE_FROM {
+            crate::search::index::add(&txn, &indexed).await?;
+        } else {
+            queued = crate::search::index::enqueue(&txn, &indexed).await?;
+        }
         let mut posts: Vec<i64> = created.iter().map(|(m, _)| m.post_id).collect();
         posts.sort_unstable();
         posts.dedup();
@@ -298,7 +434,7 @@ async fn write(
                 .ok_or_else(|| AppError::internal("a created message went missing")),
         })
         .collect();
-    Ok((outcomes, published))
+    Ok((outcomes, published, queued))
 }
 
 /// What became of one draft inside the transaction.

@@ -1,5 +1,6 @@
 //! The message index in either database (migration `m20261206_000012_search`): rows
-//! written, replaced and removed in the caller's transaction, and the query.
+//! written, replaced and removed in the caller's transaction, and the query. On SQLite a
+//! new message's row waits in a queue first ([`enqueue`], [`drain`]).
 
 use super::tokens::{self, Kind, Term};
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
@@ -122,24 +123,84 @@ fn placeholders(backend: DbBackend, from: usize, n: usize) -> String {
         .join(", ")
 }
 
-/// Takes messages out of the index (recalled, removed, or about to change).
+/// Takes messages out of the index (recalled, removed, or about to change), and out of
+/// the queue of rows not in it yet.
 pub async fn remove(db: &impl ConnectionTrait, ids: &[i64]) -> Result<(), DbErr> {
     if ids.is_empty() {
         return Ok(());
     }
     let backend = db.get_database_backend();
-    let column = match backend {
-        DbBackend::Postgres => "message_id",
-        _ => "rowid",
+    let tables: &[(&str, &str)] = match backend {
+        DbBackend::Postgres => &[("message_index", "message_id")],
+        _ => &[("message_index", "rowid"), (QUEUE, "message_id")],
     };
-    let sql = format!(
-        "DELETE FROM message_index WHERE {column} IN ({})",
-        placeholders(backend, 1, ids.len())
-    );
-    let values: Vec<Value> = ids.iter().map(|id| (*id).into()).collect();
+    for (table, column) in tables {
+        let sql = format!(
+            "DELETE FROM {table} WHERE {column} IN ({})",
+            placeholders(backend, 1, ids.len())
+        );
+        let values: Vec<Value> = ids.iter().map(|id| (*id).into()).collect();
+        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?;
+    }
+    Ok(())
+}
+
+/// SQLite's queue of new messages' rows (migration `m20261208_000014_index_queue`).
+const QUEUE: &str = "message_index_queue";
+
+/// New messages, in the message writer's transaction: on SQLite their rows are queued
+/// (a plain insert; FTS5 costs a segment per transaction that adds to it) and go into the
+/// index with [`drain`]; PostgreSQL indexes them at once. Answers how many were queued.
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    rows: &[(i64, i64, &Prepared)],
+) -> Result<usize, DbErr> {
+    let backend = db.get_database_backend();
+    if backend == DbBackend::Postgres {
+        add(db, rows).await?;
+        return Ok(0);
+    }
+    let rows: Vec<_> = rows.iter().filter(|(_, _, p)| !p.is_empty()).collect();
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut sql = format!("INSERT INTO {QUEUE} (message_id, room_id, grams, chars) VALUES ");
+    let mut values: Vec<Value> = Vec::with_capacity(rows.len() * 4);
+    for (n, (id, room, prepared)) in rows.iter().enumerate() {
+        if n > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str("(?, ?, ?, ?)");
+        values.push((*id).into());
+        values.push((*room).into());
+        values.push(prepared.grams.join(" ").into());
+        values.push(prepared.chars.join(" ").into());
+    }
     db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;
-    Ok(())
+    Ok(rows.len())
+}
+
+/// Moves every queued row into the index in one transaction (one FTS5 segment for all of
+/// them); answers how many. Nothing to do on PostgreSQL.
+pub async fn drain(db: &sea_orm::DatabaseConnection) -> Result<u64, DbErr> {
+    let backend = db.get_database_backend();
+    if backend == DbBackend::Postgres {
+        return Ok(0);
+    }
+    let txn = crate::db::write_txn(db).await?;
+    txn.execute_unprepared(&format!(
+        "INSERT INTO message_index (rowid, room, grams, chars) \
+         SELECT message_id, 'r' || room_id, grams, chars FROM {QUEUE} ORDER BY message_id"
+    ))
+    .await?;
+    let moved = txn
+        .execute_unprepared(&format!("DELETE FROM {QUEUE}"))
+        .await?
+        .rows_affected();
+    txn.commit().await?;
+    Ok(moved)
 }
 
 /// An edited message: its old text out, the new in.

@@ -82,6 +82,8 @@ pub async fn messages(
         mine,
         rooms,
     } = scope(state, auth, &query.q, query.room_id, query.limit).await?;
+    // Everything sent so far, also what still waits in the index queue.
+    state.writer.drain_index().await?;
     let ids = index::find(
         &state.db,
         Find {

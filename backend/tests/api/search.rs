@@ -592,3 +592,145 @@ async fn best_match_first_on_request() {
         .await
         .assert(400, "bad_request");
 }
+
+/// The rows of the index and of SQLite's queue (PostgreSQL has no queue) for `id`.
+async fn index_rows(db: &sea_orm::DatabaseConnection, id: i64) -> (i64, i64) {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let backend = db.get_database_backend();
+    let count = |sql: &str| {
+        let sql = sql.to_owned();
+        async move {
+            db.query_one_raw(Statement::from_sql_and_values(backend, sql, [id.into()]))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get_by_index::<i64>(0)
+                .unwrap()
+        }
+    };
+    match backend {
+        DbBackend::Postgres => (
+            count("SELECT COUNT(*) FROM message_index WHERE message_id = $1").await,
+            0,
+        ),
+        _ => (
+            count("SELECT COUNT(*) FROM message_index WHERE rowid = ?").await,
+            count("SELECT COUNT(*) FROM message_index_queue WHERE message_id = ?").await,
+        ),
+    }
+}
+
+/// The rows of `id` once it is in the index, or after two seconds.
+async fn indexed_soon(db: &sea_orm::DatabaseConnection, id: i64) -> (i64, i64) {
+    let mut rows = index_rows(db, id).await;
+    for _ in 0..100 {
+        if rows == (1, 0) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        rows = index_rows(db, id).await;
+    }
+    rows
+}
+
+/// New messages' index rows wait in a queue on SQLite (FTS5 pays per transaction) and go
+/// in together shortly after, or before any search; on PostgreSQL they go in at once.
+#[actix_web::test]
+async fn new_messages_reach_the_index_shortly_after_without_a_search() {
+    let app = crate::helpers::spawn_app().await;
+    let (li, _han, room) = app.two_members().await;
+    let sent = app.say(&li, room.default_post, "碧螺春 is ready").await;
+    let id = sent.body["id"].as_i64().unwrap();
+    let db = sea_orm::Database::connect(app.config.database_url())
+        .await
+        .unwrap();
+    // Nobody searches; the writer drains the queue within its interval (200 ms).
+    assert_eq!(
+        indexed_soon(&db, id).await,
+        (1, 0),
+        "(index, queue) rows of the message"
+    );
+}
+
+/// A recall, an edit or a deleted room reaches a message whose row still waits in the
+/// queue: nothing of the old text is left to go into the index later.
+#[actix_web::test]
+async fn a_queued_row_goes_with_a_recall_an_edit_or_its_room() {
+    use teahouse::search::index::{Prepared, drain, enqueue, remove};
+    let app = crate::helpers::spawn_app().await;
+    let (li, han, room) = app.two_members().await;
+    let db = sea_orm::Database::connect(app.config.database_url())
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for body in ["first 铁观音", "second 铁观音", "third 铁观音"] {
+        let sent = app.say(&li, room.default_post, body).await;
+        ids.push(sent.body["id"].as_i64().unwrap());
+    }
+    // As if the writer had just queued them (whether or not it drained already).
+    let secret = Prepared::of("铁观音 secret");
+    remove(&db, &ids).await.unwrap();
+    let rows: Vec<(i64, i64, &Prepared)> = ids.iter().map(|id| (*id, room.id, &secret)).collect();
+    enqueue(&db, &rows).await.unwrap();
+
+    let recalled = app
+        .post(
+            &format!("/api/v1/messages/{}/recall", ids[0]),
+            &json!({}),
+            Some(&li.access),
+        )
+        .await;
+    assert_eq!(recalled.status.as_u16(), 200, "{:?}", recalled.body);
+    assert_eq!(index_rows(&db, ids[0]).await, (0, 0));
+
+    let edited = app
+        .patch(
+            &format!("/api/v1/messages/{}", ids[1]),
+            &json!({ "body": "second, now about 大红袍" }),
+            Some(&li.access),
+        )
+        .await;
+    assert_eq!(edited.status.as_u16(), 200, "{:?}", edited.body);
+    // The new text in the index, the queued old one gone: draining adds nothing twice.
+    assert_eq!(index_rows(&db, ids[1]).await, (1, 0));
+    drain(&db).await.unwrap();
+    assert_eq!(
+        found(&app, &han, "大红袍").await,
+        ["second, now about 大红袍"]
+    );
+    assert_eq!(found(&app, &han, "secret").await, ["third 铁观音"]);
+
+    app.delete(&format!("/api/v1/rooms/{}", room.id), Some(&li.access))
+        .await;
+    for id in &ids {
+        assert_eq!(index_rows(&db, *id).await, (0, 0), "message {id}");
+    }
+}
+
+/// Rows a stopped server left queued (killed before it drained) go into the index when a
+/// server starts on the database.
+#[actix_web::test]
+async fn rows_left_queued_are_indexed_at_start() {
+    use teahouse::search::index::{Prepared, enqueue, remove};
+    let app = crate::helpers::spawn_app().await;
+    let (li, han, room) = app.two_members().await;
+    let sent = app.say(&li, room.default_post, "left in the queue").await;
+    let id = sent.body["id"].as_i64().unwrap();
+    let db = sea_orm::Database::connect(app.config.database_url())
+        .await
+        .unwrap();
+    remove(&db, &[id]).await.unwrap();
+    let text = Prepared::of("left in the queue");
+    enqueue(&db, &[(id, room.id, &text)]).await.unwrap();
+
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut config = app.config.clone();
+    config.data_dir = data_dir.path().to_owned();
+    let _again = crate::helpers::spawn_app_on(config, data_dir).await;
+    assert_eq!(
+        indexed_soon(&db, id).await,
+        (1, 0),
+        "(index, queue) rows of the message"
+    );
+    assert_eq!(found(&app, &han, "queue").await, ["left in the queue"]);
+}
