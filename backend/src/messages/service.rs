@@ -395,15 +395,29 @@ pub(super) async fn touch_posts(
     post_ids: Vec<i64>,
     now: OffsetDateTime,
 ) -> AppResult<()> {
+    db.execute_raw(touch_posts_statement(
+        db.get_database_backend(),
+        post_ids,
+        now,
+    ))
+    .await?;
+    Ok(())
+}
+
+/// What [`touch_posts`] runs.
+pub(super) fn touch_posts_statement(
+    backend: sea_orm::DbBackend,
+    post_ids: Vec<i64>,
+    now: OffsetDateTime,
+) -> sea_orm::Statement {
+    use sea_orm::QueryTrait as _;
     post::Entity::update_many()
         .col_expr(
             post::Column::LastActivityAt,
             sea_orm::sea_query::Expr::value(now),
         )
         .filter(post::Column::Id.is_in(post_ids))
-        .exec(db)
-        .await?;
-    Ok(())
+        .build(backend)
 }
 
 /// "X joined" / "X left" in the room's default post, with its event. Runs in the caller's
@@ -992,6 +1006,17 @@ pub(super) async fn set_markers(
     db: &impl ConnectionTrait,
     markers: impl IntoIterator<Item = (UserId, PostId, i64)>,
 ) -> AppResult<()> {
+    db.execute_raw(markers_statement(db.get_database_backend(), markers))
+        .await?;
+    Ok(())
+}
+
+/// What [`set_markers`] runs: each marker moves forward only.
+pub(super) fn markers_statement(
+    backend: sea_orm::DbBackend,
+    markers: impl IntoIterator<Item = (UserId, PostId, i64)>,
+) -> sea_orm::Statement {
+    use sea_orm::QueryTrait as _;
     use sea_orm::sea_query::{Alias, Expr};
     read_marker::Entity::insert_many(markers.into_iter().map(|(user, post, upto)| {
         read_marker::ActiveModel {
@@ -1011,7 +1036,5 @@ pub(super) async fn set_markers(
             )
             .to_owned(),
     )
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
+    .build(backend)
 }

@@ -15,7 +15,7 @@
 
 use super::{
     kind_to_str,
-    service::{set_markers, touch_posts},
+    service::{markers_statement, touch_posts_statement},
     to_message,
 };
 use crate::{
@@ -29,8 +29,8 @@ use api::{
     ws::RoomEvent,
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    sea_query::OnConflict,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait as _, DatabaseConnection, EntityTrait,
+    QueryFilter, sea_query::OnConflict,
 };
 use std::{
     collections::{BTreeMap, HashMap},
@@ -378,19 +378,22 @@ async fn write(
         // once), a busy batch is indexed with them (its FTS5 segment is shared already,
         // and a large drain would hold up the sends behind it). Search drains the queue
         // first, so a message is found as soon as it is seen.
+        let backend = txn.get_database_backend();
+        // Everything below that answers nothing goes to the database in one call at the
+        // end (`db::execute_all`); only the rooms' `seq` increments need an answer first.
+        let mut writes = Vec::new();
         let indexed: Vec<(i64, i64, &crate::search::index::Prepared)> = created
             .iter()
             .map(|(m, d)| (m.id, m.room_id, &d.index))
             .collect();
-        if created.len() >= INDEX_AT_ONCE_FROM {
-            crate::search::index::add(&txn, &indexed).await?;
-        } else {
-            queued = crate::search::index::enqueue(&txn, &indexed).await?;
-        }
+        let (index_rows, rows_queued) =
+            crate::search::index::new_rows(backend, &indexed, created.len() >= INDEX_AT_ONCE_FROM);
+        writes.extend(index_rows);
+        queued = rows_queued;
         let mut posts: Vec<i64> = created.iter().map(|(m, _)| m.post_id).collect();
         posts.sort_unstable();
         posts.dedup();
-        touch_posts(&txn, posts, now).await?;
+        writes.push(touch_posts_statement(backend, posts, now));
 
         let mut by_room: BTreeMap<i64, Vec<RoomEvent>> = BTreeMap::new();
         for (m, draft) in &created {
@@ -404,7 +407,9 @@ async fn write(
                 .push(RoomEvent::MessageCreated { message });
         }
         for (room_id, events) in by_room {
-            published.extend(events::record_many(&txn, RoomId(room_id), events).await?);
+            let (numbered, insert) = events::number(&txn, RoomId(room_id), events).await?;
+            published.extend(numbered);
+            writes.extend(insert);
         }
 
         // The senders have read everything up to what they just wrote.
@@ -413,13 +418,13 @@ async fn write(
             let upto = markers.entry((m.author_id, m.post_id)).or_default();
             *upto = std::cmp::max(*upto, m.id);
         }
-        set_markers(
-            &txn,
+        writes.push(markers_statement(
+            backend,
             markers
                 .into_iter()
                 .map(|((user, post), upto)| (UserId(user), PostId(post), upto)),
-        )
-        .await?;
+        ));
+        crate::db::execute_all(&txn, writes).await?;
     }
     txn.commit().await?;
 

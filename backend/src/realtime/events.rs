@@ -15,7 +15,8 @@ use api::{
 use bytestring::ByteString;
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    Statement,
     sea_query::{Expr, ExprTrait as _, Query},
 };
 use time::OffsetDateTime;
@@ -44,14 +45,30 @@ pub async fn record(
 }
 
 /// Records `events` as the room's next ones, in order, with one `seq` increment and one
-/// insert however many there are (the group commit of new messages uses this).
+/// insert however many there are.
 pub async fn record_many(
     db: &impl ConnectionTrait,
     room_id: RoomId,
     events: Vec<RoomEvent>,
 ) -> AppResult<Vec<Published>> {
+    let (published, insert) = number(db, room_id, events).await?;
+    if let Some(insert) = insert {
+        db.execute_raw(insert).await?;
+    }
+    Ok(published)
+}
+
+/// Numbers `events` as the room's next ones (the `seq` increment runs now) and answers
+/// them with the insert that stores them, for the caller to run later in the same
+/// transaction (the group commit of new messages runs it with its other writes:
+/// `db::execute_all`).
+pub async fn number(
+    db: &impl ConnectionTrait,
+    room_id: RoomId,
+    events: Vec<RoomEvent>,
+) -> AppResult<(Vec<Published>, Option<Statement>)> {
     if events.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), None));
     }
     let bump = Query::update()
         .table(room::Entity)
@@ -97,10 +114,8 @@ pub async fn record_many(
             frame: frame.into(),
         });
     }
-    room_event::Entity::insert_many(rows)
-        .exec_without_returning(db)
-        .await?;
-    Ok(published)
+    let insert = room_event::Entity::insert_many(rows).build(db.get_database_backend());
+    Ok((published, Some(insert)))
 }
 
 /// Rewrites every stored event that carries a message's text (its `message_created` and

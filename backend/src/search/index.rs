@@ -65,11 +65,18 @@ fn tsvector(words: &[String], positions: bool) -> String {
 /// Indexes messages: `(message id, room id, text cut)`. Messages with nothing to index
 /// (only files, only emoji) get no row.
 pub async fn add(db: &impl ConnectionTrait, rows: &[(i64, i64, &Prepared)]) -> Result<(), DbErr> {
+    if let Some(statement) = add_statement(db.get_database_backend(), rows) {
+        db.execute_raw(statement).await?;
+    }
+    Ok(())
+}
+
+/// What [`add`] runs, if there is anything to index.
+fn add_statement(backend: DbBackend, rows: &[(i64, i64, &Prepared)]) -> Option<Statement> {
     let rows: Vec<_> = rows.iter().filter(|(_, _, p)| !p.is_empty()).collect();
     if rows.is_empty() {
-        return Ok(());
+        return None;
     }
-    let backend = db.get_database_backend();
     let mut sql = String::new();
     let mut values: Vec<Value> = Vec::with_capacity(rows.len() * 4);
     match backend {
@@ -108,9 +115,7 @@ pub async fn add(db: &impl ConnectionTrait, rows: &[(i64, i64, &Prepared)]) -> R
             }
         }
     }
-    db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?;
-    Ok(())
+    Some(Statement::from_sql_and_values(backend, sql, values))
 }
 
 fn placeholders(backend: DbBackend, from: usize, n: usize) -> String {
@@ -156,14 +161,26 @@ pub async fn enqueue(
     db: &impl ConnectionTrait,
     rows: &[(i64, i64, &Prepared)],
 ) -> Result<usize, DbErr> {
-    let backend = db.get_database_backend();
-    if backend == DbBackend::Postgres {
-        add(db, rows).await?;
-        return Ok(0);
+    let (statement, queued) = new_rows(db.get_database_backend(), rows, false);
+    if let Some(statement) = statement {
+        db.execute_raw(statement).await?;
+    }
+    Ok(queued)
+}
+
+/// The statement for new messages' rows (see [`enqueue`]), indexed at once on SQLite too
+/// when `at_once`, and how many rows it queues.
+pub fn new_rows(
+    backend: DbBackend,
+    rows: &[(i64, i64, &Prepared)],
+    at_once: bool,
+) -> (Option<Statement>, usize) {
+    if backend == DbBackend::Postgres || at_once {
+        return (add_statement(backend, rows), 0);
     }
     let rows: Vec<_> = rows.iter().filter(|(_, _, p)| !p.is_empty()).collect();
     if rows.is_empty() {
-        return Ok(0);
+        return (None, 0);
     }
     let mut sql = format!("INSERT INTO {QUEUE} (message_id, room_id, grams, chars) VALUES ");
     let mut values: Vec<Value> = Vec::with_capacity(rows.len() * 4);
@@ -177,9 +194,10 @@ pub async fn enqueue(
         values.push(prepared.grams.join(" ").into());
         values.push(prepared.chars.join(" ").into());
     }
-    db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?;
-    Ok(rows.len())
+    (
+        Some(Statement::from_sql_and_values(backend, sql, values)),
+        rows.len(),
+    )
 }
 
 /// Moves every queued row into the index in one transaction (one FTS5 segment for all of
