@@ -95,7 +95,9 @@ pub async fn write_txn(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTrans
 /// they go as one text: sqlx runs every statement of it on SQLite's thread, binding the
 /// `?`s in order, so the batch costs one hand-off to that thread instead of one each
 /// (the hand-offs, not SQLite, were most of a lone message's cost). PostgreSQL runs them
-/// one by one (a prepared statement holds one command there).
+/// one by one (a prepared statement holds one command there). The statements must use
+/// plain `?` placeholders (sea-query's SQLite builder does): a numbered `?NNN` would
+/// bind by its absolute position in the joined text.
 pub async fn execute_all(
     db: &impl sea_orm::ConnectionTrait,
     statements: Vec<sea_orm::Statement>,

@@ -82,8 +82,11 @@ pub async fn messages(
         mine,
         rooms,
     } = scope(state, auth, &query.q, query.room_id, query.limit).await?;
-    // Everything sent so far, also what still waits in the index queue.
-    state.writer.drain_index().await?;
+    // Everything sent so far, also what still waits in the index queue. If that fails
+    // (the writer retries it), the search still answers, without the newest messages.
+    if let Err(err) = state.writer.drain_index().await {
+        tracing::warn!(%err, "search without draining the index queue");
+    }
     let ids = index::find(
         &state.db,
         Find {
