@@ -6,6 +6,8 @@ use std::time::Duration;
 
 /// How long a SQLite writer waits for the lock before giving up with "database is locked".
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// A PostgreSQL connection idle this long is pinged before it is handed out.
+const POOL_PING_AFTER_IDLE: Duration = Duration::from_secs(30);
 /// How long a request waits for a pooled connection before failing with 503.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -55,6 +57,16 @@ pub async fn connect_writer(
 
 fn options(url: &str, max_connections: u32) -> ConnectOptions {
     let mut options = ConnectOptions::new(url.to_owned());
+    // sqlx pings a connection every time it leaves the pool by default: one more hand-off
+    // to SQLite's thread, or one more network round trip to PostgreSQL, per statement
+    // outside a transaction. A SQLite connection is a file in this process and cannot be
+    // dropped under us; a PostgreSQL one can (a restart, a proxy), but only one that sat
+    // idle is worth checking.
+    if is_sqlite(url) {
+        options.test_before_acquire(false);
+    } else {
+        options.test_before_acquire_if_idle_for(POOL_PING_AFTER_IDLE);
+    }
     options
         .sqlx_logging(false)
         .acquire_timeout(ACQUIRE_TIMEOUT)
@@ -146,6 +158,21 @@ pub fn stored_time(at: time::OffsetDateTime) -> time::OffsetDateTime {
 #[cfg(test)]
 mod tests {
     use sea_orm::{ConnectionTrait as _, Database, Statement};
+
+    /// No ping each time a SQLite connection leaves the pool (it cannot be lost); a
+    /// PostgreSQL one is pinged only after sitting idle.
+    #[test]
+    fn pooled_connections_are_pinged_only_where_they_can_be_lost() {
+        let sqlite = super::options("sqlite://x.db?mode=rwc", 8);
+        assert!(!sqlite.get_test_before_acquire());
+        assert_eq!(sqlite.get_test_before_acquire_if_idle_for(), None);
+        let postgres = super::options("postgres://127.0.0.1/x", 8);
+        assert!(!postgres.get_test_before_acquire());
+        assert_eq!(
+            postgres.get_test_before_acquire_if_idle_for(),
+            Some(super::POOL_PING_AFTER_IDLE)
+        );
+    }
 
     /// Several statements in one call: each takes its own `?`s, in order (sqlx binds
     /// across the statements of one text), and all of them run.
