@@ -77,43 +77,33 @@ fn add_statement(backend: DbBackend, rows: &[(i64, i64, &Prepared)]) -> Option<S
     if rows.is_empty() {
         return None;
     }
-    let mut sql = String::new();
+    if backend != DbBackend::Postgres {
+        return Some(sqlite_rows(
+            "INSERT INTO message_index (rowid, room, grams, chars) VALUES ",
+            &rows,
+            |room| format!("r{room}").into(),
+        ));
+    }
+    let mut sql =
+        String::from("INSERT INTO message_index (message_id, room_id, grams, chars) VALUES ");
     let mut values: Vec<Value> = Vec::with_capacity(rows.len() * 4);
-    match backend {
-        DbBackend::Postgres => {
-            sql.push_str("INSERT INTO message_index (message_id, room_id, grams, chars) VALUES ");
-            for (n, (id, room, prepared)) in rows.iter().enumerate() {
-                let b = n * 4;
-                if n > 0 {
-                    sql.push_str(", ");
-                }
-                let _ = write!(
-                    sql,
-                    "(${}, ${}, ${}::tsvector, ${}::tsvector)",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4
-                );
-                values.push((*id).into());
-                values.push((*room).into());
-                values.push(tsvector(&prepared.grams, true).into());
-                values.push(tsvector(&prepared.chars, false).into());
-            }
+    for (n, (id, room, prepared)) in rows.iter().enumerate() {
+        let b = n * 4;
+        if n > 0 {
+            sql.push_str(", ");
         }
-        _ => {
-            sql.push_str("INSERT INTO message_index (rowid, room, grams, chars) VALUES ");
-            for (n, (id, room, prepared)) in rows.iter().enumerate() {
-                if n > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str("(?, ?, ?, ?)");
-                values.push((*id).into());
-                values.push(format!("r{room}").into());
-                values.push(prepared.grams.join(" ").into());
-                values.push(prepared.chars.join(" ").into());
-            }
-        }
+        let _ = write!(
+            sql,
+            "(${}, ${}, ${}::tsvector, ${}::tsvector)",
+            b + 1,
+            b + 2,
+            b + 3,
+            b + 4
+        );
+        values.push((*id).into());
+        values.push((*room).into());
+        values.push(tsvector(&prepared.grams, true).into());
+        values.push(tsvector(&prepared.chars, false).into());
     }
     Some(Statement::from_sql_and_values(backend, sql, values))
 }
@@ -182,22 +172,30 @@ pub fn new_rows(
     if rows.is_empty() {
         return (None, 0);
     }
-    let mut sql = format!("INSERT INTO {QUEUE} (message_id, room_id, grams, chars) VALUES ");
+    let insert = format!("INSERT INTO {QUEUE} (message_id, room_id, grams, chars) VALUES ");
+    (Some(sqlite_rows(&insert, &rows, Value::from)), rows.len())
+}
+
+/// SQLite's multi-row insert of `(message id, room, grams, chars)`, the room as `room`
+/// gives it (the index wants `r<id>`, the queue the number).
+fn sqlite_rows(
+    insert: &str,
+    rows: &[&(i64, i64, &Prepared)],
+    room: impl Fn(i64) -> Value,
+) -> Statement {
+    let mut sql = insert.to_owned();
     let mut values: Vec<Value> = Vec::with_capacity(rows.len() * 4);
-    for (n, (id, room, prepared)) in rows.iter().enumerate() {
+    for (n, (id, room_id, prepared)) in rows.iter().enumerate() {
         if n > 0 {
             sql.push_str(", ");
         }
         sql.push_str("(?, ?, ?, ?)");
         values.push((*id).into());
-        values.push((*room).into());
+        values.push(room(*room_id));
         values.push(prepared.grams.join(" ").into());
         values.push(prepared.chars.join(" ").into());
     }
-    (
-        Some(Statement::from_sql_and_values(backend, sql, values)),
-        rows.len(),
-    )
+    Statement::from_sql_and_values(DbBackend::Sqlite, sql, values)
 }
 
 /// Moves every queued row into the index in one transaction (one FTS5 segment for all of

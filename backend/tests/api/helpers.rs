@@ -142,6 +142,13 @@ impl TestApp {
         }
     }
 
+    /// A connection of the test's own to this server's database.
+    pub async fn database(&self) -> sea_orm::DatabaseConnection {
+        Database::connect(self.config.database_url())
+            .await
+            .expect("connect to the app's database")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -276,9 +276,7 @@ async fn older_messages_are_indexed_by_the_backfill() {
         .await;
     assert_eq!(recalled.status.as_u16(), 200);
     // As if written before the index: no rows, no progress.
-    let db = sea_orm::Database::connect(app.config.database_url())
-        .await
-        .unwrap();
+    let db = app.database().await;
     teahouse::search::index::remove(&db, &ids).await.unwrap();
     db.execute_unprepared("DELETE FROM server_settings WHERE key = 'search_index'")
         .await
@@ -314,9 +312,7 @@ async fn reindex_builds_the_index_again() {
         )
         .await;
     assert_eq!(recalled.status.as_u16(), 200);
-    let db = sea_orm::Database::connect(app.config.database_url())
-        .await
-        .unwrap();
+    let db = app.database().await;
     // An index that lost a row (as after a tokeniser change, or damage).
     teahouse::search::index::remove(&db, &ids[..1])
         .await
@@ -349,9 +345,7 @@ async fn older_files_are_found_after_the_backfill() {
     app.send_files(&han, room.default_post, "files", &[&notes])
         .await;
     // As if uploaded before the column existed.
-    let db = sea_orm::Database::connect(app.config.database_url())
-        .await
-        .unwrap();
+    let db = app.database().await;
     db.execute_unprepared("UPDATE files SET name_terms = NULL")
         .await
         .unwrap();
@@ -641,9 +635,7 @@ async fn new_messages_reach_the_index_shortly_after_without_a_search() {
     let (li, _han, room) = app.two_members().await;
     let sent = app.say(&li, room.default_post, "碧螺春 is ready").await;
     let id = sent.body["id"].as_i64().unwrap();
-    let db = sea_orm::Database::connect(app.config.database_url())
-        .await
-        .unwrap();
+    let db = app.database().await;
     // Nobody searches; the writer drains the queue within its interval (200 ms).
     assert_eq!(
         indexed_soon(&db, id).await,
@@ -659,9 +651,7 @@ async fn a_queued_row_goes_with_a_recall_an_edit_its_topic_or_its_room() {
     use teahouse::search::index::{Prepared, drain, enqueue, remove};
     let app = crate::helpers::spawn_app().await;
     let (li, han, room) = app.two_members().await;
-    let db = sea_orm::Database::connect(app.config.database_url())
-        .await
-        .unwrap();
+    let db = app.database().await;
     let mut ids = Vec::new();
     for body in ["first 铁观音", "second 铁观音", "third 铁观音"] {
         let sent = app.say(&li, room.default_post, body).await;
@@ -738,9 +728,7 @@ async fn rows_left_queued_are_indexed_at_start() {
     let (li, han, room) = app.two_members().await;
     let sent = app.say(&li, room.default_post, "left in the queue").await;
     let id = sent.body["id"].as_i64().unwrap();
-    let db = sea_orm::Database::connect(app.config.database_url())
-        .await
-        .unwrap();
+    let db = app.database().await;
     // This server's writer drains what it queued first; after that it knows of nothing
     // queued, so only a server starting on the database can take the row in.
     assert_eq!(indexed_soon(&db, id).await, (1, 0));
